@@ -1,0 +1,22 @@
+/* weft — asyncio's model for C, on WebAssembly (Asyncify) and natively.
+ *
+ *   loop.h         event loop, clock (real or virtual), call_soon/call_later
+ *   future.h       futures: resolve / fail / cancel, done callbacks
+ *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
+ *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   errors.h       negative error codes and weft_strerror
+ */
+#ifndef WEFT_H
+#define WEFT_H
+
+#include "weft/errors.h"
+#include "weft/loop.h"
+#include "weft/future.h"
+#include "weft/task.h"
+#include "weft/combinators.h"
+
+#define WEFT_VERSION_MAJOR 0
+#define WEFT_VERSION_MINOR 1
+#define WEFT_VERSION_PATCH 0
+
+#endif

@@ -1,0 +1,103 @@
+/* weft — tasks: stackful coroutines written as plain sequential C.
+ *
+ * A task runs `fn(arg)` on its own C stack. Calls such as weft_sleep,
+ * weft_await or weft_gather suspend the task and let the loop run others;
+ * each returns 0 or a negative code (WEFT_ECANCELED, WEFT_ETIMEDOUT, …),
+ * which is how cancellation reaches the task. On wasm, switching uses
+ * Asyncify (one unwind of the suspending task, one rewind of the next),
+ * never the host event loop; natively it uses ucontext.
+ *
+ * Suspending calls made outside a task return WEFT_ENOTTASK.
+ *
+ * Rule for wasm: a pointer into a suspended task's stack stays valid (each
+ * task has its own stack), but the task must not suspend from inside a
+ * callback invoked by code that was not compiled with Asyncify (JS, or a
+ * library built without it).
+ */
+#ifndef WEFT_TASK_H
+#define WEFT_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "future.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A task is a future with a coroutine behind it. */
+typedef weft_future weft_task;
+
+/* The body of a task. Its return value becomes the task's result, unless
+ * the task called weft_fail (then it fails) or was cancelled. */
+typedef intptr_t (*weft_task_fn)(void *arg);
+
+typedef struct weft_task_options {
+  const char *name;     /* copied (up to 47 bytes); NULL gives "task-<id>" */
+  size_t stack_size;    /* bytes; 0: the loop's default */
+  size_t asyncify_size; /* bytes of Asyncify save buffer (wasm); 0: the loop's default */
+} weft_task_options;
+
+/* Creates a task that runs fn(arg) on `loop` (NULL: the running loop). It
+ * starts on a later loop iteration, in spawn order. `opts` may be NULL.
+ * Returns the task, with one reference for the caller (weft_release), or
+ * NULL: out of memory, NULL fn, no loop, or the loop is closing. */
+weft_task *weft_spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts);
+
+/* As weft_spawn, keeping no reference for the caller: the task frees itself
+ * when it finishes. Returns 0 or WEFT_EINVAL / WEFT_ENOMEM / WEFT_ECLOSED. */
+int weft_spawn_detached(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts);
+
+/* Suspends the current task until `f` is done. Returns 0 with `*result` set
+ * (result may be NULL) when it resolved, its failure code when it failed,
+ * WEFT_ECANCELED when `f` was cancelled or the current task was cancelled
+ * while waiting (then `f` is cancelled too, as in asyncio: use weft_shield
+ * to prevent that). WEFT_ENOTTASK outside a task, WEFT_EDEADLK when the task
+ * awaits itself or a task that (transitively) awaits it. */
+int weft_await(weft_future *f, intptr_t *result);
+
+/* Suspends the current task for `ms` milliseconds (negative counts as 0).
+ * weft_sleep(0) yields: the task goes to the back of the ready queue.
+ * Returns 0, WEFT_ECANCELED (the timer is removed), WEFT_ENOTTASK. */
+int weft_sleep(int64_t ms);
+
+/* weft_sleep(0). */
+int weft_yield(void);
+
+/* Marks the current task as failed with `err` (negative; others become
+ * WEFT_EFAILED) and returns 0, so a task can end with `return weft_fail(rc);`.
+ * Outside a task it does nothing and returns 0. */
+intptr_t weft_fail(int err);
+
+/* Undoes one pending cancellation of the current task (asyncio's
+ * Task.uncancel): a task that handled WEFT_ECANCELED and wants to finish
+ * normally calls it. Returns the number of cancellation requests left. */
+int weft_uncancel(void);
+
+/* Number of cancellation requests the task has received and not undone
+ * (asyncio's Task.cancelling). */
+int weft_cancelling(const weft_task *t);
+
+/* The task running now, or NULL outside a task. Borrowed pointer. */
+weft_task *weft_current(void);
+
+/* The task's name (static while the task lives). "" for a plain future. */
+const char *weft_task_name(const weft_task *t);
+
+/* Non-zero when `f` is a task. */
+int weft_is_task(const weft_future *f);
+
+/* Runs `fn(arg)` as the main task of a new loop until it finishes, like
+ * asyncio.run. The clock is real unless the environment variable WEFT_CLOCK
+ * is "virtual".
+ * Natively: returns 0 when the task resolved (its result is stored in
+ * *result if non-NULL), else its negative status.
+ * On wasm: the host event loop keeps running while tasks sleep, so this call
+ * does not return: when the main task finishes the program exits with status
+ * 0 (resolved) or 1, and Node's process stays alive until then. */
+int weft_run(weft_task_fn fn, void *arg, intptr_t *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Configures and builds weft's three trees:
+//   build/native  release, native (examples, C tests)
+//   build/asan    debug, AddressSanitizer + UBSan (the C tests under ctest)
+//   build/wasm    release, Emscripten + Asyncify (examples, C tests as wasm)
+// Usage: node scripts/build.mjs [native|asan|wasm ...]   (default: all three)
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Debian's emcc runs its JS optimiser with the system Node, which (when it is
+// not Debian's) cannot find Debian's acorn without this.
+const env = { ...process.env, NODE_PATH: ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(':') };
+const jobs = String(Math.max(1, cpus().length));
+
+const trees = {
+  native: { dir: 'build/native', cmake: ['cmake'], args: ['-DCMAKE_BUILD_TYPE=Release'] },
+  asan: { dir: 'build/asan', cmake: ['cmake'], args: ['-DCMAKE_BUILD_TYPE=Debug', '-DWEFT_SANITIZE=ON', '-DWEFT_BUILD_EXAMPLES=OFF'] },
+  wasm: { dir: 'build/wasm', cmake: ['emcmake', 'cmake'], args: ['-DCMAKE_BUILD_TYPE=Release'] },
+};
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(trees);
+for (const name of wanted) {
+  const t = trees[name];
+  if (!t) throw new Error(`unknown tree ${name} (native, asan, wasm)`);
+  if (!existsSync(join(root, t.dir, 'CMakeCache.txt'))) {
+    const [cmd, ...pre] = t.cmake;
+    run(cmd, [...pre, '-S', '.', '-B', t.dir, ...t.args, '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON']);
+  }
+  run('cmake', ['--build', t.dir, '-j', jobs]);
+}

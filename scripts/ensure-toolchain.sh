@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what weft's build and tests need on a fresh Debian machine, and
+# nothing that is already there: cmake and a C compiler, Emscripten (Debian's
+# `emscripten` package, 3.1.6 on bookworm) when emcc is missing, Node packages
+# with `npm ci`. Chromium for the browser tests is installed by
+# `ensure-toolchain.sh --browser`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v emcc >/dev/null 2>&1 || need+=(emscripten)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+# Debian's gcc ships ASan/UBSan runtimes as separate libraries.
+if ! echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined -x c - -o /tmp/weft-asan-probe >/dev/null 2>&1; then
+  need+=(libasan8 libubsan1)
+fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "weft: installing ${need[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "weft: installing ${need[*]} with sudo apt-get" >&2
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "weft: missing ${need[*]} and apt-get is not usable here; install them and retry" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

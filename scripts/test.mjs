@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, builds the three trees, then runs
+//   1. ctest on build/asan (the native C tests under ASan + UBSan)
+//   2. node --test on tests/node (wasm builds of the examples and of the C
+//      tests, asserted line by line; examples natively too)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+
+sh('bash', ['scripts/ensure-toolchain.sh']);
+sh('node', ['scripts/build.mjs']);
+
+console.log('\n== native C tests (ASan + UBSan) ==');
+const ctest = spawnSync('ctest', ['--test-dir', 'build/asan', '--output-on-failure', '-j', '2'], { cwd: root, stdio: 'inherit' });
+
+console.log('\n== node --test ==');
+const files = readdirSync(join(root, 'tests/node')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests/node', f));
+const node = spawnSync('node', ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+
+process.exit(ctest.status || node.status ? 1 : 0);

@@ -1,0 +1,253 @@
+/* Futures, their waiters, and the object pool behind futures and tasks.
+ *
+ * Freed futures and tasks are not handed back to malloc at once: they wait
+ * in a FIFO quarantine (marked dead) before their memory is reused. A second
+ * weft_release of the same pointer therefore finds a dead object and gets
+ * WEFT_EBADHANDLE instead of corrupting the heap. It also makes spawn and
+ * future creation cheap, since slots are recycled. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define QUARANTINE 64
+
+static void list_init(weft__waiter *s) { s->next = s->prev = s; }
+
+void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind) {
+  f->magic = WEFT_MAGIC_FUTURE;
+  f->kind = kind;
+  f->state = WEFT_PENDING;
+  f->err = 0;
+  f->value = 0;
+  f->refs = 1;
+  f->loop = loop;
+  f->pool_next = NULL;
+  list_init(&f->waiters);
+}
+
+void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task) {
+  weft_future **head = is_task ? &loop->pool_task : &loop->pool;
+  weft_future **tail = is_task ? &loop->pool_task_tail : &loop->pool_tail;
+  size_t *len = is_task ? &loop->pool_task_len : &loop->pool_len;
+  void *p;
+  if (*len > QUARANTINE) {
+    weft_future *f = *head;
+    *head = f->pool_next;
+    if (!*head) *tail = NULL;
+    (*len)--;
+    p = f;
+  } else {
+    p = malloc(size);
+    if (!p) return NULL;
+  }
+  memset(p, 0, size);
+  loop->live_objects++;
+  return p;
+}
+
+void weft__obj_free(weft_future *f) {
+  weft_loop *loop = f->loop;
+  int is_task = f->kind == KIND_TASK;
+  f->magic = WEFT_MAGIC_DEAD;
+  f->pool_next = NULL;
+  weft_future **head = is_task ? &loop->pool_task : &loop->pool;
+  weft_future **tail = is_task ? &loop->pool_task_tail : &loop->pool_tail;
+  size_t *len = is_task ? &loop->pool_task_len : &loop->pool_len;
+  if (*tail)
+    (*tail)->pool_next = f;
+  else
+    *head = f;
+  *tail = f;
+  (*len)++;
+  loop->live_objects--;
+}
+
+void weft__loop_drain_pool(weft_loop *loop) {
+  for (int t = 0; t < 2; t++) {
+    weft_future *f = t ? loop->pool_task : loop->pool;
+    while (f) {
+      weft_future *next = f->pool_next;
+      free(f);
+      f = next;
+    }
+  }
+  loop->pool = loop->pool_tail = loop->pool_task = loop->pool_task_tail = NULL;
+  loop->pool_len = loop->pool_task_len = 0;
+}
+
+int weft__check(const weft_future *f) {
+  if (!f) return WEFT_EINVAL;
+  if (f->magic == WEFT_MAGIC_FUTURE) return 0;
+  return WEFT_EBADHANDLE;
+}
+
+weft_future *weft_future_new(weft_loop *loop) {
+  if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
+  weft_future *f = weft__obj_alloc(loop, sizeof *f, 0);
+  if (!f) return NULL;
+  weft__future_init(f, loop, KIND_FUTURE);
+  return f;
+}
+
+/* --- waiters ------------------------------------------------------------- */
+
+void weft__waiter_add(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg) {
+  w->fut = f;
+  w->cb = cb;
+  w->arg = arg;
+  w->prev = f->waiters.prev;
+  w->next = &f->waiters;
+  f->waiters.prev->next = w;
+  f->waiters.prev = w;
+}
+
+/* Unlinks a waiter that has not been handed to the loop yet, or cancels its
+ * scheduled run if it has. */
+void weft__waiter_remove(weft__waiter *w) {
+  if (w->next) {
+    w->prev->next = w->next;
+    w->next->prev = w->prev;
+    w->next = w->prev = NULL;
+  }
+  if (weft_handle_active(&w->h)) weft_handle_cancel(&w->h);
+}
+
+static void run_waiter(weft_loop *loop, void *arg) {
+  (void)loop;
+  weft__waiter *w = arg;
+  weft_future *f = w->fut;
+  w->cb(f, w->arg);
+  if (w->heap_owned) {
+    free(w);
+    weft_release(f);
+  }
+}
+
+void weft__waiter_watch(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg) {
+  if (f->state == WEFT_PENDING) {
+    weft__waiter_add(f, w, cb, arg);
+    return;
+  }
+  w->fut = f;
+  w->cb = cb;
+  w->arg = arg;
+  weft__ready_push(f->loop, &w->h, run_waiter, w);
+}
+
+int weft__future_complete(weft_future *f, int state, intptr_t value, int err) {
+  if (f->state != WEFT_PENDING) return WEFT_ESTATE;
+  f->state = (uint8_t)state;
+  f->value = value;
+  f->err = err;
+  while (f->waiters.next != &f->waiters) {
+    weft__waiter *w = f->waiters.next;
+    w->prev->next = w->next;
+    w->next->prev = w->prev;
+    w->next = w->prev = NULL;
+    weft__ready_push(f->loop, &w->h, run_waiter, w);
+  }
+  return 0;
+}
+
+/* --- public API ---------------------------------------------------------- */
+
+int weft_future_resolve(weft_future *f, intptr_t value) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (f->kind != KIND_FUTURE) return WEFT_EINVAL;
+  return weft__future_complete(f, WEFT_RESOLVED, value, 0);
+}
+
+int weft_future_fail(weft_future *f, int err) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (f->kind != KIND_FUTURE) return WEFT_EINVAL;
+  if (err >= 0) err = WEFT_EFAILED;
+  return weft__future_complete(f, WEFT_FAILED, 0, err);
+}
+
+int weft_cancel(weft_future *f) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (f->state != WEFT_PENDING) return WEFT_ESTATE;
+  if (f->kind == KIND_TASK) return weft__task_cancel((weft__task *)f);
+  if (f->kind == KIND_GATHER) return weft__gather_cancel(f);
+  return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
+}
+
+weft_future_state weft_future_state_of(const weft_future *f) {
+  return weft__check(f) ? WEFT_PENDING : (weft_future_state)f->state;
+}
+
+int weft_future_done(const weft_future *f) { return weft__check(f) == 0 && f->state != WEFT_PENDING; }
+
+int weft_future_result(const weft_future *f, intptr_t *value) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  switch (f->state) {
+    case WEFT_PENDING: return WEFT_EPENDING;
+    case WEFT_RESOLVED:
+      if (value) *value = f->value;
+      return 0;
+    case WEFT_CANCELLED: return WEFT_ECANCELED;
+    default: return f->err;
+  }
+}
+
+int weft_future_on_done(weft_future *f, weft_done_cb cb, void *arg) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (!cb) return WEFT_EINVAL;
+  weft__waiter *w = calloc(1, sizeof *w);
+  if (!w) return WEFT_ENOMEM;
+  w->heap_owned = 1;
+  weft_retain(f);
+  if (f->state == WEFT_PENDING) {
+    weft__waiter_add(f, w, cb, arg);
+  } else {
+    w->fut = f;
+    w->cb = cb;
+    w->arg = arg;
+    weft__ready_push(f->loop, &w->h, run_waiter, w);
+  }
+  return 0;
+}
+
+int weft_future_remove_done(weft_future *f, weft_done_cb cb, void *arg) {
+  if (weft__check(f)) return 0;
+  int n = 0;
+  weft__waiter *w = f->waiters.next;
+  while (w != &f->waiters) {
+    weft__waiter *next = w->next;
+    if (w->heap_owned && w->cb == cb && w->arg == arg) {
+      weft__waiter_remove(w);
+      free(w);
+      n++;
+    }
+    w = next;
+  }
+  for (int i = 0; i < n; i++) weft_release(f);
+  return n;
+}
+
+weft_future *weft_retain(weft_future *f) {
+  if (weft__check(f) == 0) f->refs++;
+  return f;
+}
+
+int weft_release(weft_future *f) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (--f->refs > 0) return 0;
+  if (f->kind == KIND_TASK) {
+    weft__task *t = (weft__task *)f;
+    if (t->has_ctx) weft__ctx_free(&t->ctx);
+  }
+  if (f->kind == KIND_GATHER) {
+    weft__gather_destroy(f); /* variable-sized: not pooled */
+    return 0;
+  }
+  weft__obj_free(f);
+  return 0;
+}

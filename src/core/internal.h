@@ -1,0 +1,133 @@
+/* Private structures shared by the runtime's translation units. */
+#ifndef WEFT_INTERNAL_H
+#define WEFT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft.h"
+#include "../task/ctx.h"
+
+#define WEFT_MAGIC_FUTURE 0x77656675u /* "wefu" */
+#define WEFT_MAGIC_DEAD 0x64656164u   /* "dead" */
+#define WEFT_MAGIC_LOOP 0x7765666cu   /* "wefl" */
+
+enum { H_INACTIVE = 0, H_READY = 1, H_TIMER = 2 };
+enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2 };
+
+/* Someone waiting for a future: a done callback, or a task's wake-up. Waiters
+ * form a FIFO per future; when the future completes each is moved to the
+ * loop's ready queue through its handle, so wake-ups keep their order. */
+typedef struct weft__waiter {
+  struct weft__waiter *next, *prev;
+  weft_future *fut;
+  weft_done_cb cb;
+  void *arg;
+  weft_handle h;
+  uint8_t heap_owned; /* freed by the loop after running */
+} weft__waiter;
+
+struct weft_future {
+  uint32_t magic;
+  uint8_t kind;
+  uint8_t state;
+  int32_t err;
+  intptr_t value;
+  int32_t refs;
+  weft_loop *loop;
+  weft__waiter waiters; /* sentinel of a circular list */
+  struct weft_future *pool_next;
+};
+
+typedef struct weft__task {
+  struct weft_future fut; /* must be first: a task is a future */
+  weft_task_fn fn;
+  void *arg;
+  weft__ctx ctx;
+  uint32_t id;
+  size_t stack_size, async_size;
+  char name[48];
+  uint8_t started;
+  uint8_t running;
+  uint8_t has_ctx;
+  uint8_t must_cancel;  /* deliver WEFT_ECANCELED at the next await */
+  int32_t cancel_requests;
+  int32_t fail_code;    /* set by weft_fail */
+  int32_t wake_status;  /* what the suspending call returns when resumed */
+  weft_future *waiting_on; /* the future awaited now, if any */
+  weft__waiter wake;       /* registration on waiting_on */
+  weft_handle step;        /* ready-queue entry that resumes the task */
+  weft_handle timer;       /* weft_sleep's timer */
+  struct weft__task *next_alive, *prev_alive;
+} weft__task;
+
+typedef struct weft__heap {
+  weft_handle **items;
+  uint32_t len, cap;
+} weft__heap;
+
+struct weft_loop {
+  uint32_t magic;
+  weft_clock clock;
+  weft_time_t now;
+  weft_time_t budget_us;
+  uint64_t seq;
+  weft_handle ready; /* sentinel of the circular ready queue */
+  size_t nready;
+  weft__heap timers;
+  weft__task *current;
+  weft__task alive;  /* sentinel: tasks not yet finished */
+  size_t nalive;
+  uint32_t next_task_id;
+  size_t stack_size, asyncify_size;
+  int running;       /* inside run / run_once / run_ready */
+  int closing;
+  int refs;          /* external operations keeping the loop alive */
+  size_t live_objects; /* futures and tasks not yet freed */
+  weft_future *pool; /* freed futures awaiting reuse (FIFO quarantine) */
+  weft_future *pool_tail;
+  size_t pool_len;
+  weft_future *pool_task;
+  weft_future *pool_task_tail;
+  size_t pool_task_len;
+  double armed_delay; /* wasm: last delay handed to the host timer */
+};
+
+/* loop.c */
+void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
+weft_time_t weft__clock_now(const weft_loop *loop);
+void weft__host_arm(weft_loop *loop);
+void weft__set_running_loop(weft_loop *loop);
+
+/* future.c */
+void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind);
+int weft__future_complete(weft_future *f, int state, intptr_t value, int err);
+void weft__waiter_add(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg);
+void weft__waiter_remove(weft__waiter *w);
+/* Calls cb(f, arg) via the loop once f is done (at once, through the ready
+ * queue, if it already is). */
+void weft__waiter_watch(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg);
+int weft__check(const weft_future *f);
+void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task);
+void weft__obj_free(weft_future *f);
+void weft__loop_drain_pool(weft_loop *loop);
+
+/* task.c */
+int weft__task_wait(weft__task *t, weft_future *f);
+int weft__suspend(weft__task *t);
+void weft__task_wake(weft__task *t, int status);
+weft__task *weft__current(void);
+int weft__task_cancel(weft__task *t);
+void weft__loop_cancel_all(weft_loop *loop);
+
+/* combinators.c */
+int weft__gather_cancel(weft_future *g);
+void weft__gather_destroy(weft_future *g);
+
+/* heap.c */
+int weft__heap_push(weft__heap *hp, weft_handle *h);
+weft_handle *weft__heap_min(const weft__heap *hp);
+void weft__heap_remove(weft__heap *hp, weft_handle *h);
+void weft__heap_free(weft__heap *hp);
+
+#endif

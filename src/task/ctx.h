@@ -1,0 +1,74 @@
+/* Coroutine contexts: the one platform-specific piece of weft.
+ *
+ * The model is asymmetric: the scheduler resumes a context, which runs until
+ * it suspends or its entry returns; a context only ever suspends back to the
+ * scheduler. Asyncify can express only this (an unwind returns to whoever
+ * called into the instrumented code), and it keeps every scheduling decision
+ * in plain C on both platforms.
+ *
+ *   ctx_asyncify.c  wasm: Asyncify unwind/rewind driven from C
+ *   ctx_ucontext.c  native: makecontext/swapcontext, mmap'd stacks with a
+ *                   guard page, AddressSanitizer fiber annotations
+ */
+#ifndef WEFT_CTX_H
+#define WEFT_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*weft__ctx_entry)(void *arg);
+
+#if defined(__EMSCRIPTEN__)
+typedef struct weft__ctx {
+  struct { void *cur, *end; } adata; /* Asyncify's data header: must stay first */
+  char *abuf;             /* save buffer (locals and call indices of the unwound frames) */
+  size_t abuf_size;
+  char *mem;              /* one allocation: [canary | C stack] */
+  size_t stack_size;
+  void *sp;               /* __stack_pointer at suspension */
+  weft__ctx_entry entry;
+  void *arg;
+  uint8_t started, finished, rewinding, suspending;
+} weft__ctx;
+#else
+#include <ucontext.h>
+typedef struct weft__ctx {
+  ucontext_t uc, caller;
+  char *map;              /* mmap: [guard page | stack] */
+  size_t map_size, stack_size;
+  weft__ctx_entry entry;
+  void *arg;
+  void *asan_fake_caller, *asan_fake_self;
+  const void *asan_caller_bottom;
+  size_t asan_caller_size;
+  uint8_t started, finished;
+} weft__ctx;
+#endif
+
+/* Prepares a context that will run entry(arg) on a new stack of
+ * `stack_size` bytes (`async_size`: Asyncify save buffer, wasm only).
+ * Returns 0 or WEFT_ENOMEM. */
+int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg);
+
+/* Releases the stack. The context must not be running. */
+void weft__ctx_free(weft__ctx *c);
+
+/* Runs the context until it suspends (returns 1) or its entry returns
+ * (returns 0). Called by the scheduler only, never from inside a context. */
+int weft__ctx_resume(weft__ctx *c);
+
+/* Suspends the running context `c`; returns when it is resumed. */
+void weft__ctx_suspend(weft__ctx *c);
+
+/* Non-zero when the canary at the far end of the stack is intact. */
+int weft__ctx_stack_ok(const weft__ctx *c);
+
+/* Bytes of the context's C stack (for messages). */
+size_t weft__ctx_stack_size(const weft__ctx *c);
+
+/* Called once per process: installs the native guard-page handler that names
+ * the task whose stack overflowed. `name_of_current` returns the running
+ * task's name, or NULL. No-op on wasm. */
+void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void));
+
+#endif

@@ -1,0 +1,125 @@
+/* Task contexts on wasm: Asyncify driven from C, with no JS in the switch.
+ *
+ * Binaryen's Asyncify pass recognises imports from the "asyncify" module and
+ * replaces them with its own functions. A function that calls start_unwind /
+ * stop_rewind is the "top-most runtime" (ctx_suspend_impl here): it is not
+ * instrumented, and its callers are. A function that calls stop_unwind /
+ * start_rewind is the "bottom-most runtime" (weft__ctx_resume): it is not
+ * instrumented either, so an unwind stops there and the scheduler keeps
+ * running normally.
+ *
+ * Two consequences shape this file:
+ * - The top-most runtime must never be inlined into a caller (the caller
+ *   would lose its instrumentation and restart from its first line on
+ *   rewind). emcc runs Binaryen's inliner before Asyncify, and Binaryen
+ *   ignores __attribute__((noinline)), so suspension goes through a volatile
+ *   function pointer that no optimiser can see through.
+ * - Each task has its own C stack in linear memory. Asyncify saves only wasm
+ *   locals, so stack frames stay where they are; __stack_pointer is saved at
+ *   suspension and restored before rewinding.
+ */
+#if defined(__EMSCRIPTEN__)
+#include "ctx.h"
+
+#include <emscripten/stack.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/errors.h"
+
+__attribute__((import_module("asyncify"), import_name("start_unwind"))) void weft__asyncify_start_unwind(void *data);
+__attribute__((import_module("asyncify"), import_name("stop_unwind"))) void weft__asyncify_stop_unwind(void);
+__attribute__((import_module("asyncify"), import_name("start_rewind"))) void weft__asyncify_start_rewind(void *data);
+__attribute__((import_module("asyncify"), import_name("stop_rewind"))) void weft__asyncify_stop_rewind(void);
+
+/* Emscripten's own stack-pointer accessors (compiler-rt stack_ops.S). */
+void *stackSave(void);
+void stackRestore(void *sp);
+
+#define CANARY_BYTES 16
+static const unsigned char canary[CANARY_BYTES] = {0xde, 0xad, 0xbe, 0xef, 0x77, 0x65, 0x66, 0x74,
+                                                   0xde, 0xad, 0xbe, 0xef, 0x77, 0x65, 0x66, 0x74};
+
+static weft__ctx *running;
+
+int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg) {
+  memset(c, 0, sizeof *c);
+  stack_size = (stack_size + 15) & ~(size_t)15;
+  /* The save buffer sits just below the stack: a small overflow lands in the
+   * canary and this task's own (idle while it runs) buffer, not in a
+   * neighbour's memory, and the check at the next switch reports it. */
+  c->mem = aligned_alloc(16, async_size + CANARY_BYTES + stack_size);
+  if (!c->mem) return WEFT_ENOMEM;
+  c->abuf = c->mem;
+  c->abuf_size = async_size;
+  memcpy(c->mem + async_size, canary, CANARY_BYTES);
+  c->stack_size = stack_size;
+  c->entry = entry;
+  c->arg = arg;
+  return 0;
+}
+
+void weft__ctx_free(weft__ctx *c) {
+  free(c->mem);
+  c->mem = NULL;
+}
+
+int weft__ctx_stack_ok(const weft__ctx *c) {
+  return memcmp(c->mem + c->abuf_size, canary, CANARY_BYTES) == 0;
+}
+
+size_t weft__ctx_stack_size(const weft__ctx *c) { return c->stack_size; }
+
+void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void)) { (void)name_of_current; }
+
+static void ctx_suspend_impl(void) {
+  weft__ctx *c = running;
+  if (c->rewinding) {
+    c->rewinding = 0;
+    weft__asyncify_stop_rewind();
+    return;
+  }
+  c->adata.cur = c->abuf;
+  c->adata.end = c->abuf + c->abuf_size;
+  c->suspending = 1;
+  weft__asyncify_start_unwind(&c->adata);
+}
+
+static void (*volatile ctx_suspend_fp)(void) = ctx_suspend_impl;
+
+void weft__ctx_suspend(weft__ctx *c) {
+  (void)c;
+  ctx_suspend_fp();
+}
+
+int weft__ctx_resume(weft__ctx *c) {
+  void *sched_sp = stackSave();
+  uintptr_t sched_base = emscripten_stack_get_base(), sched_end = emscripten_stack_get_end();
+  char *top = c->mem + c->abuf_size + CANARY_BYTES + c->stack_size;
+  weft__ctx *prev = running;
+  running = c;
+  emscripten_stack_set_limits(top, c->mem + c->abuf_size + CANARY_BYTES);
+  if (c->started) {
+    c->rewinding = 1;
+    stackRestore(c->sp);
+    weft__asyncify_start_rewind(&c->adata);
+  } else {
+    c->started = 1;
+    stackRestore(top);
+  }
+  c->entry(c->arg);
+  int suspended = c->suspending;
+  if (suspended) {
+    c->suspending = 0;
+    weft__asyncify_stop_unwind();
+    c->sp = stackSave();
+  } else {
+    c->finished = 1;
+  }
+  stackRestore(sched_sp);
+  emscripten_stack_set_limits((void *)sched_base, (void *)sched_end);
+  running = prev;
+  return suspended;
+}
+
+#endif

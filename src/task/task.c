@@ -1,0 +1,330 @@
+/* Tasks: spawning, stepping, awaiting, sleeping and cancellation.
+ *
+ * A task is resumed only from the loop's ready queue (its `step` handle) or
+ * from a callback the loop runs (a timer, a future's wake-up), never from
+ * another task, so a switch is always task -> scheduler -> task, the shape
+ * Asyncify can express.
+ *
+ * Cancellation follows asyncio's Task.cancel: a task suspended on a future
+ * cancels that future and is woken when it completes; a sleeping task has its
+ * timer removed and wakes with WEFT_ECANCELED; a task that is ready or
+ * running gets WEFT_ECANCELED from its next await ("must_cancel").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/internal.h"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+extern void weft_js_main_done(int status);
+#endif
+
+weft__task *weft__current(void) {
+  weft_loop *loop = weft_running_loop();
+  return loop ? loop->current : NULL;
+}
+
+weft_task *weft_current(void) {
+  weft__task *t = weft__current();
+  return t ? &t->fut : NULL;
+}
+
+static void task_step(weft_loop *loop, void *arg);
+
+static void finish(weft__task *t) {
+  weft_loop *loop = t->fut.loop;
+  if (t->has_ctx) {
+    weft__ctx_free(&t->ctx); /* the stack goes back now, not when the handle is released */
+    t->has_ctx = 0;
+  }
+  t->next_alive->prev_alive = t->prev_alive;
+  t->prev_alive->next_alive = t->next_alive;
+  loop->nalive--;
+  if (t->cancel_requests > 0)
+    weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
+  else if (t->fail_code)
+    weft__future_complete(&t->fut, WEFT_FAILED, 0, t->fail_code);
+  else
+    weft__future_complete(&t->fut, WEFT_RESOLVED, t->fut.value, 0);
+  weft_release(&t->fut); /* the loop's reference */
+}
+
+static void task_entry(void *arg) {
+  weft__task *t = arg;
+  t->fut.value = t->fn(t->arg);
+}
+
+static void stack_overflow(weft__task *t, const char *what, size_t size) {
+  fprintf(stderr, "weft: task '%s' overflowed its %zu-byte %s (WEFT_ESTACK)\n", t->name, size, what);
+  fflush(stderr);
+  abort();
+}
+
+static void task_step(weft_loop *loop, void *arg) {
+  weft__task *t = arg;
+  if (!t->started) {
+    t->started = 1;
+    if (t->must_cancel) { /* cancelled before it ever ran: asyncio never runs the body either */
+      finish(t);
+      return;
+    }
+    if (weft__ctx_init(&t->ctx, t->stack_size, t->async_size, task_entry, t) != 0) {
+      t->fail_code = WEFT_ENOMEM;
+      finish(t);
+      return;
+    }
+    t->has_ctx = 1;
+  }
+  weft__task *prev = loop->current;
+  loop->current = t;
+  t->running = 1;
+  int suspended = weft__ctx_resume(&t->ctx);
+  t->running = 0;
+  loop->current = prev;
+  if (!weft__ctx_stack_ok(&t->ctx)) stack_overflow(t, "C stack", weft__ctx_stack_size(&t->ctx));
+  if (!suspended) finish(t);
+}
+
+/* Resumes a suspended task from inside a loop callback, with `status` as the
+ * return value of its suspending call. */
+static void resume_now(weft__task *t, int status) {
+  t->wake_status = status;
+  task_step(t->fut.loop, t);
+}
+
+void weft__task_wake(weft__task *t, int status) {
+  if (weft_handle_active(&t->step)) return;
+  t->wake_status = status;
+  weft__ready_push(t->fut.loop, &t->step, task_step, t);
+}
+
+int weft__suspend(weft__task *t) {
+  weft__ctx_suspend(&t->ctx);
+  return t->wake_status;
+}
+
+static void on_awaited_done(weft_future *f, void *arg) {
+  (void)f;
+  resume_now(arg, 0);
+}
+
+int weft__task_wait(weft__task *t, weft_future *f) {
+  weft_retain(f);
+  t->waiting_on = f;
+  weft__waiter_add(f, &t->wake, on_awaited_done, t);
+  int st = weft__suspend(t);
+  t->waiting_on = NULL;
+  weft__waiter_remove(&t->wake);
+  weft_release(f);
+  return st;
+}
+
+/* --- spawning ------------------------------------------------------------ */
+
+static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts, int *err) {
+  if (!loop) loop = weft_running_loop();
+  if (!loop || !fn || loop->magic != WEFT_MAGIC_LOOP) {
+    *err = WEFT_EINVAL;
+    return NULL;
+  }
+  if (loop->closing) {
+    *err = WEFT_ECLOSED;
+    return NULL;
+  }
+  weft__task *t = weft__obj_alloc(loop, sizeof *t, 1);
+  if (!t) {
+    *err = WEFT_ENOMEM;
+    return NULL;
+  }
+  weft__future_init(&t->fut, loop, KIND_TASK);
+  t->fut.refs = 2; /* the caller's and the loop's (dropped when the task finishes) */
+  t->fn = fn;
+  t->arg = arg;
+  t->id = ++loop->next_task_id;
+  t->stack_size = opts && opts->stack_size ? opts->stack_size : loop->stack_size;
+  t->async_size = opts && opts->asyncify_size ? opts->asyncify_size : loop->asyncify_size;
+  if (opts && opts->name)
+    snprintf(t->name, sizeof t->name, "%s", opts->name);
+  else
+    snprintf(t->name, sizeof t->name, "task-%u", (unsigned)t->id);
+  t->prev_alive = loop->alive.prev_alive;
+  t->next_alive = &loop->alive;
+  loop->alive.prev_alive->next_alive = t;
+  loop->alive.prev_alive = t;
+  loop->nalive++;
+  weft__task_wake(t, 0);
+  *err = 0;
+  return t;
+}
+
+weft_task *weft_spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts) {
+  int err;
+  weft__task *t = spawn(loop, fn, arg, opts, &err);
+  return t ? &t->fut : NULL;
+}
+
+int weft_spawn_detached(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts) {
+  int err;
+  weft__task *t = spawn(loop, fn, arg, opts, &err);
+  if (t) weft_release(&t->fut);
+  return err;
+}
+
+/* --- awaiting ------------------------------------------------------------ */
+
+static int awaits_transitively(const weft_future *f, const weft__task *t) {
+  for (int depth = 0; f && f->kind == KIND_TASK && depth < 10000; depth++) {
+    if (f == &t->fut) return 1;
+    f = ((const weft__task *)f)->waiting_on;
+  }
+  return 0;
+}
+
+int weft_await(weft_future *f, intptr_t *result) {
+  weft__task *t = weft__current();
+  if (!t) return WEFT_ENOTTASK;
+  int rc = weft__check(f);
+  if (rc) return rc;
+  if (awaits_transitively(f, t)) return WEFT_EDEADLK;
+  int cancelled = 0;
+  if (t->must_cancel) {
+    t->must_cancel = 0;
+    cancelled = 1;
+    if (f->state == WEFT_PENDING) weft_cancel(f);
+  }
+  if (f->state == WEFT_PENDING) weft__task_wait(t, f);
+  if (t->must_cancel) { /* cancelled after f completed, before this task ran again */
+    t->must_cancel = 0;
+    cancelled = 1;
+  }
+  if (cancelled) return WEFT_ECANCELED;
+  return weft_future_result(f, result);
+}
+
+static void on_sleep_timer(weft_loop *loop, void *arg) {
+  (void)loop;
+  resume_now(arg, 0);
+}
+
+int weft_sleep(int64_t ms) {
+  weft__task *t = weft__current();
+  if (!t) return WEFT_ENOTTASK;
+  if (t->must_cancel) {
+    t->must_cancel = 0;
+    return WEFT_ECANCELED;
+  }
+  int st;
+  if (ms <= 0) {
+    weft__task_wake(t, 0);
+    st = weft__suspend(t);
+  } else {
+    int rc = weft_call_later(t->fut.loop, &t->timer, ms, on_sleep_timer, t);
+    if (rc) return rc;
+    st = weft__suspend(t);
+  }
+  if (t->must_cancel) {
+    t->must_cancel = 0;
+    return WEFT_ECANCELED;
+  }
+  return st;
+}
+
+int weft_yield(void) { return weft_sleep(0); }
+
+intptr_t weft_fail(int err) {
+  weft__task *t = weft__current();
+  if (t) t->fail_code = err < 0 ? err : WEFT_EFAILED;
+  return 0;
+}
+
+int weft_uncancel(void) {
+  weft__task *t = weft__current();
+  if (!t) return 0;
+  if (t->cancel_requests > 0) t->cancel_requests--;
+  if (t->cancel_requests == 0) t->must_cancel = 0;
+  return t->cancel_requests;
+}
+
+int weft_cancelling(const weft_task *f) {
+  if (weft__check(f) || f->kind != KIND_TASK) return 0;
+  return ((const weft__task *)f)->cancel_requests;
+}
+
+const char *weft_task_name(const weft_task *f) {
+  if (weft__check(f) || f->kind != KIND_TASK) return "";
+  return ((const weft__task *)f)->name;
+}
+
+int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind == KIND_TASK; }
+
+/* --- cancellation -------------------------------------------------------- */
+
+int weft__task_cancel(weft__task *t) {
+  t->cancel_requests++;
+  if (t->waiting_on && !weft_handle_active(&t->step)) {
+    if (weft_cancel(t->waiting_on) == 0) return 0; /* woken when it completes */
+  }
+  if (weft_handle_active(&t->timer)) {
+    weft_handle_cancel(&t->timer);
+    weft__task_wake(t, WEFT_ECANCELED);
+    return 0;
+  }
+  t->must_cancel = 1;
+  return 0;
+}
+
+void weft__loop_cancel_all(weft_loop *loop) {
+  for (weft__task *t = loop->alive.next_alive; t != &loop->alive; t = t->next_alive) {
+    if (t->fut.state == WEFT_PENDING && !t->running) weft__task_cancel(t);
+  }
+}
+
+/* --- weft_run ------------------------------------------------------------ */
+
+static weft_loop *new_main_loop(void) {
+  weft_loop_options opts = {0};
+  const char *clock = getenv("WEFT_CLOCK");
+  opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
+  return weft_loop_new(&opts);
+}
+
+#if defined(__EMSCRIPTEN__)
+static void on_main_done(weft_future *f, void *arg) {
+  weft_loop *loop = arg;
+  int rc = weft_future_result(f, NULL);
+  if (rc == WEFT_ECANCELED || (rc < 0 && rc != WEFT_ECANCELED))
+    fprintf(stderr, "weft: main task ended: %s\n", weft_strerror(rc));
+  fflush(stdout);
+  fflush(stderr);
+  weft_release(f);
+  (void)loop;
+  weft_js_main_done(rc == 0 ? 0 : 1);
+}
+#endif
+
+int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
+  if (!fn) return WEFT_EINVAL;
+  if (weft_running_loop()) return WEFT_EBUSY;
+  weft_loop *loop = new_main_loop();
+  if (!loop) return WEFT_ENOMEM;
+  weft_task_options opts = {.name = "main"};
+  weft_task *t = weft_spawn(loop, fn, arg, &opts);
+  if (!t) {
+    weft_loop_free(loop);
+    return WEFT_ENOMEM;
+  }
+#if defined(__EMSCRIPTEN__)
+  (void)result;
+  weft_future_on_done(t, on_main_done, loop);
+  emscripten_exit_with_live_runtime();
+  return 0;
+#else
+  weft_loop_run(loop);
+  int rc = weft_future_result(t, result);
+  weft_release(t);
+  weft_loop_free(loop);
+  return rc;
+#endif
+}
