@@ -1,0 +1,72 @@
+/* Seed 001, "Exemple Comparatif": a generator produces the numbers, a
+ * coroutine processes each of them; the coroutines run concurrently.
+ *
+ *   def generer_nombres(maximum):
+ *       for i in range(maximum): yield i
+ *   async def traiter_nombre(nombre):
+ *       await asyncio.sleep(0.5); print(f"Traité : {nombre}")
+ *   taches = [traiter_nombre(nombre) for nombre in generer_nombres(3)]
+ *   await asyncio.gather(*taches)
+ *
+ * What to look at: generer_nombres is a plain C generator (a struct holding
+ * its state and a "next" function: no task, no suspension). The three
+ * traiter_nombre tasks sleep concurrently, so the whole run takes 0.5 s, not
+ * 1.5 s; their timers share one deadline and fire in the order they were
+ * armed:
+ *
+ *   Traité : 0
+ *   Traité : 1
+ *   Traité : 2
+ */
+#include <stdio.h>
+#include <weft.h>
+
+#define MAXIMUM 3
+
+/* generer_nombres(maximum) */
+typedef struct generateur {
+  int i, maximum;
+} generateur;
+
+static generateur generer_nombres(int maximum) { return (generateur){0, maximum}; }
+
+/* next(gen): 1 and *out set, or 0 when exhausted (StopIteration). */
+static int suivant(generateur *g, int *out) {
+  if (g->i >= g->maximum) return 0;
+  *out = g->i++;
+  return 1;
+}
+
+static intptr_t traiter_nombre(void *arg) {
+  int nombre = (int)(intptr_t)arg;
+  int rc = weft_sleep(500); /* simule une tâche I/O */
+  if (rc) return weft_fail(rc);
+  printf("Traité : %d\n", nombre);
+  return 0;
+}
+
+static intptr_t amain(void *arg) {
+  (void)arg;
+  weft_task *taches[MAXIMUM];
+  int n = 0, nombre;
+  generateur gen = generer_nombres(MAXIMUM);
+  while (n < MAXIMUM && suivant(&gen, &nombre)) {
+    char nom[32];
+    snprintf(nom, sizeof nom, "traiter_nombre-%d", nombre);
+    taches[n] = weft_spawn(NULL, traiter_nombre, (void *)(intptr_t)nombre, &(weft_task_options){.name = nom});
+    if (!taches[n]) break;
+    n++;
+  }
+  int rc = n == MAXIMUM ? weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, NULL, NULL) : WEFT_ENOMEM;
+  for (int i = 0; i < n; i++) {
+    if (rc == WEFT_ENOMEM) weft_cancel(taches[i]);
+    weft_release(taches[i]);
+  }
+  return rc ? weft_fail(rc) : 0;
+}
+
+int main(void) {
+  int rc = weft_run(amain, NULL, NULL);
+  if (rc) fprintf(stderr, "nombres: %s\n", weft_strerror(rc));
+  return rc ? 1 : 0;
+}

@@ -1,0 +1,91 @@
+/* Seed 001, "Exemple Avancé : Pipeline Asynchrone": a generator feeds five
+ * transformer tasks gathered together, then their results feed five
+ * consommer tasks gathered together.
+ *
+ *   def generer_donnees():
+ *       for i in range(5): yield i
+ *   async def transformer(donnee):
+ *       await asyncio.sleep(0.3); return donnee * 2
+ *   async def consommer(donnee):
+ *       await asyncio.sleep(0.2); print(f"Consommé : {donnee}")
+ *   resultats = await asyncio.gather(*[transformer(d) for d in generer_donnees()])
+ *   await asyncio.gather(*(consommer(r) for r in resultats))
+ *
+ * What to look at: two gathers in sequence. The five transformers sleep
+ * concurrently (0.3 s in all, not 1.5 s) and gather returns their results in
+ * argument order; then the five consumers, whose 0.2 s timers are armed in
+ * the same loop iteration and so share one deadline, print in the order
+ * they were armed. 0.5 s in all:
+ *
+ *   Consommé : 0
+ *   Consommé : 2
+ *   Consommé : 4
+ *   Consommé : 6
+ *   Consommé : 8
+ */
+#include <stdio.h>
+#include <weft.h>
+
+#define N 5
+
+/* generer_donnees(): a plain C generator (the state lives in the caller). */
+typedef struct generateur {
+  int i, fin;
+} generateur;
+
+static int generer_suivant(generateur *g, int *out) {
+  if (g->i >= g->fin) return 0;
+  *out = g->i++;
+  return 1;
+}
+
+static intptr_t transformer(void *arg) {
+  intptr_t donnee = (intptr_t)arg;
+  int rc = weft_sleep(300);
+  if (rc) return weft_fail(rc);
+  return donnee * 2;
+}
+
+static intptr_t consommer(void *arg) {
+  intptr_t donnee = (intptr_t)arg;
+  int rc = weft_sleep(200);
+  if (rc) return weft_fail(rc);
+  printf("Consommé : %d\n", (int)donnee);
+  return 0;
+}
+
+/* Spawns fn over args[0..n), gathers, releases. results may be NULL. */
+static int spawn_and_gather(const char *prefix, weft_task_fn fn, const intptr_t *args, int n, intptr_t *results) {
+  weft_task *taches[N];
+  for (int i = 0; i < n; i++) {
+    char nom[32];
+    snprintf(nom, sizeof nom, "%s-%d", prefix, i);
+    taches[i] = weft_spawn(NULL, fn, (void *)args[i], &(weft_task_options){.name = nom});
+    if (!taches[i]) {
+      while (i--) weft_cancel(taches[i]), weft_release(taches[i]);
+      return WEFT_ENOMEM;
+    }
+  }
+  int rc = weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, results, NULL);
+  for (int i = 0; i < n; i++) weft_release(taches[i]);
+  return rc;
+}
+
+static intptr_t amain(void *arg) {
+  (void)arg;
+  generateur gen = {0, N};
+  intptr_t donnees[N];
+  int n = 0, d;
+  while (n < N && generer_suivant(&gen, &d)) donnees[n++] = d;
+
+  intptr_t resultats[N];
+  int rc = spawn_and_gather("transformer", transformer, donnees, n, resultats);
+  if (rc == 0) rc = spawn_and_gather("consommer", consommer, resultats, n, NULL);
+  return rc ? weft_fail(rc) : 0;
+}
+
+int main(void) {
+  int rc = weft_run(amain, NULL, NULL);
+  if (rc) fprintf(stderr, "pipeline: %s\n", weft_strerror(rc));
+  return rc ? 1 : 0;
+}
