@@ -5,9 +5,21 @@
 // tries to fetch() a file path on Node >= 18 and fails.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
 
-const require = createRequire(import.meta.url);
+// The program's .js is CommonJS, but it sits under this package's
+// "type": "module", so require() would load it as an ES module (Node >= 20.19
+// does, and finds no export; older Nodes throw ERR_REQUIRE_ESM). Evaluate it
+// as CommonJS explicitly.
+function loadCommonJS(file) {
+  const src = readFileSync(file, 'utf8');
+  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, { filename: file });
+  const module = { exports: {} };
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports;
+}
+
 const [jsPath, ...rest] = process.argv.slice(2);
 if (!jsPath) {
   console.error('usage: run-wasm.mjs <program.js> [--virtual] [args...]');
@@ -16,7 +28,7 @@ if (!jsPath) {
 const virtual = rest.includes('--virtual') || process.env.WEFT_CLOCK === 'virtual';
 const args = rest.filter((a) => a !== '--virtual');
 const file = resolve(jsPath);
-const factory = require(file);
+const factory = loadCommonJS(file);
 await factory({
   arguments: args,
   wasmBinary: readFileSync(file.replace(/\.js$/, '.wasm')),
