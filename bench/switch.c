@@ -1,0 +1,221 @@
+/* weft switch benchmark: the cost of one task switch, and the memory a
+ * suspended task holds. Driven by scripts/bench.mjs (npm run bench -- switch),
+ * which parses the JSON lines this program prints on stdout.
+ *
+ *   switch switch <N> <K> [reps] [warmups]
+ *       N tasks, each calling weft_yield() K times, on a virtual-clock loop
+ *       run by weft_loop_run(). One switch = one yield resumption, so a run
+ *       makes N*K switches. The time runs from the first spawn to the loop
+ *       being freed (so task creation, each task's first start with its
+ *       stack allocation, and its finish are included), divided by N*K.
+ *       Prints one line per workload with every repetition, the best and the
+ *       median.
+ *
+ *   switch mem <M>
+ *       Spawns M tasks that start, then sleep far in the future, and reports
+ *       the heap growth per suspended task (malloc'd bytes from mallinfo(),
+ *       and the sbrk break on wasm).
+ *
+ *   switch max <cap> <batch>
+ *       Spawns batches of tasks that start and sleep far in the future, with
+ *       the loop's default stack and Asyncify sizes, until weft_spawn returns
+ *       NULL, a task cannot get its stack (it then finishes with
+ *       WEFT_ENOMEM), its timer cannot be armed, or `cap` tasks sleep.
+ *
+ * Timing uses emscripten_get_now() on wasm and CLOCK_MONOTONIC natively.
+ */
+#define _GNU_SOURCE
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <weft.h>
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#define IMPL "wasm"
+static double now_ms(void) { return emscripten_get_now(); }
+#else
+#define IMPL "native"
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+#endif
+
+#define FAR_MS ((int64_t)1000 * 1000 * 1000 * 1000) /* ~31 years */
+
+/* --- switch -------------------------------------------------------------- */
+
+static long yields_per_task;
+static long total_yields;
+
+static intptr_t yielder(void *arg) {
+  (void)arg;
+  for (long i = 0; i < yields_per_task; i++) {
+    if (weft_yield() != 0) return weft_fail(WEFT_EFAILED);
+    total_yields++;
+  }
+  return 0;
+}
+
+/* One run: returns elapsed ms for N*K switches, or -1 on error. */
+static double run_switch(long n, long k) {
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  weft_loop *loop = weft_loop_new(&opts);
+  if (!loop) return -1;
+  yields_per_task = k;
+  total_yields = 0;
+  double t0 = now_ms();
+  for (long i = 0; i < n; i++) {
+    if (weft_spawn_detached(loop, yielder, NULL, NULL) != 0) {
+      weft_loop_free(loop);
+      return -1;
+    }
+  }
+  int rc = weft_loop_run(loop);
+  if (rc != 0 || total_yields != n * k || weft_loop_alive_tasks(loop) != 0) {
+    fprintf(stderr, "switch: run failed (rc=%d, %ld of %ld yields)\n", rc, total_yields, n * k);
+    weft_loop_free(loop);
+    return -1;
+  }
+  if (weft_loop_free(loop) != 0) return -1;
+  return now_ms() - t0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int bench_switch(long n, long k, int reps, int warmups) {
+  if (n <= 0 || k <= 0 || reps <= 0 || reps > 100) return 2;
+  for (int i = 0; i < warmups; i++)
+    if (run_switch(n, k) < 0) return 1;
+  double ns[100], sorted[100];
+  double switches = (double)n * (double)k;
+  for (int i = 0; i < reps; i++) {
+    double ms = run_switch(n, k);
+    if (ms < 0) return 1;
+    ns[i] = sorted[i] = ms * 1e6 / switches;
+  }
+  qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
+  double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+  printf("{\"bench\":\"switch\",\"impl\":\"" IMPL "\",\"n\":%ld,\"k\":%ld,\"switches\":%.0f,"
+         "\"warmups\":%d,\"reps\":%d,\"best_ns\":%.2f,\"median_ns\":%.2f,\"runs_ns\":[",
+         n, k, switches, warmups, reps, sorted[0], median);
+  for (int i = 0; i < reps; i++) printf("%s%.2f", i ? "," : "", ns[i]);
+  printf("]}\n");
+  fflush(stdout);
+  return 0;
+}
+
+/* --- memory -------------------------------------------------------------- */
+
+static long started, sleep_failed;
+
+static intptr_t sleeper(void *arg) {
+  (void)arg;
+  started++;
+  int rc = weft_sleep(FAR_MS);
+  if (rc != 0 && rc != WEFT_ECANCELED) sleep_failed++;
+  return 0;
+}
+
+static size_t heap_used(void) {
+#if defined(__EMSCRIPTEN__)
+  return (size_t)mallinfo().uordblks;
+#else
+  return mallinfo2().uordblks;
+#endif
+}
+
+static size_t heap_break(void) {
+#if defined(__EMSCRIPTEN__)
+  return (size_t)(uintptr_t)sbrk(0);
+#else
+  return 0; /* glibc serves large blocks from mmap: the break says little */
+#endif
+}
+
+/* Starts every task spawned so far: they are all in the ready queue, so one
+ * iteration runs them up to their sleep (it does not advance the virtual
+ * clock while work is ready). */
+static void start_spawned(weft_loop *loop) { weft_loop_run_once(loop); }
+
+static int bench_mem(long m) {
+  if (m <= 0) return 2;
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  weft_loop *loop = weft_loop_new(&opts);
+  if (!loop) return 1;
+  /* Warm the allocator and the loop's internal arrays with one task. */
+  started = sleep_failed = 0;
+  if (weft_spawn_detached(loop, sleeper, NULL, NULL) != 0) return 1;
+  start_spawned(loop);
+  size_t used0 = heap_used(), brk0 = heap_break();
+  for (long i = 0; i < m; i++)
+    if (weft_spawn_detached(loop, sleeper, NULL, NULL) != 0) return 1;
+  start_spawned(loop);
+  size_t used1 = heap_used(), brk1 = heap_break();
+  if (started != m + 1 || sleep_failed) {
+    fprintf(stderr, "mem: only %ld of %ld tasks started\n", started, m + 1);
+    return 1;
+  }
+  printf("{\"bench\":\"mem\",\"impl\":\"" IMPL "\",\"tasks\":%ld,\"stack_size\":%d,\"asyncify_size\":%d,"
+         "\"malloc_bytes_per_task\":%.1f,\"brk_bytes_per_task\":%.1f,\"heap_end\":%zu}\n",
+         m, WEFT_DEFAULT_STACK_SIZE, WEFT_DEFAULT_ASYNCIFY_SIZE, (double)(used1 - used0) / (double)m,
+         (double)(brk1 - brk0) / (double)m, brk1);
+  fflush(stdout);
+  double t0 = now_ms();
+  int rc = weft_loop_free(loop); /* cancels them all: each wakes once and returns */
+  fprintf(stderr, "mem: freeing %ld sleeping tasks took %.1f ms (rc=%d)\n", m + 1, now_ms() - t0, rc);
+  return rc == 0 ? 0 : 1;
+}
+
+static int bench_max(long cap, long batch) {
+  if (cap <= 0 || batch <= 0) return 2;
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  weft_loop *loop = weft_loop_new(&opts);
+  if (!loop) return 1;
+  started = sleep_failed = 0;
+  long spawned = 0;
+  const char *stop = "cap";
+  double t0 = now_ms();
+  while (spawned < cap) {
+    long b = batch < cap - spawned ? batch : cap - spawned, i;
+    for (i = 0; i < b; i++) {
+      if (weft_spawn_detached(loop, sleeper, NULL, NULL) != 0) break;
+      spawned++;
+    }
+    start_spawned(loop);
+    if (i < b) { stop = "weft_spawn failed"; break; }
+    if (started < spawned) { stop = "task stack allocation failed (WEFT_ENOMEM)"; break; }
+    if (sleep_failed) { stop = "timer could not be armed"; break; }
+  }
+  long sleeping = started - sleep_failed;
+  printf("{\"bench\":\"max\",\"impl\":\"" IMPL "\",\"cap\":%ld,\"spawned\":%ld,\"sleeping\":%ld,"
+         "\"reached_cap\":%s,\"stop\":\"%s\",\"heap_end\":%zu,\"seconds\":%.2f}\n",
+         cap, spawned, sleeping, sleeping >= cap ? "true" : "false", stop, heap_break(),
+         (now_ms() - t0) / 1e3);
+  fflush(stdout);
+  int rc = weft_loop_free(loop);
+  if (rc != 0) fprintf(stderr, "max: weft_loop_free returned %d\n", rc);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "switch";
+  if (!strcmp(mode, "switch") && argc >= 4)
+    return bench_switch(atol(argv[2]), atol(argv[3]), argc > 4 ? atoi(argv[4]) : 7, argc > 5 ? atoi(argv[5]) : 2);
+  if (!strcmp(mode, "mem") && argc >= 3) return bench_mem(atol(argv[2]));
+  if (!strcmp(mode, "max") && argc >= 4) return bench_max(atol(argv[2]), atol(argv[3]));
+  fprintf(stderr,
+          "usage: switch switch <N> <K> [reps] [warmups]\n"
+          "       switch mem <M>\n"
+          "       switch max <cap> <batch>\n");
+  return 2;
+}
