@@ -45,24 +45,57 @@ mergeInto(LibraryManager.library, {
         Module['_weft_loop_run_ready'](loop);
       } catch (e) {
         if (e instanceof ExitStatus || e === 'unwind') return;
-        var state = Module['asm']['asyncify_get_state'] ? Module['asm']['asyncify_get_state']() : 0;
-        var msgPtr = Module['_weft__diagnose'](loop, state);
-        var msg = msgPtr ? UTF8ToString(msgPtr) : 'weft: the loop trapped: ' + e;
-        err(msg);
-        delete WeftHost.loops[loop];
-        if (typeof process === 'object' && process.exitCode === undefined) process.exitCode = 1;
-        if (Module['onWeftError']) Module['onWeftError'](msg, e);
-        if (!ABORT) abort(msg);
+        WeftHost.fail(loop, e);
       }
+    },
+    // A trap inside the loop is fatal for the module (its C state is
+    // mid-switch): name the cause, mark the module aborted, and return
+    // normally so the host's own event loop is not torn down by a rethrow.
+    fail: function(loop, e) {
+      delete WeftHost.loops[loop];
+      var msg;
+      if (ABORT) {
+        msg = String(e && e.message || e); // abort() already printed it
+      } else {
+        var ptr = Module['_weft__diagnose'](loop);
+        msg = ptr ? UTF8ToString(ptr) : 'weft: the loop trapped: ' + e;
+        err(msg);
+        ABORT = true;
+      }
+      EXITSTATUS = 1;
+      if (ENVIRONMENT_IS_NODE) process.exitCode = 1;
+      if (Module['onWeftError']) Module['onWeftError'](msg, e);
     },
   },
 
-  weft_js_arm__deps: ['$WeftHost'],
+  weft_js_arm__deps: ['$WeftHost', '$ENV'],
   weft_js_arm: function(loop, delay) { WeftHost.arm(loop, delay); },
 
   weft_js_main_done: function(status) {
     if (Module['onWeftExit']) Module['onWeftExit'](status);
     else if (ENVIRONMENT_IS_NODE) process.exitCode = status;
+  },
+
+  // Emscripten's STACK_OVERFLOW_CHECK=2 calls this when a function is about
+  // to move __stack_pointer past the limits weft sets for the running task.
+  // Nothing has been written below the stack yet, so the task is intact and
+  // can be named.
+  __handle_stack_overflow__deps: ['emscripten_stack_get_base'],
+  __handle_stack_overflow: function(requested) {
+    var name = Module['_weft__current_task_name']();
+    if (name) {
+      abort("weft: task '" + UTF8ToString(name) + "' overflowed its " +
+            Module['_weft__current_task_stack_size']() + '-byte C stack (WEFT_ESTACK)');
+    }
+    abort('stack overflow (SP would be 0x' + (requested >>> 0).toString(16) + ')');
+  },
+
+  // Programs linked with -sSTACK_OVERFLOW_CHECK=2: see ctx_asyncify.c.
+  weft_js_stack_check_available: function() {
+    return Module['asm']['__set_stack_limits'] ? 1 : 0;
+  },
+  weft_js_set_stack_limits: function(base, end) {
+    Module['asm']['__set_stack_limits'](base, end);
   },
 
   // Binaryen's Asyncify pass replaces these "asyncify" imports with its own

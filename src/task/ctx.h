@@ -23,7 +23,7 @@ typedef struct weft__ctx {
   struct { void *cur, *end; } adata; /* Asyncify's data header: must stay first */
   char *abuf;             /* save buffer (locals and call indices of the unwound frames) */
   size_t abuf_size;
-  char *mem;              /* one allocation: [canary | C stack] */
+  char *mem;              /* one allocation: [save buffer | canary | C stack | label] */
   size_t stack_size;
   void *sp;               /* __stack_pointer at suspension */
   weft__ctx_entry entry;
@@ -65,6 +65,13 @@ int weft__ctx_stack_ok(const weft__ctx *c);
 
 /* Bytes of the context's C stack (for messages). */
 size_t weft__ctx_stack_size(const weft__ctx *c);
+
+/* A name kept with the stack for overflow reports. On wasm it is stored
+ * above the stack's top, where an overflow (which grows down) cannot reach
+ * it, so the report stays readable even when the task's own struct was
+ * overwritten. */
+void weft__ctx_set_label(weft__ctx *c, const char *name);
+const char *weft__ctx_label(const weft__ctx *c);
 
 /* Called once per process: installs the native guard-page handler that names
  * the task whose stack overflowed. `name_of_current` returns the running

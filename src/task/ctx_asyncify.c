@@ -37,6 +37,23 @@ void *stackSave(void);
 void stackRestore(void *sp);
 
 #define CANARY_BYTES 16
+#define LABEL_BYTES 48
+
+/* A program linked with -sSTACK_OVERFLOW_CHECK=2 checks every stack-pointer
+ * move against limits that only the post-link export __set_stack_limits sets
+ * (emscripten_stack_set_limits does not, in 3.1.6). C cannot call that
+ * export, so when the program has it, the limits also go through a JS import
+ * (library_weft.js). Asked once; release programs pay one branch. */
+extern int weft_js_stack_check_available(void);
+extern void weft_js_set_stack_limits(void *base, void *end);
+static int precise_checks = -1;
+
+static void set_limits(void *base, void *end) {
+  emscripten_stack_set_limits(base, end);
+  if (precise_checks < 0) precise_checks = weft_js_stack_check_available();
+  if (precise_checks) weft_js_set_stack_limits(base, end);
+}
+#define SET_LIMITS(base, end) set_limits((base), (end))
 static const unsigned char canary[CANARY_BYTES] = {0xde, 0xad, 0xbe, 0xef, 0x77, 0x65, 0x66, 0x74,
                                                    0xde, 0xad, 0xbe, 0xef, 0x77, 0x65, 0x66, 0x74};
 
@@ -48,11 +65,12 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
   /* The save buffer sits just below the stack: a small overflow lands in the
    * canary and this task's own (idle while it runs) buffer, not in a
    * neighbour's memory, and the check at the next switch reports it. */
-  c->mem = aligned_alloc(16, async_size + CANARY_BYTES + stack_size);
+  c->mem = aligned_alloc(16, async_size + CANARY_BYTES + stack_size + LABEL_BYTES);
   if (!c->mem) return WEFT_ENOMEM;
   c->abuf = c->mem;
   c->abuf_size = async_size;
   memcpy(c->mem + async_size, canary, CANARY_BYTES);
+  c->mem[async_size + CANARY_BYTES + stack_size] = 0;
   c->stack_size = stack_size;
   c->entry = entry;
   c->arg = arg;
@@ -69,6 +87,14 @@ int weft__ctx_stack_ok(const weft__ctx *c) {
 }
 
 size_t weft__ctx_stack_size(const weft__ctx *c) { return c->stack_size; }
+
+void weft__ctx_set_label(weft__ctx *c, const char *name) {
+  char *label = c->mem + c->abuf_size + CANARY_BYTES + c->stack_size;
+  strncpy(label, name, LABEL_BYTES - 1);
+  label[LABEL_BYTES - 1] = 0;
+}
+
+const char *weft__ctx_label(const weft__ctx *c) { return c->mem + c->abuf_size + CANARY_BYTES + c->stack_size; }
 
 void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void)) { (void)name_of_current; }
 
@@ -98,7 +124,7 @@ int weft__ctx_resume(weft__ctx *c) {
   char *top = c->mem + c->abuf_size + CANARY_BYTES + c->stack_size;
   weft__ctx *prev = running;
   running = c;
-  emscripten_stack_set_limits(top, c->mem + c->abuf_size + CANARY_BYTES);
+  SET_LIMITS(top, c->mem + c->abuf_size + CANARY_BYTES);
   if (c->started) {
     c->rewinding = 1;
     stackRestore(c->sp);
@@ -116,8 +142,10 @@ int weft__ctx_resume(weft__ctx *c) {
   } else {
     c->finished = 1;
   }
+  /* Limits first: with STACK_OVERFLOW_CHECK=2 every write to
+   * __stack_pointer, stackRestore's included, is checked against them. */
+  SET_LIMITS((void *)sched_base, (void *)sched_end);
   stackRestore(sched_sp);
-  emscripten_stack_set_limits((void *)sched_base, (void *)sched_end);
   running = prev;
   return suspended;
 }

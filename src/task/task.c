@@ -56,8 +56,12 @@ static void task_entry(void *arg) {
   t->fut.value = t->fn(t->arg);
 }
 
-static void stack_overflow(weft__task *t, const char *what, size_t size) {
-  fprintf(stderr, "weft: task '%s' overflowed its %zu-byte %s (WEFT_ESTACK)\n", t->name, size, what);
+static void stack_overflow(weft__task *t) {
+  /* The task struct itself may have been overwritten: report from what the
+   * context kept out of the overflow's reach. */
+  const char *label = weft__ctx_label(&t->ctx);
+  fprintf(stderr, "weft: task '%s' overflowed its %zu-byte C stack (WEFT_ESTACK)\n", label ? label : t->name,
+          weft__ctx_stack_size(&t->ctx));
   fflush(stderr);
   abort();
 }
@@ -76,6 +80,7 @@ static void task_step(weft_loop *loop, void *arg) {
       return;
     }
     t->has_ctx = 1;
+    weft__ctx_set_label(&t->ctx, t->name);
   }
   weft__task *prev = loop->current;
   loop->current = t;
@@ -83,7 +88,7 @@ static void task_step(weft_loop *loop, void *arg) {
   int suspended = weft__ctx_resume(&t->ctx);
   t->running = 0;
   loop->current = prev;
-  if (!weft__ctx_stack_ok(&t->ctx)) stack_overflow(t, "C stack", weft__ctx_stack_size(&t->ctx));
+  if (!weft__ctx_stack_ok(&t->ctx)) stack_overflow(t);
   if (!suspended) finish(t);
 }
 
