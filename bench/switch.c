@@ -11,6 +11,11 @@
  *       Prints one line per workload with every repetition, the best and the
  *       median.
  *
+ *   switch callback <N> <K> [reps] [warmups]
+ *       The loop alone, as a baseline: N callbacks that re-arm themselves
+ *       with weft_call_soon K times (no task, no Asyncify), timed the same
+ *       way. The difference from `switch` is what the task switch costs.
+ *
  *   switch mem <M>
  *       Spawns M tasks that start, then sleep far in the future, and reports
  *       the heap growth per suspended task (malloc'd bytes from mallinfo(),
@@ -87,27 +92,62 @@ static double run_switch(long n, long k) {
   return now_ms() - t0;
 }
 
+typedef struct rearm {
+  weft_handle h;
+  long left;
+} rearm;
+
+static long total_callbacks;
+
+static void rearm_cb(weft_loop *loop, void *arg) {
+  rearm *r = arg;
+  total_callbacks++;
+  if (--r->left > 0) weft_call_soon(loop, &r->h, rearm_cb, r);
+}
+
+/* The loop-only baseline: N self-re-arming callbacks, K runs each. */
+static double run_callback(long n, long k) {
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  double t0 = now_ms();
+  weft_loop *loop = weft_loop_new(&opts);
+  rearm *rs = calloc((size_t)n, sizeof *rs);
+  if (!loop || !rs) return -1;
+  total_callbacks = 0;
+  for (long i = 0; i < n; i++) {
+    rs[i].left = k;
+    if (weft_call_soon(loop, &rs[i].h, rearm_cb, &rs[i]) != 0) return -1;
+  }
+  int rc = weft_loop_run(loop);
+  if (rc != 0 || total_callbacks != n * k) {
+    fprintf(stderr, "callback: run failed (rc=%d, %ld of %ld callbacks)\n", rc, total_callbacks, n * k);
+    return -1;
+  }
+  if (weft_loop_free(loop) != 0) return -1;
+  free(rs);
+  return now_ms() - t0;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
-static int bench_switch(long n, long k, int reps, int warmups) {
+static int bench_switch(const char *what, double (*run)(long, long), long n, long k, int reps, int warmups) {
   if (n <= 0 || k <= 0 || reps <= 0 || reps > 100) return 2;
   for (int i = 0; i < warmups; i++)
-    if (run_switch(n, k) < 0) return 1;
+    if (run(n, k) < 0) return 1;
   double ns[100], sorted[100];
   double switches = (double)n * (double)k;
   for (int i = 0; i < reps; i++) {
-    double ms = run_switch(n, k);
+    double ms = run(n, k);
     if (ms < 0) return 1;
     ns[i] = sorted[i] = ms * 1e6 / switches;
   }
   qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
   double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
-  printf("{\"bench\":\"switch\",\"impl\":\"" IMPL "\",\"n\":%ld,\"k\":%ld,\"switches\":%.0f,"
+  printf("{\"bench\":\"%s\",\"impl\":\"" IMPL "\",\"n\":%ld,\"k\":%ld,\"switches\":%.0f,"
          "\"warmups\":%d,\"reps\":%d,\"best_ns\":%.2f,\"median_ns\":%.2f,\"runs_ns\":[",
-         n, k, switches, warmups, reps, sorted[0], median);
+         what, n, k, switches, warmups, reps, sorted[0], median);
   for (int i = 0; i < reps; i++) printf("%s%.2f", i ? "," : "", ns[i]);
   printf("]}\n");
   fflush(stdout);
@@ -209,12 +249,14 @@ static int bench_max(long cap, long batch) {
 
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "switch";
-  if (!strcmp(mode, "switch") && argc >= 4)
-    return bench_switch(atol(argv[2]), atol(argv[3]), argc > 4 ? atoi(argv[4]) : 7, argc > 5 ? atoi(argv[5]) : 2);
+  if ((!strcmp(mode, "switch") || !strcmp(mode, "callback")) && argc >= 4)
+    return bench_switch(mode, !strcmp(mode, "switch") ? run_switch : run_callback, atol(argv[2]), atol(argv[3]),
+                        argc > 4 ? atoi(argv[4]) : 7, argc > 5 ? atoi(argv[5]) : 2);
   if (!strcmp(mode, "mem") && argc >= 3) return bench_mem(atol(argv[2]));
   if (!strcmp(mode, "max") && argc >= 4) return bench_max(atol(argv[2]), atol(argv[3]));
   fprintf(stderr,
           "usage: switch switch <N> <K> [reps] [warmups]\n"
+          "       switch callback <N> <K> [reps] [warmups]\n"
           "       switch mem <M>\n"
           "       switch max <cap> <batch>\n");
   return 2;

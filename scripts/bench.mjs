@@ -8,6 +8,7 @@
 //   - the JavaScript peers on the same Node: N async functions doing K
 //     `await null` (microtasks), and K `await new Promise(r => setImmediate(r))`;
 //   - weft natively (build/native, ucontext) for reference;
+//   - a loop-only baseline (self-re-arming callbacks, no tasks), wasm and native;
 //   - memory: bytes per suspended (started, sleeping) task on wasm, the same
 //     for a suspended JS async function, and the largest number of
 //     concurrently sleeping weft tasks one wasm instance holds with default
@@ -144,6 +145,17 @@ for (const [n, k] of WORKLOADS) {
   }
 }
 
+// The loop alone (self-re-arming weft_call_soon callbacks, no task switch):
+// what part of a switch is the loop's ready queue rather than the switch.
+for (const [n, k] of WORKLOADS) {
+  for (const [id, run] of [['weft-wasm', runWasm], ['weft-native', runNative]]) {
+    const r = run(['callback', n, k, REPS, WARMUPS].map(String), `${id} callback ${n}x${k}`)[0];
+    raw.push(r);
+    console.error(`bench: ${id.padEnd(16)} ${n} x ${k} loop callbacks only: best ${r.best_ns} ns/callback, median ${r.median_ns}`);
+    add(id, `loop callback ${n}x${k} best`, r.best_ns, 'ns/callback');
+  }
+}
+
 const mem = runWasm(['mem', String(MEM_TASKS)], 'weft wasm mem')[0];
 raw.push(mem);
 add('weft-wasm', 'bytes per suspended task (malloc)', mem.malloc_bytes_per_task, 'bytes');
@@ -221,6 +233,10 @@ for (const [n, k] of WORKLOADS) {
     rows.push([`ns/switch, ${n.toLocaleString('en-US')} tasks × ${k.toLocaleString('en-US')} yields (${stat} of ${REPS})`, ...v.map((x) => fmt(x)), ratio(v[0], v[1]), ratio(v[0], v[2])]);
   }
 }
+for (const [n, k] of WORKLOADS) {
+  const metric = `loop callback ${n}x${k} best`;
+  rows.push([`baseline: ns per loop callback, no task (${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')}, best)`, fmt(get('weft-wasm', metric)), '—', '—', fmt(get('weft-native', metric)), '—', '—']);
+}
 const wasmB = get('weft-wasm', 'bytes per suspended task (malloc)');
 const jsB = get('js-microtask', 'bytes per suspended task (JS heap)');
 rows.push(['bytes per suspended task (weft: malloc delta; JS: heap delta after GC)', fmt(wasmB, 0), fmt(jsB, 0), '—', '—', ratio(wasmB, jsB), '—']);
@@ -265,6 +281,8 @@ if (!flag('--no-doc')) {
     `- A switch is one resumption of a suspended task: N tasks each call \`weft_yield()\` K times, so a run makes N × K switches. ` +
       'The time is wall time from the first spawn until every task has finished (task creation, first start with its stack allocation, and teardown included), divided by N × K. ' +
       'weft runs on a virtual-clock loop driven by `weft_loop_run()` inside the C program, so no host timer or event-loop hop is involved; wasm times come from `emscripten_get_now()`, native from `CLOCK_MONOTONIC`.',
+    '- The baseline rows time the loop alone: N callbacks that re-arm themselves with `weft_call_soon` K times (no task, no Asyncify). ' +
+      'A switch minus this is the cost of the task switch itself (suspend, Asyncify unwind of the task, rewind on resume, the stack canary check).',
     '- The JS peers run on the same Node, in their own process: N async functions each doing K `await null` (one microtask per switch), ' +
       'and N async functions each doing K `await new Promise(r => setImmediate(r))` (one macrotask turn per switch), timed the same way.',
     `- Every figure is the best (and the median) of ${REPS} repetitions after ${WARMUPS} warm-up runs, each implementation in a fresh process, one after the other. ` +
