@@ -1,0 +1,68 @@
+// With the real clock a weft_sleep(ms) takes about `ms` on the host: checked
+// on the wall time of whole runs and, as wasm (whose stdout reaches us line
+// by line), on when each line arrives. Natively stdout is a pipe, so fully
+// buffered: only the wall time is checked there. The runs overlap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { missing, report, runExample } from './lib.mjs';
+
+// A timer never fires early; "late" allows for a loaded machine.
+const EARLY = 20; // ms: line arrival is measured after a pipe, so allow a little
+const LATE = 400;
+
+function start(name, mode, args = []) {
+  const why = missing(name, mode);
+  return why ? { skip: why } : runExample(name, { mode, args, timeoutMs: 30000 });
+}
+
+const runs = {
+  tachesWasm: start('taches', 'wasm'),
+  tachesNative: start('taches', 'native'),
+  nombresWasm: start('nombres', 'wasm'),
+  timeoutWasm: start('reception', 'wasm', ['--timeout', '2.5']),
+  timeoutNative: start('reception', 'native', ['--timeout', '2.5']),
+};
+
+/* Asserts that line `text` arrived `expectedMs` after the first line. */
+function arrivedAt(r, text, expectedMs) {
+  const i = r.lines.indexOf(text);
+  assert.ok(i >= 0, `no line '${text}'\n${report(r)}`);
+  const at = r.times[i] - r.times[0];
+  assert.ok(at >= expectedMs - EARLY && at < expectedMs + LATE,
+    `'${text}' arrived ${Math.round(at)} ms after the first line; expected about ${expectedMs} ms`);
+}
+
+function wall(r, minMs, maxMs) {
+  assert.equal(r.code, 0, report(r));
+  assert.ok(r.ms >= minMs && r.ms < maxMs, `took ${Math.round(r.ms)} ms of wall time; expected [${minMs}, ${maxMs})\n${report(r)}`);
+}
+
+test('taches as wasm: 2 s in all, each task ends after its own delay', { skip: runs.tachesWasm.skip ?? false }, async () => {
+  const r = await runs.tachesWasm;
+  wall(r, 2000, 3500);
+  arrivedAt(r, 'Début de Tâche 3', 0);
+  arrivedAt(r, 'Fin de Tâche 2', 1000);
+  arrivedAt(r, 'Fin de Tâche 3', 1500);
+  arrivedAt(r, 'Fin de Tâche 1', 2000);
+});
+
+test('taches natively: 2 s in all', { skip: runs.tachesNative.skip ?? false }, async () => {
+  wall(await runs.tachesNative, 2000, 3500);
+});
+
+test('nombres as wasm: three 0.5 s sleeps overlap (0.5 s, not 1.5 s)', { skip: runs.nombresWasm.skip ?? false }, async () => {
+  const r = await runs.nombresWasm;
+  wall(r, 500, 1400);
+});
+
+test('reception --timeout 2.5 as wasm: the deadline passes at 2.5 s', { skip: runs.timeoutWasm.skip ?? false }, async () => {
+  const r = await runs.timeoutWasm;
+  wall(r, 2500, 4000);
+  arrivedAt(r, 'Client 2 reçoit des données', 0);
+  arrivedAt(r, 'Client 1 : réception annulée', 2500);
+  arrivedAt(r, 'Délai dépassé (TimeoutError)', 2500);
+});
+
+test('reception --timeout 2.5 natively: the deadline passes at 2.5 s', { skip: runs.timeoutNative.skip ?? false }, async () => {
+  wall(await runs.timeoutNative, 2500, 4000);
+});
