@@ -21,7 +21,7 @@
 // runs one JS peer measurement and prints one JSON line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,7 +95,8 @@ if (suite !== 'switch') {
   console.error('usage: npm run bench -- switch [--reps N] [--warmups N] [--rebuild] [--no-doc] [--no-advise]');
   process.exit(2);
 }
-const REPS = opt('--reps', 7);
+const REPS = opt('--reps', 11);
+const loadBefore = loadavg()[0];
 const WARMUPS = opt('--warmups', 2);
 const WORKLOADS = [[100, 10000], [10000, 10]];
 const MEM_TASKS = 2000;
@@ -268,7 +269,8 @@ if (!flag('--no-doc')) {
     '',
     `Command: \`${cmdLine}\` — run ${date}.`,
     '',
-    `Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; ${machine.emcc}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; ${machine.emcc}. ` +
+      `Load average (1 min) ${loadBefore.toFixed(2)} when the run started, ${loadavg()[0].toFixed(2)} when it ended (other work shares the machine).`,
     `Source: commit ${machine.commit}${machine.dirty.length ? ` with uncommitted changes to ${machine.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}.`,
     '',
     table,
