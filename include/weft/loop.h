@@ -78,12 +78,15 @@ struct weft_handle {
 weft_loop *weft_loop_new(const weft_loop_options *opts);
 
 /* Shuts the loop down and frees it. Tasks still alive are cancelled and run
- * until they finish (their cleanup may await), pending handles are dropped
- * without running. Returns 0 when everything was freed; WEFT_EINVAL for NULL;
+ * until they finish (their cleanup may await); the loop runs only while
+ * tasks are alive, so other pending handles (a periodic timer, done
+ * callbacks not yet run) are dropped without running. Returns 0 when
+ * everything was freed; WEFT_EINVAL for NULL;
  * WEFT_EBUSY when called from inside the loop (a task or callback); or, when
  * the caller still holds references to futures or tasks (a leak: release them
  * first), their number as a positive count — the loop is then closed but its
- * memory is kept so those objects do not dangle. */
+ * memory is kept so those objects do not dangle; release them and call
+ * weft_loop_free again to free it. */
 int weft_loop_free(weft_loop *loop);
 
 /* The loop's time, read once per iteration, in microseconds. */

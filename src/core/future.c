@@ -124,6 +124,16 @@ static void run_waiter(weft_loop *loop, void *arg) {
   }
 }
 
+void weft__drop_handle(weft_handle *h) {
+  if (h->cb_ != run_waiter) return;
+  weft__waiter *w = h->arg_;
+  if (w->heap_owned) {
+    weft_future *f = w->fut;
+    free(w);
+    weft_release(f);
+  }
+}
+
 void weft__waiter_watch(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg) {
   if (f->state == WEFT_PENDING) {
     weft__waiter_add(f, w, cb, arg);

@@ -108,6 +108,9 @@ void weft__waiter_remove(weft__waiter *w);
  * queue, if it already is). */
 void weft__waiter_watch(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg);
 int weft__check(const weft_future *f);
+/* Frees what a ready handle dropped without running (loop shutdown) owns:
+ * a scheduled done callback's registration and its reference. */
+void weft__drop_handle(weft_handle *h);
 void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task);
 void weft__obj_free(weft_future *f);
 void weft__loop_drain_pool(weft_loop *loop);

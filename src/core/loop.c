@@ -158,16 +158,31 @@ static int run_once(weft_loop *loop) {
     weft__heap_remove(&loop->timers, h);
     weft__ready_push(loop, h, h->cb_, h->arg_);
   }
-  size_t n = loop->nready;
-  for (size_t i = 0; i < n && loop->nready; i++) {
-    h = loop->ready.next_;
+  /* Detach this iteration's batch onto a local list (asyncio pops exactly
+   * the handles that were ready). Counting n and popping the shared queue's
+   * front instead ran a handle scheduled meanwhile whenever a callback
+   * cancelled one of the batch. The batch's handles stay H_READY and
+   * counted in nready, so weft_handle_cancel still unlinks them. */
+  weft_handle batch;
+  batch.next_ = batch.prev_ = &batch;
+  if (loop->nready) {
+    batch.next_ = loop->ready.next_;
+    batch.prev_ = loop->ready.prev_;
+    batch.next_->prev_ = &batch;
+    batch.prev_->next_ = &batch;
+    loop->ready.next_ = loop->ready.prev_ = &loop->ready;
+  }
+  int ran = 0;
+  while (batch.next_ != &batch) {
+    h = batch.next_;
     ready_unlink(loop, h);
     h->state_ = H_INACTIVE;
     weft_cb cb = h->cb_;
     void *arg = h->arg_;
     cb(loop, arg); /* may free h */
+    ran++;
   }
-  return (int)n;
+  return ran;
 }
 
 static int enter(weft_loop *loop, weft_loop **saved) {
@@ -207,16 +222,22 @@ static void sleep_until(weft_time_t deadline) {
 #endif
 }
 
-int weft_loop_run(weft_loop *loop) {
-  weft_loop *saved;
-  int rc = enter(loop, &saved);
-  if (rc) return rc;
-  while (loop->nready || loop->timers.len) {
+/* Runs iterations while there is work; with `tasks_only`, only while tasks
+ * are alive too (shutdown: see weft_loop_free). */
+static void run_loop(weft_loop *loop, int tasks_only) {
+  while ((loop->nready || loop->timers.len) && (!tasks_only || loop->nalive)) {
     if (!loop->nready && loop->clock == WEFT_CLOCK_REAL) {
       sleep_until(weft__heap_min(&loop->timers)->when_);
     }
     run_once(loop);
   }
+}
+
+int weft_loop_run(weft_loop *loop) {
+  weft_loop *saved;
+  int rc = enter(loop, &saved);
+  if (rc) return rc;
+  run_loop(loop, 0);
   leave(loop, saved);
   return 0;
 }
@@ -259,16 +280,24 @@ int weft_loop_free(weft_loop *loop) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
   if (loop->running || running_loop == loop) return WEFT_EBUSY;
   /* Cancel what is still alive and let it clean up, on the loop's own
-   * clock, before the memory goes. */
-  for (int round = 0; round < 8 && (loop->nalive || loop->nready || loop->timers.len); round++) {
+   * clock, before the memory goes. Only live tasks keep the loop running
+   * here: running until no handle is left never returned with a periodic
+   * timer (a callback re-arming itself), and pending handles are to be
+   * dropped, not run. */
+  weft_loop *saved;
+  for (int round = 0; round < 8 && loop->nalive; round++) {
     weft__loop_cancel_all(loop);
-    weft_loop_run(loop);
+    if (enter(loop, &saved) == 0) {
+      run_loop(loop, 1);
+      leave(loop, saved);
+    }
   }
   loop->closing = 1;
   while (loop->nready) {
     weft_handle *h = loop->ready.next_;
     ready_unlink(loop, h);
     h->state_ = H_INACTIVE;
+    weft__drop_handle(h); /* a scheduled done callback still holds memory and a reference */
   }
   while (loop->timers.len) {
     weft_handle *h = weft__heap_min(&loop->timers);
