@@ -269,7 +269,13 @@ int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind =
 int weft__task_cancel(weft__task *t) {
   t->cancel_requests++;
   if (t->waiting_on && !weft_handle_active(&t->step)) {
-    if (weft_cancel(t->waiting_on) == 0) return 0; /* woken when it completes */
+    if (weft_cancel(t->waiting_on) == 0) {
+      /* Woken when it completes. Also flag the await itself: an awaited
+       * task may uncancel and resolve, and this task's await must still
+       * return WEFT_ECANCELED (it was cancelled there, per the contract). */
+      t->must_cancel = 1;
+      return 0;
+    }
   }
   if (weft_handle_active(&t->timer)) {
     weft_handle_cancel(&t->timer);
