@@ -26,16 +26,14 @@ void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind) {
   list_init(&f->waiters);
 }
 
-void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task) {
-  weft_future **head = is_task ? &loop->pool_task : &loop->pool;
-  weft_future **tail = is_task ? &loop->pool_task_tail : &loop->pool_tail;
-  size_t *len = is_task ? &loop->pool_task_len : &loop->pool_len;
+void *weft__obj_alloc(weft_loop *loop, size_t size, int kind) {
+  struct weft__pool *pool = &loop->pools[kind];
   void *p;
-  if (*len > QUARANTINE) {
-    weft_future *f = *head;
-    *head = f->pool_next;
-    if (!*head) *tail = NULL;
-    (*len)--;
+  if (pool->len > QUARANTINE) {
+    weft_future *f = pool->head;
+    pool->head = f->pool_next;
+    if (!pool->head) pool->tail = NULL;
+    pool->len--;
     p = f;
   } else {
     p = malloc(size);
@@ -48,32 +46,29 @@ void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task) {
 
 void weft__obj_free(weft_future *f) {
   weft_loop *loop = f->loop;
-  int is_task = f->kind == KIND_TASK;
+  struct weft__pool *pool = &loop->pools[f->kind];
   f->magic = WEFT_MAGIC_DEAD;
   f->pool_next = NULL;
-  weft_future **head = is_task ? &loop->pool_task : &loop->pool;
-  weft_future **tail = is_task ? &loop->pool_task_tail : &loop->pool_tail;
-  size_t *len = is_task ? &loop->pool_task_len : &loop->pool_len;
-  if (*tail)
-    (*tail)->pool_next = f;
+  if (pool->tail)
+    pool->tail->pool_next = f;
   else
-    *head = f;
-  *tail = f;
-  (*len)++;
+    pool->head = f;
+  pool->tail = f;
+  pool->len++;
   loop->live_objects--;
 }
 
 void weft__loop_drain_pool(weft_loop *loop) {
-  for (int t = 0; t < 2; t++) {
-    weft_future *f = t ? loop->pool_task : loop->pool;
+  for (int k = 0; k < 3; k++) {
+    weft_future *f = loop->pools[k].head;
     while (f) {
       weft_future *next = f->pool_next;
       free(f);
       f = next;
     }
+    loop->pools[k].head = loop->pools[k].tail = NULL;
+    loop->pools[k].len = 0;
   }
-  loop->pool = loop->pool_tail = loop->pool_task = loop->pool_task_tail = NULL;
-  loop->pool_len = loop->pool_task_len = 0;
 }
 
 int weft__check(const weft_future *f) {
@@ -84,7 +79,7 @@ int weft__check(const weft_future *f) {
 
 weft_future *weft_future_new(weft_loop *loop) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
-  weft_future *f = weft__obj_alloc(loop, sizeof *f, 0);
+  weft_future *f = weft__obj_alloc(loop, sizeof *f, KIND_FUTURE);
   if (!f) return NULL;
   weft__future_init(f, loop, KIND_FUTURE);
   return f;
@@ -254,10 +249,7 @@ int weft_release(weft_future *f) {
     weft__task *t = (weft__task *)f;
     if (t->has_ctx) weft__ctx_free(&t->ctx);
   }
-  if (f->kind == KIND_GATHER) {
-    weft__gather_destroy(f); /* variable-sized: not pooled */
-    return 0;
-  }
+  if (f->kind == KIND_GATHER) weft__gather_destroy(f); /* frees its arrays; the header is pooled */
   weft__obj_free(f);
   return 0;
 }

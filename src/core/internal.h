@@ -84,12 +84,12 @@ struct weft_loop {
   int closing;
   int refs;          /* external operations keeping the loop alive */
   size_t live_objects; /* futures and tasks not yet freed */
-  weft_future *pool; /* freed futures awaiting reuse (FIFO quarantine) */
-  weft_future *pool_tail;
-  size_t pool_len;
-  weft_future *pool_task;
-  weft_future *pool_task_tail;
-  size_t pool_task_len;
+  /* Freed objects awaiting reuse (FIFO quarantine), one pool per kind
+   * (KIND_*) since each kind has its own fixed size. */
+  struct weft__pool {
+    weft_future *head, *tail;
+    size_t len;
+  } pools[3];
   double armed_delay; /* wasm: last delay handed to the host timer */
 };
 
@@ -111,7 +111,7 @@ int weft__check(const weft_future *f);
 /* Frees what a ready handle dropped without running (loop shutdown) owns:
  * a scheduled done callback's registration and its reference. */
 void weft__drop_handle(weft_handle *h);
-void *weft__obj_alloc(weft_loop *loop, size_t size, int is_task);
+void *weft__obj_alloc(weft_loop *loop, size_t size, int kind);
 void weft__obj_free(weft_future *f);
 void weft__loop_drain_pool(weft_loop *loop);
 

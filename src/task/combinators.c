@@ -57,16 +57,19 @@ int weft__gather_cancel(weft_future *f) {
   return 0;
 }
 
+/* Frees what a gather owns besides its header; weft_release then pools
+ * the header like any future, so a double release still finds a dead
+ * object (WEFT_EBADHANDLE) instead of freed memory. */
 void weft__gather_destroy(weft_future *f) {
   gather *g = (gather *)f;
-  weft_loop *loop = f->loop;
   for (size_t i = 0; i < g->n; i++) {
     weft__waiter_remove(&g->ws[i]);
     weft_release(g->kids[i]);
   }
-  f->magic = WEFT_MAGIC_DEAD;
-  loop->live_objects--;
-  free(g);
+  free(g->ws);
+  g->ws = NULL;
+  g->kids = NULL;
+  g->n = 0;
 }
 
 weft_future *weft_gather_future(weft_loop *loop, weft_future *const *futs, size_t n, int flags) {
@@ -74,14 +77,21 @@ weft_future *weft_gather_future(weft_loop *loop, weft_future *const *futs, size_
   if (!loop || (n && !futs) || loop->closing) return NULL;
   for (size_t i = 0; i < n; i++)
     if (weft__check(futs[i])) return NULL;
-  gather *g = calloc(1, sizeof *g + n * (sizeof(weft_future *) + sizeof(weft__waiter)));
-  if (!g) return NULL;
-  loop->live_objects++;
+  weft__waiter *ws = NULL;
+  if (n) {
+    ws = calloc(n, sizeof(weft__waiter) + sizeof(weft_future *));
+    if (!ws) return NULL;
+  }
+  gather *g = weft__obj_alloc(loop, sizeof *g, KIND_GATHER);
+  if (!g) {
+    free(ws);
+    return NULL;
+  }
   weft__future_init(&g->fut, loop, KIND_GATHER);
   g->n = n;
   g->flags = flags == WEFT_GATHER_EACH ? WEFT_GATHER_EACH : WEFT_GATHER_FAIL_FAST;
-  g->ws = (weft__waiter *)(g + 1);
-  g->kids = (weft_future **)(g->ws + n);
+  g->ws = ws;
+  g->kids = (weft_future **)(ws + n);
   for (size_t i = 0; i < n; i++) {
     g->kids[i] = weft_retain(futs[i]);
     weft__waiter_watch(futs[i], &g->ws[i], on_kid_done, g);

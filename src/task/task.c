@@ -138,7 +138,7 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
     *err = WEFT_ECLOSED;
     return NULL;
   }
-  weft__task *t = weft__obj_alloc(loop, sizeof *t, 1);
+  weft__task *t = weft__obj_alloc(loop, sizeof *t, KIND_TASK);
   if (!t) {
     *err = WEFT_ENOMEM;
     return NULL;
