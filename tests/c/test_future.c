@@ -1,0 +1,218 @@
+/* Futures: state transitions, results, done callbacks, references, and many
+ * tasks awaiting one future. */
+#include <stdint.h>
+
+#include "harness.h"
+
+static void transitions(void) {
+  weft_loop *loop = new_vloop();
+  intptr_t v = -1;
+
+  weft_future *f = weft_future_new(loop);
+  CHECK(f != NULL);
+  CHECK_EQ(weft_future_state_of(f), WEFT_PENDING);
+  CHECK_EQ(weft_future_done(f), 0);
+  CHECK_EQ(weft_future_result(f, &v), WEFT_EPENDING);
+  CHECK_EQ(v, -1);
+  CHECK_EQ(weft_is_task(f), 0);
+  CHECK_STR(weft_task_name(f), "");
+  CHECK_EQ(weft_future_resolve(f, 42), 0);
+  CHECK_EQ(weft_future_state_of(f), WEFT_RESOLVED);
+  CHECK_EQ(weft_future_done(f), 1);
+  CHECK_EQ(weft_future_result(f, &v), 0);
+  CHECK_EQ(v, 42);
+  CHECK_EQ(weft_future_result(f, NULL), 0);
+  CHECK_EQ(weft_future_resolve(f, 7), WEFT_ESTATE);
+  CHECK_EQ(weft_future_fail(f, WEFT_EFAILED), WEFT_ESTATE);
+  CHECK_EQ(weft_cancel(f), WEFT_ESTATE);
+  CHECK_EQ(weft_future_result(f, &v), 0);
+  CHECK_EQ(v, 42); /* unchanged by the refused completions */
+  CHECK_EQ(weft_release(f), 0);
+
+  f = weft_future_new(loop);
+  CHECK_EQ(weft_future_fail(f, WEFT_ETIMEDOUT), 0);
+  CHECK_EQ(weft_future_state_of(f), WEFT_FAILED);
+  CHECK_EQ(weft_future_result(f, &v), WEFT_ETIMEDOUT);
+  CHECK_EQ(weft_future_resolve(f, 1), WEFT_ESTATE);
+  CHECK_EQ(weft_future_fail(f, WEFT_EINVAL), WEFT_ESTATE);
+  CHECK_EQ(weft_cancel(f), WEFT_ESTATE);
+  CHECK_EQ(weft_future_result(f, NULL), WEFT_ETIMEDOUT);
+  CHECK_EQ(weft_release(f), 0);
+
+  /* 0 and positive codes become WEFT_EFAILED. */
+  f = weft_future_new(loop);
+  CHECK_EQ(weft_future_fail(f, 0), 0);
+  CHECK_EQ(weft_future_result(f, NULL), WEFT_EFAILED);
+  CHECK_EQ(weft_release(f), 0);
+  f = weft_future_new(loop);
+  CHECK_EQ(weft_future_fail(f, 5), 0);
+  CHECK_EQ(weft_future_result(f, NULL), WEFT_EFAILED);
+  CHECK_EQ(weft_release(f), 0);
+
+  f = weft_future_new(loop);
+  CHECK_EQ(weft_cancel(f), 0);
+  CHECK_EQ(weft_future_state_of(f), WEFT_CANCELLED);
+  CHECK_EQ(weft_future_done(f), 1);
+  CHECK_EQ(weft_future_result(f, &v), WEFT_ECANCELED);
+  CHECK_EQ(weft_cancel(f), WEFT_ESTATE);
+  CHECK_EQ(weft_future_resolve(f, 1), WEFT_ESTATE);
+  CHECK_EQ(weft_future_fail(f, WEFT_EFAILED), WEFT_ESTATE);
+  CHECK_EQ(weft_release(f), 0);
+
+  CHECK_EQ(weft_loop_run(loop), 0);
+  FREE_LOOP(loop);
+}
+
+static void log_done(weft_future *f, void *arg) {
+  intptr_t v = 0;
+  int rc = weft_future_result(f, &v);
+  LOG("%s:%d:%d", (const char *)arg, rc, (int)v);
+}
+
+static void done_callbacks_order(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_on_done(f, log_done, "a"), 0);
+  CHECK_EQ(weft_future_on_done(f, log_done, "b"), 0);
+  CHECK_EQ(weft_future_on_done(f, log_done, "c"), 0);
+  CHECK_EQ(weft_future_resolve(f, 9), 0);
+  CHECK_LOG(""); /* never synchronously inside resolve */
+  /* Registered after completion: scheduled, still not synchronous, and after
+   * the ones already scheduled. */
+  CHECK_EQ(weft_future_on_done(f, log_done, "d"), 0);
+  CHECK_LOG("");
+  CHECK_EQ(weft_release(f), 0); /* the callbacks keep it alive until they ran */
+  CHECK_EQ(weft_loop_run_once(loop), 4);
+  CHECK_LOG("a:0:9 b:0:9 c:0:9 d:0:9");
+  CHECK_EQ(weft_loop_run_once(loop), 0);
+  FREE_LOOP(loop);
+}
+
+static void done_callbacks_fail_cancel(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop), *g = weft_future_new(loop);
+  CHECK_EQ(weft_future_on_done(f, log_done, "f"), 0);
+  CHECK_EQ(weft_future_on_done(g, log_done, "g"), 0);
+  CHECK_EQ(weft_cancel(g), 0);
+  CHECK_EQ(weft_future_fail(f, WEFT_EBUSY), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("g:-1:0 f:-11:0"); /* in completion order */
+  CHECK_EQ(weft_release(f), 0);
+  CHECK_EQ(weft_release(g), 0);
+  FREE_LOOP(loop);
+}
+
+static void remove_done(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_on_done(f, log_done, "x"), 0);
+  CHECK_EQ(weft_future_on_done(f, log_done, "y"), 0);
+  CHECK_EQ(weft_future_on_done(f, log_done, "x"), 0);
+  CHECK_EQ(weft_future_remove_done(f, log_done, "x"), 2);
+  CHECK_EQ(weft_future_remove_done(f, log_done, "x"), 0);
+  CHECK_EQ(weft_future_remove_done(f, log_done, "zz"), 0);
+  CHECK_EQ(weft_future_remove_done(NULL, log_done, "x"), 0);
+  CHECK_EQ(weft_future_resolve(f, 1), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("y:0:1");
+  CHECK_EQ(weft_future_on_done(f, NULL, NULL), WEFT_EINVAL);
+  CHECK_EQ(weft_future_on_done(NULL, log_done, NULL), WEFT_EINVAL);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
+static void references(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK(weft_retain(f) == f);
+  CHECK_EQ(weft_release(f), 0);
+  CHECK_EQ(weft_future_resolve(f, 3), 0); /* still alive: one reference left */
+  CHECK_EQ(weft_release(f), 0);
+  CHECK_EQ(weft_release(f), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_future_result(f, NULL), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_future_resolve(f, 1), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_future_fail(f, WEFT_EFAILED), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_cancel(f), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_future_done(f), 0);
+  CHECK_EQ(weft_future_on_done(f, log_done, NULL), WEFT_EBADHANDLE);
+  CHECK(weft_retain(NULL) == NULL);
+  CHECK_EQ(weft_release(NULL), WEFT_EINVAL);
+  CHECK(weft_future_new(NULL) == NULL);
+  FREE_LOOP(loop);
+}
+
+static void nop(weft_loop *loop, void *arg) { (void)loop, (void)arg; }
+static intptr_t nop_task(void *arg) { (void)arg; LOG("nop_task ran"); return 0; }
+
+/* A future the caller still holds makes weft_loop_free report it (and keep
+ * the loop closed, not freed); once released, freeing again succeeds. */
+static void leak_reported(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  weft_future *g = weft_future_new(loop);
+  CHECK_EQ(weft_loop_free(loop), 2);
+  CHECK(weft_future_new(loop) == NULL); /* closed */
+  weft_handle h = {0};
+  CHECK_EQ(weft_call_soon(loop, &h, nop, NULL), WEFT_ECLOSED);
+  CHECK(weft_spawn(loop, nop_task, NULL, NULL) == NULL);
+  CHECK_EQ(weft_spawn_detached(loop, nop_task, NULL, NULL), WEFT_ECLOSED);
+  CHECK_EQ(weft_release(f), 0);
+  CHECK_EQ(weft_loop_free(loop), 1);
+  CHECK_EQ(weft_release(g), 0);
+  FREE_LOOP(loop);
+}
+
+/* --- many awaiters ------------------------------------------------------- */
+
+static weft_future *shared;
+
+static intptr_t awaiter(void *arg) {
+  intptr_t v = 0;
+  int rc = weft_await(shared, &v);
+  LOG("%d:%d:%d@%lld", (int)(intptr_t)arg, rc, (int)v, (long long)weft_loop_now(weft_running_loop()));
+  return v + (intptr_t)arg;
+}
+
+static intptr_t resolver(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(5), 0);
+  LOG("resolve");
+  CHECK_EQ(weft_future_resolve(shared, 100), 0);
+  return 0;
+}
+
+static void many_awaiters(void) {
+  weft_loop *loop = new_vloop();
+  shared = weft_future_new(loop);
+  weft_task *ts[20];
+  CHECK_EQ(weft_future_on_done(shared, log_done, "cb"), 0); /* registered first: runs first */
+  for (int i = 0; i < 20; i++) ts[i] = weft_spawn(loop, awaiter, (void *)(intptr_t)i, NULL);
+  CHECK_EQ(weft_spawn_detached(loop, resolver, NULL, NULL), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  char expect[2048] = "resolve cb:0:100";
+  for (int i = 0; i < 20; i++) {
+    size_t len = strlen(expect);
+    snprintf(expect + len, sizeof expect - len, " %d:0:100@5000", i);
+  }
+  CHECK_LOG(expect);
+  for (int i = 0; i < 20; i++) {
+    intptr_t v = 0;
+    CHECK_EQ(weft_future_result(ts[i], &v), 0);
+    CHECK_EQ(v, 100 + i);
+    CHECK_EQ(weft_release(ts[i]), 0);
+  }
+  CHECK_EQ(weft_loop_alive_tasks(loop), 0);
+  CHECK_EQ(weft_release(shared), 0);
+  FREE_LOOP(loop);
+}
+
+int main(void) {
+  RUN(transitions);
+  RUN(done_callbacks_order);
+  RUN(done_callbacks_fail_cancel);
+  RUN(remove_done);
+  RUN(references);
+  RUN(leak_reported);
+  RUN(many_awaiters);
+  return DONE();
+}
