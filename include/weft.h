@@ -4,6 +4,7 @@
  *   future.h       futures: resolve / fail / cancel, done callbacks
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   host.h         host operations as futures (the mechanism behind bridges)
  *   errors.h       negative error codes and weft_strerror
  */
 #ifndef WEFT_H
@@ -14,6 +15,7 @@
 #include "weft/future.h"
 #include "weft/task.h"
 #include "weft/combinators.h"
+#include "weft/host.h"
 
 #define WEFT_VERSION_MAJOR 0
 #define WEFT_VERSION_MINOR 1
