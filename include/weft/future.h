@@ -73,8 +73,9 @@ int weft_future_result(const weft_future *f, intptr_t *value);
  * callback is scheduled at once. Returns 0, WEFT_EINVAL, WEFT_ENOMEM. */
 int weft_future_on_done(weft_future *f, weft_done_cb cb, void *arg);
 
-/* Removes every registration of (cb, arg) that has not run yet. Returns the
- * number removed. */
+/* Removes every registration of (cb, arg) while `f` is still pending. Once
+ * `f` is done its callbacks are already scheduled and run regardless (as in
+ * asyncio). Returns the number removed. */
 int weft_future_remove_done(weft_future *f, weft_done_cb cb, void *arg);
 
 /* Takes one more reference. Returns `f`. */
