@@ -124,6 +124,14 @@ int weft_handle_active(const weft_handle *h);
  * WEFT_EBUSY when the loop is already running. Not available inside a task. */
 int weft_loop_run(weft_loop *loop);
 
+/* Runs the loop until `f` is done (asyncio's run_until_complete), like
+ * weft_loop_run otherwise; work still scheduled afterwards stays scheduled.
+ * Returns 0 once `f` is done; WEFT_EDEADLK when the loop ran out of work with
+ * `f` still pending (nothing left could complete it); WEFT_EINVAL,
+ * WEFT_EBADHANDLE, WEFT_EBUSY as weft_loop_run. */
+typedef struct weft_future weft_future;
+int weft_loop_run_until(weft_loop *loop, weft_future *f);
+
 /* Runs one iteration: collects every due timer, then runs the callbacks that
  * were ready when the iteration began (callbacks scheduled meanwhile wait for
  * the next iteration, so a callback re-arming itself cannot starve the loop).

@@ -88,8 +88,9 @@ const char *weft_task_name(const weft_task *t);
 int weft_is_task(const weft_future *f);
 
 /* Runs `fn(arg)` as the main task of a new loop until it finishes, like
- * asyncio.run. The clock is real unless the environment variable WEFT_CLOCK
- * is "virtual".
+ * asyncio.run: tasks still alive then are cancelled and their cleanup runs.
+ * The clock is real unless the environment variable WEFT_CLOCK is
+ * "virtual".
  * Natively: returns 0 when the task resolved (its result is stored in
  * *result if non-NULL), else its negative status.
  * On wasm: the host event loop keeps running while tasks sleep, so this call

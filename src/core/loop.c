@@ -223,9 +223,11 @@ static void sleep_until(weft_time_t deadline) {
 }
 
 /* Runs iterations while there is work; with `tasks_only`, only while tasks
- * are alive too (shutdown: see weft_loop_free). */
-static void run_loop(weft_loop *loop, int tasks_only) {
-  while ((loop->nready || loop->timers.len) && (!tasks_only || loop->nalive)) {
+ * are alive too (shutdown: see weft_loop_free); with `until`, only until
+ * that future is done. */
+static void run_loop(weft_loop *loop, int tasks_only, const weft_future *until) {
+  while ((loop->nready || loop->timers.len) && (!tasks_only || loop->nalive) &&
+         (!until || until->state == WEFT_PENDING)) {
     if (!loop->nready && loop->clock == WEFT_CLOCK_REAL) {
       sleep_until(weft__heap_min(&loop->timers)->when_);
     }
@@ -237,9 +239,21 @@ int weft_loop_run(weft_loop *loop) {
   weft_loop *saved;
   int rc = enter(loop, &saved);
   if (rc) return rc;
-  run_loop(loop, 0);
+  run_loop(loop, 0, NULL);
   leave(loop, saved);
   return 0;
+}
+
+int weft_loop_run_until(weft_loop *loop, weft_future *f) {
+  int rc = weft__check(f);
+  if (rc) return rc;
+  weft_loop *saved;
+  rc = enter(loop, &saved);
+  if (rc) return rc;
+  run_loop(loop, 0, f);
+  leave(loop, saved);
+  /* Nothing left that could complete it: say so instead of hanging. */
+  return f->state == WEFT_PENDING ? WEFT_EDEADLK : 0;
 }
 
 static double next_delay_ms(weft_loop *loop) {
@@ -288,7 +302,7 @@ int weft_loop_free(weft_loop *loop) {
   for (int round = 0; round < 8 && loop->nalive; round++) {
     weft__loop_cancel_all(loop);
     if (enter(loop, &saved) == 0) {
-      run_loop(loop, 1);
+      run_loop(loop, 1, NULL);
       leave(loop, saved);
     }
   }

@@ -305,12 +305,13 @@ static weft_loop *new_main_loop(void) {
 static void on_main_done(weft_future *f, void *arg) {
   weft_loop *loop = arg;
   int rc = weft_future_result(f, NULL);
-  if (rc == WEFT_ECANCELED || (rc < 0 && rc != WEFT_ECANCELED))
-    fprintf(stderr, "weft: main task ended: %s\n", weft_strerror(rc));
+  if (rc < 0) fprintf(stderr, "weft: main task ended: %s\n", weft_strerror(rc));
   fflush(stdout);
   fflush(stderr);
   weft_release(f);
-  (void)loop;
+  /* As asyncio.run (and weft_run natively, through weft_loop_free): tasks
+   * still alive are cancelled; their cleanup runs on the next iterations. */
+  weft__loop_cancel_all(loop);
   weft_js_main_done(rc == 0 ? 0 : 1);
 }
 #endif
@@ -332,10 +333,10 @@ int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
   emscripten_exit_with_live_runtime();
   return 0;
 #else
-  weft_loop_run(loop);
-  int rc = weft_future_result(t, result);
+  int rc = weft_loop_run_until(loop, t);
+  if (rc == 0) rc = weft_future_result(t, result);
   weft_release(t);
-  weft_loop_free(loop);
+  weft_loop_free(loop); /* cancels what is still alive and lets it clean up */
   return rc;
 #endif
 }

@@ -206,8 +206,37 @@ static void many_awaiters(void) {
   FREE_LOOP(loop);
 }
 
+/* weft_loop_run_until stops once the future is done, leaving later work
+ * scheduled, and reports WEFT_EDEADLK instead of hanging when nothing left
+ * can complete the future. */
+static void resolve_cb(weft_loop *loop, void *arg) {
+  (void)loop;
+  CHECK_EQ(weft_future_resolve(arg, 5), 0);
+}
+
+static void run_until(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  weft_handle resolve = {0}, later = {0};
+  CHECK_EQ(weft_call_later(loop, &resolve, 100, resolve_cb, f), 0);
+  CHECK_EQ(weft_call_later(loop, &later, 5000, resolve_cb, NULL), 0);
+  CHECK_EQ(weft_loop_run_until(loop, f), 0);
+  CHECK_EQ(weft_loop_now(loop), 100000);
+  CHECK_EQ(weft_future_done(f), 1);
+  CHECK_EQ(weft_handle_active(&later), 1); /* not run: the loop stopped at f */
+  CHECK_EQ(weft_handle_cancel(&later), 0);
+  weft_future *never = weft_future_new(loop);
+  CHECK_EQ(weft_loop_run_until(loop, never), WEFT_EDEADLK);
+  CHECK_EQ(weft_loop_run_until(loop, NULL), WEFT_EINVAL);
+  CHECK_EQ(weft_release(never), 0);
+  CHECK_EQ(weft_loop_run_until(loop, never), WEFT_EBADHANDLE);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
 int main(void) {
   RUN(transitions);
+  RUN(run_until);
   RUN(done_callbacks_order);
   RUN(done_callbacks_fail_cancel);
   RUN(remove_done);
