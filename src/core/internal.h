@@ -91,6 +91,7 @@ struct weft_loop {
     size_t len;
   } pools[3];
   double armed_delay; /* wasm: last delay handed to the host timer */
+  weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
 };
 
 /* loop.c */
@@ -122,6 +123,7 @@ void weft__task_wake(weft__task *t, int status);
 weft__task *weft__current(void);
 int weft__task_cancel(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
+void weft__main_deadlock(weft_loop *loop);
 
 /* combinators.c */
 int weft__gather_cancel(weft_future *g);

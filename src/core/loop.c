@@ -274,6 +274,12 @@ double weft_loop_run_ready(weft_loop *loop) {
   } while (next_delay_ms(loop) == 0 && real_now() - start < loop->budget_us);
   leave(loop, saved);
   double d = next_delay_ms(loop);
+  /* weft_run's main task still waits, yet nothing is scheduled and no host
+   * operation is pending: nothing can ever wake it. Say so, rather than let
+   * the host's event loop empty and the program end silently. */
+#if defined(__EMSCRIPTEN__)
+  if (d < 0 && loop->main && loop->main->state == WEFT_PENDING && loop->refs == 0) weft__main_deadlock(loop);
+#endif
   loop->armed_delay = -2; /* force the host to take this delay */
   weft__host_arm(loop);
   return d;

@@ -304,6 +304,7 @@ static weft_loop *new_main_loop(void) {
 #if defined(__EMSCRIPTEN__)
 static void on_main_done(weft_future *f, void *arg) {
   weft_loop *loop = arg;
+  loop->main = NULL;
   int rc = weft_future_result(f, NULL);
   if (rc < 0) fprintf(stderr, "weft: main task ended: %s\n", weft_strerror(rc));
   fflush(stdout);
@@ -313,6 +314,16 @@ static void on_main_done(weft_future *f, void *arg) {
    * still alive are cancelled; their cleanup runs on the next iterations. */
   weft__loop_cancel_all(loop);
   weft_js_main_done(rc == 0 ? 0 : 1);
+}
+
+void weft__main_deadlock(weft_loop *loop) {
+  fprintf(stderr, "weft: deadlock (WEFT_EDEADLK): the main task waits on something nothing can complete\n");
+  fflush(stdout);
+  fflush(stderr);
+  weft_future_remove_done(loop->main, on_main_done, loop);
+  loop->main = NULL;
+  weft__loop_cancel_all(loop);
+  weft_js_main_done(1);
 }
 #endif
 
@@ -330,6 +341,7 @@ int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
 #if defined(__EMSCRIPTEN__)
   (void)result;
   weft_future_on_done(t, on_main_done, loop);
+  loop->main = t;
   emscripten_exit_with_live_runtime();
   return 0;
 #else

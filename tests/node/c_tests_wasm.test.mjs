@@ -3,7 +3,7 @@
 // one found at test time is run under Node through scripts/run-wasm.mjs and
 // must exit 0 with a last line "N passed, 0 failed". Programs whose name
 // contains "stack_overflow" must instead fail, saying on stderr that a task
-// overflowed. The programs run concurrently, a few at a time.
+// overflowed; "deadlock" ones must fail reporting the deadlock. The programs run concurrently, a few at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -75,6 +75,15 @@ for (const p of programs) {
       assert.equal(r.error, null, report(r));
       assert.notEqual(r.code, 0, `expected a non-zero exit\n${report(r)}`);
       assert.match(r.stderr, /task 'deep' overflowed its \d+-byte (C stack|Asyncify save buffer)/, report(r));
+    });
+  } else if (p.includes('deadlock')) {
+    test(`${p} (wasm) fails, reporting the deadlock`, async () => {
+      const r = await runs.get(p);
+      assert.equal(r.error, null, report(r));
+      assert.notEqual(r.code, 0, `expected a non-zero exit\n${report(r)}`);
+      assert.match(r.stderr, /weft: deadlock \(WEFT_EDEADLK\)/, report(r));
+      // The tasks were cancelled and cleaned up before the program ended.
+      assert.deepEqual(r.lines.filter(Boolean), ['main woke: WEFT_ECANCELED', 'bystander woke: WEFT_ECANCELED'], report(r));
     });
   } else {
     test(`${p} (wasm)`, async () => {
