@@ -32,6 +32,11 @@ const factory = loadCommonJS(file);
 await factory({
   arguments: args,
   wasmBinary: readFileSync(file.replace(/\.js$/, '.wasm')),
-  preRun: [(M) => { if (virtual) M.ENV.WEFT_CLOCK = 'virtual'; }],
+  // weft's settings travel as environment variables (WEFT_CLOCK,
+  // WEFT_BUDGET_US): hand the program every WEFT_* one.
+  preRun: [(M) => {
+    for (const [k, v] of Object.entries(process.env)) if (k.startsWith('WEFT_')) M.ENV[k] = v;
+    if (virtual) M.ENV.WEFT_CLOCK = 'virtual';
+  }],
   onWeftExit: (status) => { process.exitCode = status; },
 });

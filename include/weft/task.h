@@ -89,8 +89,9 @@ int weft_is_task(const weft_future *f);
 
 /* Runs `fn(arg)` as the main task of a new loop until it finishes, like
  * asyncio.run: tasks still alive then are cancelled and their cleanup runs.
- * The clock is real unless the environment variable WEFT_CLOCK is
- * "virtual".
+ * The loop is configured from the environment: WEFT_CLOCK=virtual for the
+ * virtual clock (else real), WEFT_BUDGET_US for weft_loop_options.budget_us
+ * (wasm: how long ready work may run before the host gets a turn).
  * Natively: returns 0 when the task resolved (its result is stored in
  * *result if non-NULL), else its negative status.
  * On wasm: the host event loop keeps running while tasks sleep, so this call

@@ -298,6 +298,8 @@ static weft_loop *new_main_loop(void) {
   weft_loop_options opts = {0};
   const char *clock = getenv("WEFT_CLOCK");
   opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
+  const char *budget = getenv("WEFT_BUDGET_US");
+  if (budget) opts.budget_us = strtoll(budget, NULL, 10);
   return weft_loop_new(&opts);
 }
 
