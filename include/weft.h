@@ -5,6 +5,8 @@
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
  *   host.h         host operations as futures (the mechanism behind bridges)
+ *   fetch.h        fetch as a future: headers, whole or streamed body, abort
+ *   js.h           JS promises awaited from C, C tasks awaited from JS
  *   errors.h       negative error codes and weft_strerror
  */
 #ifndef WEFT_H
@@ -16,6 +18,8 @@
 #include "weft/task.h"
 #include "weft/combinators.h"
 #include "weft/host.h"
+#include "weft/fetch.h"
+#include "weft/js.h"
 
 #define WEFT_VERSION_MAJOR 0
 #define WEFT_VERSION_MINOR 1

@@ -19,6 +19,12 @@ static const struct {
     {WEFT_ESTACK, "WEFT_ESTACK", "task overflowed its C stack or Asyncify save buffer"},
     {WEFT_EFAILED, "WEFT_EFAILED", "task failed"},
     {WEFT_EDONE, "WEFT_EDONE", "iteration is over"},
+    {WEFT_EURL, "WEFT_EURL", "invalid URL"},
+    {WEFT_ECONNREFUSED, "WEFT_ECONNREFUSED", "connection refused"},
+    {WEFT_ENETWORK, "WEFT_ENETWORK", "network error (DNS failure, unreachable host or broken connection)"},
+    {WEFT_ECORS, "WEFT_ECORS", "cross-origin request refused (CORS)"},
+    {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
+    {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
 };
 
 static int find(int code) {

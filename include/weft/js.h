@@ -1,0 +1,143 @@
+/* weft — JavaScript promises and C tasks, both ways (wasm).
+ *
+ * C awaits a JS promise. JS registers the promise and gets an integer
+ * handle (`weft.handle(promise)` from the npm package, or
+ * `Module.weftHandle(promise)` on any weft program); the handle reaches C
+ * (say as a task's argument) and C awaits it:
+ *
+ *   weft_js_value v;
+ *   int rc = weft_js_await(handle, &v);  // 0, WEFT_EJS (rejected), WEFT_ECANCELED, ...
+ *   if (rc == WEFT_EJS) printf("rejected: %s\n", v.text);
+ *   weft_js_value_clear(&v);             // frees v.text
+ *
+ * JS awaits a C task. A task defined with WEFT_JS_TASK can be started by
+ * name from JS, which gets a Promise for its result:
+ *
+ *   WEFT_JS_TASK(add_one) { return (intptr_t)arg + 1; }     // C
+ *   await weft.run('add_one', 41)                            // JS: 42
+ *   await weft.run('add_one', 1, { signal })                 // abort cancels the task
+ *
+ * Both directions are built on host futures (weft/host.h); docs/bridges.md
+ * shows how to write a bridge of your own the same way.
+ *
+ * Natively there is no JS: weft_js_promise returns NULL and weft_js_await
+ * returns WEFT_ENOSYS. The task registry (WEFT_JS_TASK, weft_js_find_task)
+ * works on both.
+ */
+#ifndef WEFT_JS_H
+#define WEFT_JS_H
+
+#include <stdint.h>
+#include "errors.h"
+#include "future.h"
+#include "task.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a settled JS promise gave. */
+typedef enum weft_js_kind {
+  WEFT_JS_UNDEFINED = 0, /* undefined (also: a function or a symbol) */
+  WEFT_JS_NULL = 1,
+  WEFT_JS_BOOLEAN = 2,   /* number is 0 or 1 */
+  WEFT_JS_NUMBER = 3,    /* number (a bigint is converted to a number) */
+  WEFT_JS_STRING = 4,    /* text: the string, UTF-8 */
+  WEFT_JS_JSON = 5,      /* text: JSON.stringify of an object or array */
+  WEFT_JS_ERROR = 6      /* rejected: text is the reason's message (see below) */
+} weft_js_kind;
+
+typedef struct weft_js_value {
+  weft_js_kind kind;
+  double number; /* NUMBER, BOOLEAN; 0 otherwise */
+  /* STRING, JSON, ERROR: a NUL-terminated UTF-8 string allocated with
+   * malloc, owned by the caller (weft_js_value_clear or free). NULL for the
+   * other kinds. For a rejection, the text is "Name: message" when the
+   * reason is an Error ("TypeError: boom"), else String(reason) for a
+   * primitive and its JSON for an object ("42", "nope", "{\"code\":7}"). */
+  char *text;
+} weft_js_value;
+
+/* Frees v->text and zeroes *v. NULL is ignored. */
+void weft_js_value_clear(weft_js_value *v);
+
+/* Turns the JS promise registered as `handle` into a future on `loop` (NULL:
+ * the running loop). The handle is consumed: each handle can be turned into
+ * a future once. The future resolves, when the promise fulfils, to an
+ * intptr_t:
+ *   - a number: truncated toward zero (booleans 1/0, null/undefined 0);
+ *   - a string: a malloc'd UTF-8 copy (char *) which the C side frees;
+ *   - an object or array: its JSON text, malloc'd, which the C side frees.
+ * When the promise rejects, the future fails with WEFT_EJS. If `out` is not
+ * NULL it is filled when the promise settles (before the future completes)
+ * with the kind, the number and, for strings, JSON and rejections, the text
+ * (for strings and JSON the same pointer as the future's value: free it
+ * once). `out` must stay valid until the future is done; it is left untouched
+ * if the future was cancelled first.
+ * Cancelling the future lets go of the promise (a JS promise cannot be
+ * aborted; its outcome is then dropped and what it allocated freed).
+ * Returns the future (one reference for the caller), or NULL: no loop, out of
+ * memory, an unknown or already used handle, or natively. */
+weft_future *weft_js_promise(weft_loop *loop, int handle, weft_js_value *out);
+
+/* Inside a task: awaits the promise registered as `handle`. Returns 0 with
+ * *out filled (out may be NULL, then strings and JSON are freed for you);
+ * WEFT_EJS when it rejected (out->kind is WEFT_JS_ERROR and out->text the
+ * message); WEFT_ECANCELED when the task was cancelled meanwhile;
+ * WEFT_EINVAL for an unknown or used handle; WEFT_ENOTTASK outside a task;
+ * WEFT_ENOSYS natively. Call weft_js_value_clear(out) when done with it. */
+int weft_js_await(int handle, weft_js_value *out);
+
+/* --- C tasks callable from JS ---------------------------------------------- */
+
+/* WEFT_JS_TASK(name) { ... } defines `static intptr_t name(void *arg)` and
+ * registers it under "name" before main runs. From JS,
+ * run('name', arg, { signal, result }) starts it as a task on the bridge's
+ * loop (weft_js_loop) and returns a Promise:
+ *   - arg: a number arrives as (void *)(intptr_t)arg; a string arrives as a
+ *     `const char *` (UTF-8), valid until the task ends (weft frees it);
+ *     undefined/null as NULL;
+ *   - the task's return value fulfils the promise: as a number, or with
+ *     { result: 'string' } as a string, in which case the task must return
+ *     a malloc'd UTF-8 string (or 0 for null), which weft frees;
+ *   - weft_fail(code) rejects with an Error whose .code is the weft code and
+ *     whose message is weft_strerror's text (.codeName: "WEFT_E...");
+ *   - aborting `signal` cancels the task (its cleanup runs) and rejects with
+ *     an Error named "AbortError", code WEFT_ECANCELED. */
+#define WEFT_JS_TASK(name)                                                        \
+  static intptr_t name(void *arg);                                                \
+  __attribute__((constructor)) static void weft_js_register_##name(void) {        \
+    static weft_js_task_entry entry = {#name, name, 0};                           \
+    weft_js_register_task(&entry);                                                \
+  }                                                                               \
+  static intptr_t name(void *arg)
+
+typedef struct weft_js_task_entry {
+  const char *name;
+  weft_task_fn fn;
+  struct weft_js_task_entry *next; /* private */
+} weft_js_task_entry;
+
+/* Registers a task under entry->name (the storage stays valid while the
+ * program runs; WEFT_JS_TASK uses a static entry). A later registration of
+ * the same name wins. Returns 0 or WEFT_EINVAL. */
+int weft_js_register_task(weft_js_task_entry *entry);
+
+/* The task registered under `name`, or NULL. */
+weft_task_fn weft_js_find_task(const char *name);
+
+/* The loop tasks started from JS run on: the one set with weft_js_set_loop,
+ * else a loop weft creates on first use (real clock; WEFT_CLOCK=virtual and
+ * WEFT_BUDGET_US from the environment as for weft_run). NULL only when out
+ * of memory. */
+weft_loop *weft_js_loop(void);
+
+/* Makes JS start its tasks on `loop` (NULL: back to weft's own). A program
+ * whose main task runs under weft_run can call
+ * weft_js_set_loop(weft_running_loop()) so that JS tasks share its loop. */
+void weft_js_set_loop(weft_loop *loop);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,92 @@
+/* The prebuilt runtime of the npm package (dist/weft.js + dist/weft.wasm):
+ * a weft program with a few built-in tasks to try weft from JS.
+ *
+ *   import { createWeft } from 'weft';
+ *   const weft = await createWeft();
+ *   await weft.run('sleep_then', 100);                       // 100, after 100 ms
+ *   await weft.run('echo', 'hé', { result: 'string' });      // 'hé'
+ *   await weft.run('gather_demo', 0, { result: 'string' });  // JSON text
+ *   await weft.run('await_promise', weft.handle(p), { result: 'string' });
+ *
+ * JS starts the tasks on the bridge's loop (include/weft/js.h); main only
+ * returns, and the runtime stays alive for JS. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <weft.h>
+#include <weft/js.h>
+
+/* sleep_then(ms): sleeps, then returns ms. Cancellable. */
+WEFT_JS_TASK(sleep_then) {
+  intptr_t ms = (intptr_t)arg;
+  int rc = weft_sleep(ms);
+  return rc ? weft_fail(rc) : ms;
+}
+
+/* echo(text): returns a copy of its string argument ({ result: 'string' }). */
+WEFT_JS_TASK(echo) {
+  const char *s = arg ? arg : "";
+  char *copy = malloc(strlen(s) + 1);
+  if (!copy) return weft_fail(WEFT_ENOMEM);
+  strcpy(copy, s);
+  return (intptr_t)copy;
+}
+
+typedef struct demo_child {
+  intptr_t ms;
+  intptr_t *order;
+  int *n;
+} demo_child;
+
+static intptr_t demo_child_fn(void *arg) {
+  demo_child *c = arg;
+  int rc = weft_sleep(c->ms);
+  if (rc) return weft_fail(rc);
+  c->order[(*c->n)++] = c->ms;
+  return c->ms;
+}
+
+/* gather_demo(scale): three tasks sleeping 3, 1 and 2 × scale ms (scale 0:
+ * 10) under weft_gather. Returns JSON ({ result: 'string' }):
+ * {"results":[30,10,20],"finished":[10,20,30]}: results in argument order,
+ * completion in time order. */
+WEFT_JS_TASK(gather_demo) {
+  intptr_t scale = (intptr_t)arg > 0 ? (intptr_t)arg : 10;
+  intptr_t order[3];
+  int n = 0;
+  demo_child c[3] = {{3 * scale, order, &n}, {1 * scale, order, &n}, {2 * scale, order, &n}};
+  weft_task *t[3];
+  for (int i = 0; i < 3; i++) t[i] = weft_spawn(NULL, demo_child_fn, &c[i], NULL);
+  intptr_t res[3] = {0};
+  int rc = weft_gather(t, 3, WEFT_GATHER_FAIL_FAST, res, NULL);
+  for (int i = 0; i < 3; i++) weft_release(t[i]);
+  if (rc) return weft_fail(rc);
+  char *out = malloc(128);
+  if (!out) return weft_fail(WEFT_ENOMEM);
+  snprintf(out, 128, "{\"results\":[%ld,%ld,%ld],\"finished\":[%ld,%ld,%ld]}", (long)res[0], (long)res[1],
+           (long)res[2], (long)order[0], (long)order[1], (long)order[2]);
+  return (intptr_t)out;
+}
+
+/* await_promise(handle): awaits the JS promise and returns what it gave as
+ * text ({ result: 'string' }): a string as is, an object as JSON, a number
+ * formatted ("42"), null/undefined as "null"/"undefined". A rejection fails
+ * the task with WEFT_EJS. */
+WEFT_JS_TASK(await_promise) {
+  weft_js_value v;
+  int rc = weft_js_await((int)(intptr_t)arg, &v);
+  if (rc) {
+    weft_js_value_clear(&v);
+    return weft_fail(rc);
+  }
+  if (v.text) return (intptr_t)v.text; /* STRING, JSON: ours to hand over */
+  char *out = malloc(32);
+  if (!out) return weft_fail(WEFT_ENOMEM);
+  if (v.kind == WEFT_JS_NUMBER) snprintf(out, 32, "%.17g", v.number);
+  else if (v.kind == WEFT_JS_BOOLEAN) snprintf(out, 32, "%s", v.number ? "true" : "false");
+  else snprintf(out, 32, "%s", v.kind == WEFT_JS_NULL ? "null" : "undefined");
+  return (intptr_t)out;
+}
+
+int main(void) { return 0; }

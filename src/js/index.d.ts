@@ -1,0 +1,61 @@
+// Types for weft's npm entry point (src/js/index.mjs).
+
+export interface WeftOptions {
+  /** The weft program to load: its Emscripten factory (the MODULARIZE
+   *  export of a program built with weft_program()), or the URL / path of its
+   *  .js. Default: the prebuilt runtime in the package's dist/. */
+  module?: ((moduleArgs: object) => Promise<any>) | string | URL;
+  /** The program's .wasm: its bytes, or a URL / path. Default: the module's
+   *  URL with .js replaced by .wasm (read with node:fs on Node, fetched in
+   *  browsers). */
+  wasm?: Uint8Array | ArrayBuffer | string | URL;
+  /** Environment variables for the C side (WEFT_CLOCK: 'virtual', WEFT_BUDGET_US, ...). */
+  env?: Record<string, string | number>;
+  /** Where the program's stdout / stderr lines go (default: console). */
+  print?: (line: string) => void;
+  printErr?: (line: string) => void;
+  /** Called with the exit status when a program's weft_run main task ends. */
+  onExit?: (status: number) => void;
+  /** Extra Emscripten Module arguments. */
+  moduleArgs?: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** Aborting it cancels the C task; the promise then rejects with an
+   *  AbortError whose code is WEFT_ECANCELED (-1). */
+  signal?: AbortSignal;
+  /** 'number' (default): the task's intptr_t result. 'string': the task
+   *  returns a malloc'd UTF-8 string (or 0 for null), which weft frees. */
+  result?: 'number' | 'string';
+}
+
+/** How a C task's failure reaches JS. */
+export interface WeftError extends Error {
+  name: 'WeftError' | 'AbortError';
+  /** The negative weft code (WEFT_EJS = -20, WEFT_ECANCELED = -1, ...). */
+  code: number;
+  /** Its symbolic name, e.g. 'WEFT_ETIMEDOUT'. */
+  codeName: string;
+}
+
+export interface Weft {
+  /** Starts the C task registered with WEFT_JS_TASK(name). `arg` reaches C
+   *  as (void *)(intptr_t)arg for a number, a `const char *` for a string,
+   *  NULL for undefined/null. */
+  run(name: string, arg?: number | string | null, options?: RunOptions & { result: 'string' }): Promise<string | null>;
+  run(name: string, arg?: number | string | null, options?: RunOptions): Promise<number>;
+  /** Registers a promise (or a value) for C and returns its handle, for
+   *  weft_js_await(handle, &value) / weft_js_promise(loop, handle, &value).
+   *  Each handle can be awaited from C once. */
+  handle(promise: unknown): number;
+  /** The time of the loop JS tasks run on, in milliseconds (monotonic). */
+  loopNow(): number;
+  /** weft_strerror_name / weft_strerror of a code. */
+  strerror(code: number): { name: string; message: string };
+  /** The Emscripten Module (exports such as _malloc, HEAPU8, ...). */
+  module: any;
+}
+
+/** Loads the prebuilt runtime, or your own weft program, and returns its API. */
+export function createWeft(options?: WeftOptions): Promise<Weft>;
+export default createWeft;

@@ -1,0 +1,76 @@
+// The npm package as a user gets it: `npm pack` (its prepack builds dist/),
+// `npm install <tarball>` into a fresh ESM project, then
+// `import { createWeft } from 'weft'` there runs built-in tasks of the
+// prebuilt runtime. One pack for the whole file (it is slow).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root } from './lib.mjs';
+
+const skip = existsSync(join(root, 'build', 'wasm', 'CMakeCache.txt'))
+  ? false : 'build/wasm is not configured (run: node scripts/build.mjs wasm)';
+
+const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+  cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600000,
+  env: { ...process.env, NODE_PATH: ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(':') },
+});
+
+test('npm pack, npm install the tarball, import { createWeft } from "weft"', { skip, timeout: 900000 }, (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'weft-pack-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // 1. Pack (prepack rebuilds dist/ through CMake).
+  // Its stdout holds the build's output, then the JSON report.
+  const packOut = npm(['pack', '--json', '--pack-destination', tmp], root);
+  const packed = JSON.parse(packOut.slice(packOut.search(/^\[$/m)));
+  const files = packed[0].files.map((f) => f.path);
+  for (const f of ['dist/weft.js', 'dist/weft.wasm', 'src/js/index.mjs', 'src/js/index.d.ts', 'include/weft.h',
+    'include/weft/js.h', 'src/js/library_weft.js', 'src/js/library_promise.js', 'src/host/js_bridge.c', 'CMakeLists.txt',
+    'package.json']) {
+    assert.ok(files.includes(f), `the tarball lacks ${f}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('build/') || f.startsWith('tests/')), 'the tarball carries build/ or tests/');
+  const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz')));
+
+  // 2. A fresh ESM project installs it.
+  const app = join(tmp, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+  npm(['install', tarball], app);
+  assert.ok(existsSync(join(app, 'node_modules', 'weft', 'dist', 'weft.wasm')));
+
+  // 3. Use it, as a user would.
+  writeFileSync(join(app, 'main.mjs'), `
+import { createWeft } from 'weft';
+import wasmPkg from 'weft/package.json' with { type: 'json' };
+const weft = await createWeft();
+const slept = await weft.run('sleep_then', 25);
+const echoed = await weft.run('echo', 'from the package', { result: 'string' });
+const gathered = JSON.parse(await weft.run('gather_demo', 2, { result: 'string' }));
+const awaited = await weft.run('await_promise', weft.handle(Promise.resolve('js value')), { result: 'string' });
+let cancelled = null;
+const ac = new AbortController();
+const p = weft.run('sleep_then', 60000, { signal: ac.signal });
+setTimeout(() => ac.abort(), 10);
+try { await p; } catch (e) { cancelled = e.name + ' ' + e.code; }
+console.log(JSON.stringify({ name: wasmPkg.name, slept, echoed, gathered, awaited, cancelled }));
+`);
+  const out = execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8', timeout: 60000 });
+  assert.deepEqual(JSON.parse(out.trim().split('\n').pop()), {
+    name: 'weft',
+    slept: 25,
+    echoed: 'from the package',
+    gathered: { results: [6, 2, 4], finished: [2, 4, 6] },
+    awaited: 'js value',
+    cancelled: 'AbortError -1',
+  });
+
+  // node -e with the ESM loader, and the wasm subpath export resolves.
+  const wasmPath = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "import { createWeft } from 'weft'; const w = await createWeft(); console.log(await w.run('sleep_then', 1), import.meta.resolve('weft/wasm'));"],
+  { cwd: app, encoding: 'utf8', timeout: 60000 }).trim();
+  assert.match(wasmPath, /^1 file:.*node_modules\/weft\/dist\/weft\.wasm$/);
+});

@@ -1,0 +1,76 @@
+// A real HTTP server for the bridge tests, on 127.0.0.1 with an ephemeral
+// port. `stats.closedEarly` counts responses whose connection the client
+// closed before the response ended (an aborted fetch).
+import { createServer } from 'node:http';
+
+export async function startServer() {
+  const stats = { closedEarly: 0 };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    res.on('close', () => { if (!res.writableEnded) stats.closedEarly++; });
+    if (url.pathname === '/json') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Weft': 'yes' });
+      res.end('{"hello":"weft"}');
+    } else if (url.pathname.startsWith('/status/')) {
+      const code = Number(url.pathname.slice(8));
+      res.writeHead(code, { 'Content-Type': 'text/plain' });
+      res.end(`status ${code}`);
+    } else if (url.pathname === '/redirect') {
+      res.writeHead(302, { Location: '/json' });
+      res.end();
+    } else if (url.pathname === '/echo') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end(`${req.method} ${req.headers['x-echo']} ${body}`);
+      });
+    } else if (url.pathname === '/slow') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      let n = 0;
+      const t = setInterval(() => {
+        res.write(`chunk${n} `);
+        if (++n === 4) { clearInterval(t); res.end(); }
+      }, 50);
+      res.on('close', () => clearInterval(t));
+    } else if (url.pathname === '/hang') {
+      // Never answers: not even headers.
+    } else if (url.pathname === '/never') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('started');
+    } else if (url.pathname === '/big') {
+      // 50 MB generated on the fly, written as the client drains it.
+      const total = 50 * 1024 * 1024;
+      const block = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': total });
+      const pump = () => {
+        while (sent < total) {
+          sent += block.length;
+          if (!res.write(block)) { res.once('drain', pump); return; }
+        }
+        res.end();
+      };
+      pump();
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}
+
+// A URL on 127.0.0.1 where nothing listens (a port just freed).
+export async function closedPortUrl() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return `http://127.0.0.1:${port}/`;
+}
