@@ -64,3 +64,30 @@ test('fetch: a 50 MB body streamed chunk by chunk in bounded wasm memory', { ski
   assert.equal(r.code, 0, report(r));
   assert.deepEqual(r.lines, [`streamed ${50 * 1024 * 1024} bytes in many chunks: WEFT_EDONE; heap bounded`]);
 });
+
+const example = (name) => join(root, 'build', 'wasm', 'examples', `${name}.js`);
+
+test('example get_docs (seed 003): documents one by one across pages, ending on an empty page', { skip }, async () => {
+  const r = await run(process.execPath, [runWasm, example('get_docs'), server.url], { timeoutMs: 60000 });
+  assert.equal(r.error, null, report(r));
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, [
+    '(page 1: 3 documents)', 'doc: document 1', 'doc: document 2', 'doc: document 3',
+    '(page 2: 3 documents)', 'doc: document 4', 'doc: document 5', 'doc: document 6',
+    '(page 3: 1 documents)', 'doc: document 7',
+    '(page 4: 0 documents)',
+  ]);
+});
+
+test('example download: progress as chunks arrive, then the total', { skip }, async () => {
+  const r = await run(process.execPath, [runWasm, example('download'), `${server.url}/download`], { timeoutMs: 60000 });
+  assert.equal(r.error, null, report(r));
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, [
+    '200 OK, 1048576 bytes to come',
+    ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p) => `progress: ${p}%`),
+    'done: 1048576 bytes',
+  ]);
+  // Progress came while the body was still arriving (16 pieces 10 ms apart).
+  assert.ok(r.times.at(-1) - r.times[1] >= 50, `progress lines all at once: ${r.times.join(', ')}`);
+});

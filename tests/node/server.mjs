@@ -33,6 +33,21 @@ export async function startServer() {
         if (++n === 4) { clearInterval(t); res.end(); }
       }, 50);
       res.on('close', () => clearInterval(t));
+    } else if (url.pathname === '/docs') {
+      // Seed 003's paginated API: one document per line, 3 per page, 7 in
+      // all; an empty page after the last.
+      const page = Number(url.searchParams.get('page') || 1);
+      const docs = [];
+      for (let i = (page - 1) * 3 + 1; i <= Math.min(page * 3, 7); i++) docs.push(`document ${i}`);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(docs.map((d) => `${d}\n`).join(''));
+    } else if (url.pathname === '/download') {
+      // 1 MiB with a Content-Length, sent in 16 pieces 10 ms apart.
+      const piece = Buffer.alloc(64 * 1024, 0x62);
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 16 * piece.length });
+      let n = 0;
+      const t = setInterval(() => { res.write(piece); if (++n === 16) { clearInterval(t); res.end(); } }, 10);
+      res.on('close', () => clearInterval(t));
     } else if (url.pathname === '/hang') {
       // Never answers: not even headers.
     } else if (url.pathname === '/never') {
