@@ -7,9 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { report, root, runWasmProgram } from './lib.mjs';
+import { limiter, report, root, runWasmProgram } from './lib.mjs';
 
 const dir = join(root, 'build', 'wasm', 'tests');
 const isDir = (p) => existsSync(p) && statSync(p).isDirectory();
@@ -49,23 +48,7 @@ test('every C test listed in tests/CMakeLists.txt was built as wasm', { skip: sk
 });
 
 // Start them all, `limit` at a time; each test awaits its own.
-const limit = Math.max(2, availableParallelism());
-let active = 0;
-const queue = [];
-function limited(start) {
-  return new Promise((resolve) => {
-    const go = () => {
-      active++;
-      start().then((r) => {
-        active--;
-        if (queue.length) queue.shift()();
-        resolve(r);
-      });
-    };
-    if (active < limit) go();
-    else queue.push(go);
-  });
-}
+const limited = limiter();
 const runs = new Map(programs.map((p) => [p, limited(() => runWasmProgram(join(dir, `${p}.js`), { timeoutMs: 180000 }))]));
 
 for (const p of programs) {

@@ -7,9 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { missing, report, root, runExample } from './lib.mjs';
+import { limiter, missing, report, root, runExample } from './lib.mjs';
 
 const RECEPTION = [
   'Client 1 reçoit des données', // 0 s
@@ -75,23 +74,7 @@ const label = (c, m) => `${c.name}${c.args ? ` ${c.args.join(' ')}` : ''} (${m.m
 // runs mostly sleep, so they all start at once; the virtual-clock runs only
 // compute, so they go a few at a time (their wall time is asserted, and a
 // machine with two cores starting twenty Node processes at once is slow).
-const limit = Math.max(2, availableParallelism());
-let active = 0;
-const queue = [];
-function limited(start) {
-  return new Promise((resolve) => {
-    const go = () => {
-      active++;
-      start().then((r) => {
-        active--;
-        if (queue.length) queue.shift()();
-        resolve(r);
-      });
-    };
-    if (active < limit) go();
-    else queue.push(go);
-  });
-}
+const limited = limiter();
 
 const runs = new Map();
 for (const m of [...MODES].sort((a, b) => a.virtual - b.virtual)) {

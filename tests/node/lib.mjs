@@ -1,5 +1,6 @@
 // Helpers shared by tests/node/*.test.mjs (not a test file itself).
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,4 +92,26 @@ export function runWasmProgram(jsPath, { args = [], timeoutMs } = {}) {
 /* A one-paragraph description of a finished run, for assertion messages. */
 export function report(r) {
   return `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''} after ${Math.round(r.ms)} ms${r.error ? `, ${r.error.message}` : ''}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+}
+
+/* Returns limited(start): runs the async `start` functions given to it at
+ * most `limit` at a time (default: the number of cores, at least 2), each
+ * promise resolving to its own function's result. */
+export function limiter(limit = Math.max(2, availableParallelism())) {
+  let active = 0;
+  const queue = [];
+  return function limited(start) {
+    return new Promise((resolve) => {
+      const go = () => {
+        active++;
+        start().then((r) => {
+          active--;
+          if (queue.length) queue.shift()();
+          resolve(r);
+        });
+      };
+      if (active < limit) go();
+      else queue.push(go);
+    });
+  };
 }
