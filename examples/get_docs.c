@@ -11,8 +11,9 @@
  *           return self.buffer.popleft()
  *
  * Usage (wasm): get_docs <base-url>; the API is GET <base>/docs?page=N,
- * one document per line, an empty page after the last. Issue 4's async
- * iterator protocol will let this be consumed with an `async for` macro. */
+ * answering {"page":N,"docs":["…", …]}, an empty "docs" after the last page.
+ * Issue 4's async iterator protocol will let this be consumed with an
+ * `async for` macro. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,21 +27,56 @@ typedef struct get_docs {
   int head, count;
 } get_docs;
 
-/* Fetches the next page into the buffer (empty at the end). */
+/* Decodes the JSON string starting at *p (just after its opening quote) in
+ * place, NUL-terminates it and moves *p past it. Returns it, or NULL if the
+ * string does not end. Handles the escapes a JSON encoder emits for text
+ * (\uXXXX only for ASCII, enough for this API). */
+static char *json_string(char **p) {
+  char *start = *p, *out = start;
+  for (char *c = start; *c; c++) {
+    if (*c == '"') {
+      *out = 0;
+      *p = c + 1;
+      return start;
+    }
+    if (*c != '\\') {
+      *out++ = *c;
+      continue;
+    }
+    switch (*++c) {
+      case 'n': *out++ = '\n'; break;
+      case 't': *out++ = '\t'; break;
+      case 'u': *out++ = (char)strtol((char[5]){c[1], c[2], c[3], c[4], 0}, NULL, 16), c += 4; break;
+      case 0: return NULL;
+      default: *out++ = *c; break; /* \" \\ \/ */
+    }
+  }
+  return NULL;
+}
+
+/* _prefetch: fetches the next page and fills the buffer with its documents
+ * (none at the end). */
 static int prefetch(get_docs *it) {
   char url[256];
   snprintf(url, sizeof url, "%s/docs?page=%d", it->base, it->next_page++);
   weft_response *r;
   int rc = weft_fetch(url, NULL, &r);
   if (rc) return rc;
-  size_t len;
   free(it->page);
   it->page = NULL;
-  rc = weft_response_bytes(r, (void **)&it->page, &len);
+  if (weft_response_status(r) != 200) rc = WEFT_EFAILED;
+  else rc = weft_response_text(r, &it->page);
   weft_response_free(r);
   if (rc) return rc;
   it->head = it->count = 0;
-  for (char *line = strtok(it->page, "\n"); line && it->count < 64; line = strtok(NULL, "\n")) it->docs[it->count++] = line;
+  char *p = strstr(it->page, "\"docs\":[");
+  if (!p) return WEFT_EFAILED;
+  for (p += 8; *p && *p != ']' && it->count < 64; p++) {
+    if (*p != '"') continue;
+    p++;
+    if (!(it->docs[it->count++] = json_string(&p))) return WEFT_EFAILED;
+    p--; /* the loop's p++ then looks at what follows the string */
+  }
   printf("(page %d: %d documents)\n", it->next_page - 1, it->count);
   return 0;
 }

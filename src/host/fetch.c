@@ -1,6 +1,7 @@
 /* fetch as a future. The request lives in JS (src/js/library_fetch.js), named
  * by an integer id; each step that waits — the headers, each body chunk — is
  * a host future the JS side completes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,25 +14,39 @@ struct weft_response {
   int status;
   char *meta;      /* from JS: "status text\nurl\nname: value\n...\n", then split */
   const char *status_text, *url, *headers;
-  int64_t timeout_ms;
-  int done;
+  int done;       /* the body has ended */
+  int failed;     /* the body failed with this code (the request is aborted) */
 };
+
+/* The message of this thread's last fetch failure (weft_fetch_error_message). */
+static _Thread_local char last_error[256];
+
+/* Records `rc`'s message (`msg`, or weft_strerror's) and returns rc. */
+static int set_error(int rc, const char *msg) {
+  snprintf(last_error, sizeof last_error, "%s", msg ? msg : weft_strerror(rc));
+  return rc;
+}
+
+const char *weft_fetch_error_message(void) { return last_error; }
 
 #if defined(__EMSCRIPTEN__)
 
 /* library_fetch.js */
-extern int weft_js_fetch_start(weft_future *f, const char *url, const char *method, const char *headers,
-                               const void *body, size_t body_len, double timeout_ms);
+extern int weft_js_fetch_new(double timeout_ms);
+extern void weft_js_fetch_start(weft_future *f, int id, const char *url, const char *method, const char *headers,
+                                const void *body, size_t body_len);
 extern int weft_js_fetch_status(int id);
 extern char *weft_js_fetch_meta(int id);
 extern void weft_js_fetch_read(weft_future *f, int id);
 extern size_t weft_js_fetch_chunk_len(int id);
+extern void weft_js_fetch_message(int id, char *buf, size_t size);
 extern void weft_js_fetch_abort(int id);
 extern void weft_js_fetch_close(int id);
 
-/* Done callback of a request step: only a cancellation aborts. */
+/* The cancel hook of every step's host future: aborts the request. */
 static void abort_request(weft_future *f, void *arg) {
-  if (weft_future_state_of(f) == WEFT_CANCELLED) weft_js_fetch_abort((int)(intptr_t)arg);
+  (void)f;
+  weft_js_fetch_abort((int)(intptr_t)arg);
 }
 
 /* Headers joined as "Name: value\n" for the JS side. */
@@ -50,33 +65,46 @@ static char *join_headers(const char *const *headers) {
   return out;
 }
 
-/* Awaits a host future created for request step `id`; aborts the request if
- * the awaiting task is cancelled. */
-static int await_step(weft_future *f, intptr_t *value) {
+/* Awaits step future `f` of request `id`; on failure keeps the message for
+ * weft_fetch_error_message (read before this task switches again). A chunk
+ * the step produced after all (the task was cancelled once it had arrived)
+ * is freed. */
+static int await_step(weft_future *f, int id, intptr_t *value) {
   int rc = weft_await(f, value);
+  intptr_t late;
+  if (rc && weft_future_state_of(f) == WEFT_RESOLVED && weft_future_result(f, &late) == 0) free((void *)late);
   weft_release(f);
+  if (rc) {
+    weft_js_fetch_message(id, last_error, sizeof last_error);
+    if (rc == WEFT_ECANCELED) set_error(rc, "the awaiting task was cancelled");
+    else if (!last_error[0]) set_error(rc, NULL);
+  }
   return rc;
 }
 
 int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **out) {
-  if (!weft__current()) return WEFT_ENOTTASK;
-  if (!url || !out) return WEFT_EINVAL;
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  if (!url || !out) return set_error(WEFT_EINVAL, NULL);
   *out = NULL;
   weft_response *r = calloc(1, sizeof *r);
-  char *headers = join_headers(opts ? opts->headers : NULL);
-  weft_future *f = headers && r ? weft_host_future(NULL, NULL, NULL) : NULL;
+  char *headers = r ? join_headers(opts ? opts->headers : NULL) : NULL;
+  if (!headers) {
+    free(r);
+    return set_error(WEFT_ENOMEM, NULL);
+  }
+  double timeout_ms = opts && opts->timeout_ms > 0 ? (double)opts->timeout_ms : -1;
+  r->id = weft_js_fetch_new(timeout_ms);
+  weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
   if (!f) {
+    weft_js_fetch_close(r->id);
     free(r);
     free(headers);
-    return WEFT_ENOMEM;
+    return set_error(WEFT_ENOMEM, NULL);
   }
-  r->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : -1;
-  r->id = weft_js_fetch_start(f, url, opts && opts->method ? opts->method : "GET", headers, opts ? opts->body : NULL,
-                              opts ? opts->body_len : 0, (double)r->timeout_ms);
+  weft_js_fetch_start(f, r->id, url, opts && opts->method ? opts->method : "GET", headers, opts ? opts->body : NULL,
+                      opts ? opts->body_len : 0);
   free(headers);
-  /* The cancel hook needs the id, which exists only now. */
-  weft_future_on_done(f, abort_request, (void *)(intptr_t)r->id);
-  int rc = await_step(f, NULL);
+  int rc = await_step(f, r->id, NULL);
   if (rc) {
     weft_js_fetch_close(r->id);
     free(r);
@@ -86,7 +114,7 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
   r->meta = weft_js_fetch_meta(r->id);
   if (!r->meta) {
     weft_response_free(r);
-    return WEFT_ENOMEM;
+    return set_error(WEFT_ENOMEM, NULL);
   }
   /* One line each: status text, URL, then "name: value" per header; the
    * block ends with an empty line. Split into NUL-terminated strings once. */
@@ -100,16 +128,21 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
 }
 
 int weft_response_read(weft_response *r, void **chunk, size_t *len) {
-  if (!r || !chunk || !len) return WEFT_EINVAL;
+  if (!r || !chunk || !len) return set_error(WEFT_EINVAL, NULL);
   *chunk = NULL;
   *len = 0;
   if (r->done) return WEFT_EDONE;
+  if (r->failed) return set_error(r->failed, NULL);
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
   weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
-  if (!f) return WEFT_ENOMEM;
+  if (!f) return set_error(WEFT_ENOMEM, NULL);
   weft_js_fetch_read(f, r->id);
   intptr_t ptr = 0;
-  int rc = await_step(f, &ptr);
-  if (rc) return rc;
+  int rc = await_step(f, r->id, &ptr);
+  if (rc) {
+    r->failed = rc; /* the request is aborted: later reads give the same code */
+    return rc;
+  }
   if (!ptr) {
     r->done = 1;
     return WEFT_EDONE;
@@ -144,11 +177,13 @@ void weft_response_free(weft_response *r) {
 int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **out) {
   (void)url, (void)opts;
   if (out) *out = NULL;
-  return WEFT_ENOSYS;
+  return set_error(WEFT_ENOSYS, "weft_fetch needs the host's fetch: build for wasm");
 }
 int weft_response_read(weft_response *r, void **chunk, size_t *len) {
-  (void)r, (void)chunk, (void)len;
-  return WEFT_ENOSYS;
+  (void)r;
+  if (chunk) *chunk = NULL;
+  if (len) *len = 0;
+  return set_error(WEFT_ENOSYS, "weft_fetch needs the host's fetch: build for wasm");
 }
 const char *weft_response_header(const weft_response *r, const char *name) {
   (void)r, (void)name;
@@ -163,7 +198,7 @@ const char *weft_response_status_text(const weft_response *r) { return r ? r->st
 const char *weft_response_url(const weft_response *r) { return r ? r->url : NULL; }
 
 int weft_response_bytes(weft_response *r, void **data, size_t *len) {
-  if (!r || !data || !len) return WEFT_EINVAL;
+  if (!r || !data || !len) return set_error(WEFT_EINVAL, NULL);
   *data = NULL;
   *len = 0;
   size_t cap = 0, n = 0;
@@ -184,7 +219,7 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
       if (!nb) {
         free(chunk);
         free(buf);
-        return WEFT_ENOMEM;
+        return set_error(WEFT_ENOMEM, NULL);
       }
       buf = nb;
       cap = ncap;
@@ -193,9 +228,15 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
     n += clen;
     free(chunk);
   }
-  if (!buf && !(buf = malloc(1))) return WEFT_ENOMEM;
+  if (!buf && !(buf = malloc(1))) return set_error(WEFT_ENOMEM, NULL);
   buf[n] = 0;
   *data = buf;
   *len = n;
   return 0;
+}
+
+int weft_response_text(weft_response *r, char **text) {
+  size_t len;
+  if (!text) return set_error(WEFT_EINVAL, NULL);
+  return weft_response_bytes(r, (void **)text, &len);
 }

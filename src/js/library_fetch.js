@@ -1,64 +1,91 @@
 // The host side of weft_fetch (src/host/fetch.c): the host's own fetch, one
 // AbortController per request, and the body read one chunk per C request
 // (back-pressure: nothing is read ahead of what C asked for). Every step
-// ends by completing its host future exactly once.
+// ends by completing its host future exactly once; a chunk that arrives for
+// a step C no longer waits for (cancelled meanwhile) is freed here.
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
-    reqs: {},   // id -> { controller, response, reader, chunkLen, timer, timedOut, closed }
+    reqs: {},   // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message }
     next: 1,
-    codes: { EURL: -15, ECONNREFUSED: -16, ENETWORK: -17, ECORS: -18, ETIMEDOUT: -2, ECANCELED: -1 },
+    // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
+    codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
+             ECORS: -18 },
 
-    // Maps a rejected fetch or read to a weft code.
+    // Maps a rejected fetch or read to a weft code, and records a message.
     classify: function(req, url, e) {
       var C = WeftFetch.codes;
-      if (e && e.name === 'AbortError') return req.timedOut ? C.ETIMEDOUT : C.ECANCELED;
+      if (e && e.name === 'AbortError') {
+        req.message = req.timedOut ? 'no response within ' + req.timeoutMs + ' ms: ' + url.href
+                                   : 'request aborted: ' + url.href;
+        return req.timedOut ? C.ETIMEDOUT : C.ECANCELED;
+      }
       var cause = e && e.cause;
       var code = cause && (cause.code || (cause.errors && cause.errors[0] && cause.errors[0].code));
+      req.message = String(e && e.message || e) + (cause ? ' (' + (cause.message || code) + ')' : '') + ': ' + url.href;
       if (code === 'ECONNREFUSED') return C.ECONNREFUSED;
-      if (code) return C.ENETWORK; // ENOTFOUND, EAI_AGAIN, ECONNRESET, …
-      // Browsers say only "TypeError: Failed to fetch"; a cross-origin
-      // request failing that way is most likely CORS.
-      if (typeof location === 'object' && location.origin && url.origin !== location.origin) return C.ECORS;
+      if (code) return C.ENETWORK; // ENOTFOUND, EAI_AGAIN, ECONNRESET, UND_ERR_SOCKET, …
+      // Browsers say only "TypeError: Failed to fetch" (no cause); a
+      // cross-origin request failing that way is most likely CORS.
+      if (e instanceof TypeError && typeof location === 'object' && location && location.origin &&
+          url.origin !== location.origin) {
+        req.message = 'cross-origin request refused (CORS?): ' + url.href + ' from ' + location.origin;
+        return C.ECORS;
+      }
       return C.ENETWORK;
     },
 
     armTimeout: function(req) {
       if (!(req.timeoutMs > 0)) return;
-      if (req.timer) clearTimeout(req.timer);
+      WeftFetch.clearTimeout(req);
       req.timer = setTimeout(function() { req.timedOut = true; req.controller.abort(); }, req.timeoutMs);
     },
     clearTimeout: function(req) {
       if (req.timer) { clearTimeout(req.timer); req.timer = null; }
     },
+    fail: function(fut, req, code, message) {
+      req.message = message;
+      Module['_weft_host_fail'](fut, code);
+    },
   },
 
-  weft_js_fetch_start__deps: ['$WeftFetch'],
-  weft_js_fetch_start: function(fut, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs) {
+  // A new request (not started yet): its id names it in every other call.
+  weft_js_fetch_new__deps: ['$WeftFetch'],
+  weft_js_fetch_new: function(timeoutMs) {
     var id = WeftFetch.next++;
-    var req = { controller: null, response: null, reader: null, chunkLen: 0, timer: null, timedOut: false,
-                timeoutMs: timeoutMs, closed: false };
-    WeftFetch.reqs[id] = req;
-    var url;
+    WeftFetch.reqs[id] = { controller: new AbortController(), response: null, reader: null, chunkLen: 0, timer: null,
+                           timedOut: false, timeoutMs: timeoutMs, message: '' };
+    return id;
+  },
+
+  // Starts request `id`; completes `fut` (0) when the headers are in.
+  weft_js_fetch_start__deps: ['$WeftFetch'],
+  weft_js_fetch_start: function(fut, id, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen) {
+    var req = WeftFetch.reqs[id];
+    var text = UTF8ToString(urlPtr), url, request;
     try {
-      var base = typeof location === 'object' && location.href ? location.href : undefined;
-      url = new URL(UTF8ToString(urlPtr), base);
+      var base = typeof location === 'object' && location && location.href ? location.href : undefined;
+      url = new URL(text, base);
     } catch (e) {
-      Module['_weft_host_fail'](fut, WeftFetch.codes.EURL);
-      return id;
+      WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(text));
+      return;
     }
-    var init = { method: UTF8ToString(methodPtr), headers: {} };
+    var init = { method: UTF8ToString(methodPtr), headers: [], signal: req.controller.signal };
     UTF8ToString(headersPtr).split('\n').forEach(function(line) {
       var i = line.indexOf(':');
-      if (i > 0) init.headers[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+      if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
     });
     if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr, bodyPtr + bodyLen);
-    req.controller = new AbortController();
-    init.signal = req.controller.signal;
+    try {
+      request = new Request(url.href, init); // a bad method or header throws here
+    } catch (e) {
+      WeftFetch.fail(fut, req, WeftFetch.codes.EINVAL, String(e && e.message || e));
+      return;
+    }
     WeftFetch.armTimeout(req);
     var started;
     try {
-      started = fetch(url.href, init);
+      started = fetch(request);
     } catch (e) {
       started = Promise.reject(e);
     }
@@ -70,7 +97,6 @@ mergeInto(LibraryManager.library, {
       WeftFetch.clearTimeout(req);
       Module['_weft_host_fail'](fut, WeftFetch.classify(req, url, e));
     });
-    return id;
   },
 
   weft_js_fetch_status: function(id) {
@@ -93,7 +119,6 @@ mergeInto(LibraryManager.library, {
   // or with 0 at the end of the body.
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
-    if (!req || req.closed || !req.response) { Module['_weft_host_fail'](fut, WeftFetch.codes.ECANCELED); return; }
     if (!req.reader) {
       if (!req.response.body) { Module['_weft_host_resolve'](fut, 0); return; }
       req.reader = req.response.body.getReader();
@@ -104,10 +129,15 @@ mergeInto(LibraryManager.library, {
       if (step.done) { Module['_weft_host_resolve'](fut, 0); return; }
       var chunk = step.value;
       var ptr = _malloc(chunk.length || 1);
-      if (!ptr) { req.controller.abort(); Module['_weft_host_fail'](fut, -4 /* WEFT_ENOMEM */); return; }
+      if (!ptr) {
+        req.controller.abort();
+        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
+        return;
+      }
       HEAPU8.set(chunk, ptr);
       req.chunkLen = chunk.length;
-      Module['_weft_host_resolve'](fut, ptr);
+      // Nonzero: the step was cancelled meanwhile and C will never see ptr.
+      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
     }, function(e) {
       WeftFetch.clearTimeout(req);
       Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
@@ -115,22 +145,28 @@ mergeInto(LibraryManager.library, {
   },
 
   weft_js_fetch_chunk_len: function(id) {
-    var req = WeftFetch.reqs[id];
-    return req ? req.chunkLen : 0;
+    return WeftFetch.reqs[id].chunkLen;
   },
 
+  // The message of request `id`'s failure, copied into buf (size bytes).
+  weft_js_fetch_message: function(id, buf, size) {
+    var req = WeftFetch.reqs[id];
+    stringToUTF8(req && req.message || '', buf, size);
+  },
+
+  // The cancel hook of a step: aborts the whole request (its pending fetch
+  // or read then rejects, which completes the step).
   weft_js_fetch_abort: function(id) {
     var req = WeftFetch.reqs[id];
-    if (req && req.controller) req.controller.abort();
+    if (req) req.controller.abort();
   },
 
-  // The C response is gone: abort what is left of the body and forget it.
+  // The C side is done with request `id`: abort what is left and forget it.
   weft_js_fetch_close: function(id) {
     var req = WeftFetch.reqs[id];
     if (!req) return;
-    req.closed = true;
     WeftFetch.clearTimeout(req);
-    if (req.controller) req.controller.abort();
+    req.controller.abort();
     delete WeftFetch.reqs[id];
   },
 });

@@ -1,10 +1,11 @@
-// weft_fetch against a real local server: bodies, headers, redirects, HTTP
-// errors as responses, every error code, timeout, abort on cancel (seen by
-// the server), many requests in flight with other tasks running, and a
-// 50 MB body streamed in bounded wasm memory.
+// weft_fetch against a real local server (tests/node/server.mjs): bodies,
+// headers, redirects, HTTP errors as responses, every error code with its
+// message, timeout, abort on cancel and on wait_for (seen by the server),
+// many requests in flight with other tasks running, a 50 MB body streamed in
+// bounded wasm memory, and the get_docs and download examples.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { report, root, run, runWasm } from './lib.mjs';
 import { startServer, closedPortUrl } from './server.mjs';
@@ -16,7 +17,11 @@ before(async () => { server = await startServer(); });
 after(async () => { await server.close(); });
 
 async function client(scenario, ...extra) {
-  const r = await run(process.execPath, [runWasm, prog, server.url, scenario, ...extra], { timeoutMs: 60000 });
+  return clientWith([], process.env, scenario, ...extra);
+}
+
+async function clientWith(nodeArgs, env, scenario, ...extra) {
+  const r = await run(process.execPath, [...nodeArgs, runWasm, prog, server.url, scenario, ...extra], { env, timeoutMs: 60000 });
   assert.equal(r.error, null, report(r));
   return r;
 }
@@ -33,36 +38,94 @@ test('fetch: JSON body, 404/500 as responses, redirect, headers, POST with body'
   ]);
 });
 
-test('fetch: invalid URL, refused connection, DNS failure, timeout (before headers and in the body) each give their own code', { skip }, async () => {
-  const r = await client('errors', await closedPortUrl());
+test('fetch: invalid URL, refused connection, DNS failure, timeout (before headers and in the body), bad header or body: each its own code and message', { skip }, async () => {
+  const refused = await closedPortUrl();
+  const r = await client('errors', refused);
   assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines, [
+  const expected = [
     'error WEFT_EURL',
+    /^  why: invalid URL: "http:\/\/exa mple\.com:99999\/"$/,
     'error WEFT_ECONNREFUSED',
+    new RegExp(`^  why: fetch failed \\(.*ECONNREFUSED.*\\): ${refused.replace(/[.]/g, '\\.')}$`),
     'error WEFT_ENETWORK',
+    /^  why: fetch failed \(.*(ENOTFOUND|EAI_AGAIN).*\): http:\/\/weft-test\.invalid\/$/,
     'error WEFT_ETIMEDOUT', // no headers within 200 ms
+    /^  why: no response within 200 ms: http:\/\/127\.0\.0\.1:\d+\/hang$/,
     '200 OK type=text/plain len=0 body=WEFT_ETIMEDOUT', // headers, then the body stalls
-  ]);
+    'error WEFT_EINVAL', // "Bad Name" is not a header name
+    /^  why: .*Bad Name/,
+    'error WEFT_EINVAL', // a GET with a body
+    /^  why: .*(GET|body)/,
+  ];
+  assert.equal(r.lines.length, expected.length, report(r));
+  expected.forEach((e, i) => (typeof e === 'string' ? assert.equal(r.lines[i], e, report(r)) : assert.match(r.lines[i], e, report(r))));
+  assert.equal(server.stats.requests['/hang'] >= 1 && server.stats.requests['/never'] >= 1, true);
 });
 
-test('fetch: cancelling the awaiting task aborts the request (the server sees the connection close)', { skip }, async () => {
-  const before = server.stats.closedEarly;
-  const r = await client('cancel');
-  assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines, ['error WEFT_ECANCELED', 'cancelled: WEFT_ECANCELED']);
-  assert.equal(server.stats.closedEarly, before + 1, 'the server should see one aborted response');
+test('fetch: the codes in library_fetch.js are the ones of include/weft/errors.h', () => {
+  const h = readFileSync(join(root, 'include', 'weft', 'errors.h'), 'utf8');
+  const js = readFileSync(join(root, 'src', 'js', 'library_fetch.js'), 'utf8');
+  const codes = /codes: \{([^}]*)\}/.exec(js)[1];
+  let n = 0;
+  for (const [, name, value] of codes.matchAll(/(E[A-Z]+): (-\d+)/g)) {
+    assert.match(h, new RegExp(`WEFT_${name} = ${value},`), `WEFT_${name}`);
+    n++;
+  }
+  assert.ok(n >= 8, codes);
 });
+
+// Runs `scenario`, which must print `lines` and abort exactly one response
+// (the server sees its connection close before the response ended).
+async function abortsOne(scenario, lines) {
+  const before = server.stats.closedEarly;
+  const r = await client(scenario);
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, lines);
+  assert.equal(server.stats.closedEarly, before + 1, 'the server should see one aborted response');
+}
+
+test('fetch: cancelling the awaiting task aborts the request (the server sees the connection close)', { skip }, () =>
+  abortsOne('cancel', ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']));
+
+test('fetch: wait_for on a task reading a never-ending body times out and aborts the request', { skip }, () =>
+  abortsOne('wait_for', ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
 
 test('fetch: 50 requests in flight at once while another task keeps ticking', { skip }, async () => {
   const r = await client('many');
   assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines.filter((l) => l.startsWith('fetched')), ['fetched 50 of 50; ticks while they were in flight: many']);
+  // The ticker runs every 10 ms while all 50 requests (200 ms each) are pending.
+  assert.deepEqual(r.lines, ['tick 1: 50 in flight', 'tick 2: 50 in flight', 'tick 3: 50 in flight', 'fetched 50 of 50']);
+  assert.ok(r.times[3] - r.times[0] >= 100, `ticks should come well before the fetches end: ${r.times.join(', ')}`);
+});
+
+test('fetch: in a browser, relative URLs resolve against the page and a cross-origin failure is WEFT_ECORS (simulated browser globals)', { skip }, async () => {
+  // Node's fetch has no same-origin policy. This preload gives the program a
+  // page location and a fetch that fails cross-origin requests as browsers
+  // do for CORS: a bare TypeError('Failed to fetch') with no cause.
+  const fakeBrowser = `data:text/javascript,${encodeURIComponent(`
+    globalThis.location = new URL(process.env.WEFT_TEST_ORIGIN + '/app/page.html');
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (req, init) => new URL(req.url ?? req).origin === location.origin
+      ? realFetch(req, init) : Promise.reject(new TypeError('Failed to fetch'));`)}`;
+  const before = server.stats.requests['/json'] ?? 0;
+  const other = server.url.replace('127.0.0.1', 'localhost') + '/json';
+  const r = await clientWith(['--import', fakeBrowser], { ...process.env, WEFT_TEST_ORIGIN: server.url }, 'browser', other);
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, [
+    '200 OK type=application/json len=16 body={"hello":"weft"}',
+    'error WEFT_ECORS',
+    `  why: cross-origin request refused (CORS?): ${other} from ${server.url}`,
+  ]);
+  assert.equal(server.stats.requests['/json'], before + 1, 'only the same-origin request reaches the server');
 });
 
 test('fetch: a 50 MB body streamed chunk by chunk in bounded wasm memory', { skip }, async () => {
   const r = await client('stream');
   assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines, [`streamed ${50 * 1024 * 1024} bytes in many chunks: WEFT_EDONE; heap bounded`]);
+  assert.equal(r.lines.length, 2, report(r));
+  assert.match(r.lines[0], new RegExp(`^streamed ${50 * 1024 * 1024} bytes in many chunks \\(largest \\d+ KiB\\): WEFT_EDONE$`));
+  const mib = Number(/^wasm memory: (\d+) MiB$/.exec(r.lines[1])?.[1]);
+  assert.ok(mib > 0 && mib < 64, `wasm memory should stay bounded: ${r.lines[1]}`);
 });
 
 const example = (name) => join(root, 'build', 'wasm', 'examples', `${name}.js`);
@@ -73,7 +136,7 @@ test('example get_docs (seed 003): documents one by one across pages, ending on 
   assert.equal(r.code, 0, report(r));
   assert.deepEqual(r.lines, [
     '(page 1: 3 documents)', 'doc: document 1', 'doc: document 2', 'doc: document 3',
-    '(page 2: 3 documents)', 'doc: document 4', 'doc: document 5', 'doc: document 6',
+    '(page 2: 3 documents)', 'doc: document 4', 'doc: document 5, "quoted"', 'doc: document 6',
     '(page 3: 1 documents)', 'doc: document 7',
     '(page 4: 0 documents)',
   ]);

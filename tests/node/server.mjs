@@ -1,12 +1,25 @@
 // A real HTTP server for the bridge tests, on 127.0.0.1 with an ephemeral
-// port. `stats.closedEarly` counts responses whose connection the client
-// closed before the response ended (an aborted fetch).
+// port (node:http). `stats.closedEarly` counts responses whose connection
+// the client closed before the response ended (an aborted fetch);
+// `stats.requests` counts requests by path.
+//
+//   /json            {"hello":"weft"} with X-Weft: yes
+//   /status/<code>   that status, body "status <code>"
+//   /redirect        302 to /json
+//   /echo            "<method> <x-echo header> <body>"
+//   /slow            "chunk0 " … "chunk3 ", one every 50 ms
+//   /docs?page=N     a paged JSON API: {"page":N,"docs":[…]}, 7 documents, 3 a page
+//   /download        1 MiB with Content-Length, 16 pieces 10 ms apart
+//   /hang            never answers (no headers)
+//   /never           headers and "started", then nothing, never ending
+//   /big             50 MiB generated on the fly, at the client's pace
 import { createServer } from 'node:http';
 
 export async function startServer() {
-  const stats = { closedEarly: 0 };
+  const stats = { closedEarly: 0, requests: {} };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    stats.requests[url.pathname] = (stats.requests[url.pathname] || 0) + 1;
     res.on('close', () => { if (!res.writableEnded) stats.closedEarly++; });
     if (url.pathname === '/json') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'X-Weft': 'yes' });
@@ -34,13 +47,13 @@ export async function startServer() {
       }, 50);
       res.on('close', () => clearInterval(t));
     } else if (url.pathname === '/docs') {
-      // Seed 003's paginated API: one document per line, 3 per page, 7 in
-      // all; an empty page after the last.
+      // Seed 003's paginated API, as JSON: 3 documents per page, 7 in all;
+      // an empty page after the last. Titles exercise JSON escapes.
       const page = Number(url.searchParams.get('page') || 1);
       const docs = [];
-      for (let i = (page - 1) * 3 + 1; i <= Math.min(page * 3, 7); i++) docs.push(`document ${i}`);
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(docs.map((d) => `${d}\n`).join(''));
+      for (let i = (page - 1) * 3 + 1; i <= Math.min(page * 3, 7); i++) docs.push(i === 5 ? 'document 5, "quoted"' : `document ${i}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ page, docs }));
     } else if (url.pathname === '/download') {
       // 1 MiB with a Content-Length, sent in 16 pieces 10 ms apart.
       const piece = Buffer.alloc(64 * 1024, 0x62);
