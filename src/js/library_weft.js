@@ -5,10 +5,26 @@
 // timer per loop for that: setImmediate (Node) or a MessageChannel message
 // (browsers) for "now", because setTimeout(0) is clamped to 4 ms once nested,
 // and setTimeout otherwise (clamped to 2^31-1 ms and re-armed).
+//
+// At most one host callback is outstanding per loop: a pending immediate
+// absorbs every later request (it runs the loop, which re-arms for whatever
+// is next), and a pending setTimeout is cleared before another is set.
+//
+// Module options read here (pass them to the program's factory):
+//   weftBudgetUs  how long weft_loop_run_ready may run ready work before it
+//                 returns to the host, in µs (default 4000): sets the
+//                 environment variable WEFT_BUDGET_US before main runs, which
+//                 weft_run (and the JS bridge's loop) read into
+//                 weft_loop_options.budget_us. Smaller keeps rendering and
+//                 input more responsive while tasks stay busy; larger costs
+//                 fewer host round trips.
 
 mergeInto(LibraryManager.library, {
+  $WeftHost__deps: ['$ENV'],
+  $WeftHost__postset: "addOnPreRun(function() { if (Module['weftBudgetUs'] != null) ENV['WEFT_BUDGET_US'] = String(Math.max(1, Math.round(Number(Module['weftBudgetUs'])))); });",
   $WeftHost: {
     // Plain objects only: Emscripten serialises this object into the output.
+    // loops[loop] = { timer: setTimeout id or null, immediate: bool, gen }
     loops: {},
     channel: null,
     queue: [],
@@ -25,20 +41,33 @@ mergeInto(LibraryManager.library, {
       }
       setTimeout(fn, 0);
     },
+    // delay: ms until the loop next needs to run; 0 now, < 0 never (disarm).
     arm: function(loop, delay) {
       var s = WeftHost.loops[loop];
-      if (!s) { s = { timer: null, gen: 0 }; WeftHost.loops[loop] = s; }
-      s.gen++;
+      if (!s) { s = { timer: null, immediate: false, gen: 0 }; WeftHost.loops[loop] = s; }
+      if (delay < 0) {
+        s.gen++; // a pending immediate, which cannot be withdrawn, does nothing
+        if (s.timer !== null) clearTimeout(s.timer);
+        delete WeftHost.loops[loop];
+        return;
+      }
+      if (s.immediate) return; // the loop runs very soon and re-arms itself
       if (s.timer !== null) { clearTimeout(s.timer); s.timer = null; }
-      if (delay < 0) { delete WeftHost.loops[loop]; return; }
-      var gen = s.gen;
+      var gen = ++s.gen;
       var fire = function() {
         if (s.gen !== gen || ABORT) return;
         s.timer = null;
+        s.immediate = false;
         WeftHost.run(loop);
       };
-      if (delay === 0) WeftHost.immediate(fire);
-      else s.timer = setTimeout(fire, Math.min(Math.ceil(delay), 2147483647));
+      if (delay === 0) {
+        s.immediate = true;
+        WeftHost.immediate(fire);
+      } else {
+        // Never early: round up; past setTimeout's limit, the loop finds
+        // nothing due when this fires and arms the remainder.
+        s.timer = setTimeout(fire, Math.min(Math.ceil(delay), 2147483647));
+      }
     },
     run: function(loop) {
       try {
