@@ -24,7 +24,7 @@ static void far(void) {
   weft_time_t t0 = weft_loop_now(loop);
   CHECK_EQ(weft_sleep(FAR_MS), 0);
   weft_time_t slept = weft_loop_now(loop) - t0;
-  printf("far sleeper woke after %lld ms\n", (long long)(slept / 1000));
+  printf("far sleeper woke after=%lld ms\n", (long long)(slept / 1000));
   CHECK(slept >= FAR_MS * 1000); /* never early */
   CHECK(weft_future_done(s));
   weft_release(s);

@@ -1,0 +1,105 @@
+// Host-timer spy for the host tests, in Node (tests/host/run.mjs) and in
+// browsers (tests/browser/fixture.html loads it as a classic script before
+// the program). weftInstallSpy(opts) wraps setTimeout/clearTimeout,
+// setImmediate/clearImmediate and MessageChannel so the returned stats say
+// how many host callbacks were ever outstanding at once (maxLive), how many
+// of each kind were asked for, and every delay passed to setTimeout.
+// opts.fastForwardMs: a setTimeout of at least that many ms fires after
+// 1 ms of real time and moves the clock (performance.now, process.hrtime)
+// forward by its delay, so a program can sleep 2^31 ms in a few ms.
+// opts.noImmediate: hide setImmediate and MessageChannel (a control: weft
+// then falls back to setTimeout(0), which is clamped).
+(function (g) {
+  g.weftInstallSpy = function (opts) {
+    opts = opts || {};
+    var stats = { setTimeout: 0, clearTimeout: 0, immediates: 0, maxLive: 0, delays: [], offsetMs: 0 };
+    var live = new Set();
+    var byId = new Map();
+    var real = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout, setImmediate: g.setImmediate, clearImmediate: g.clearImmediate };
+    function add(tok) { live.add(tok); if (live.size > stats.maxLive) stats.maxLive = live.size; }
+
+    if (opts.fastForwardMs) {
+      var perfNow = g.performance.now.bind(g.performance);
+      g.performance.now = function () { return perfNow() + stats.offsetMs; };
+      if (typeof process === 'object' && process.hrtime) {
+        var hrtime = process.hrtime;
+        process.hrtime = function (prev) {
+          var t = hrtime.call(process);
+          var ns = t[0] * 1e9 + t[1] + stats.offsetMs * 1e6;
+          var r = [Math.floor(ns / 1e9), ns % 1e9];
+          if (prev) { r[0] -= prev[0]; r[1] -= prev[1]; if (r[1] < 0) { r[0]--; r[1] += 1e9; } }
+          return r;
+        };
+      }
+    }
+
+    g.setTimeout = function (fn, delay) {
+      var args = Array.prototype.slice.call(arguments, 2);
+      delay = Number(delay) || 0;
+      stats.setTimeout++;
+      if (stats.delays.length < 20000) stats.delays.push(delay);
+      var ff = opts.fastForwardMs && delay >= opts.fastForwardMs;
+      var tok = {};
+      add(tok);
+      var id = real.setTimeout.call(g, function () {
+        live.delete(tok);
+        byId.delete(id);
+        if (ff) stats.offsetMs += delay;
+        fn.apply(g, args);
+      }, ff ? 1 : delay);
+      byId.set(id, tok);
+      return id;
+    };
+    g.clearTimeout = function (id) {
+      var tok = byId.get(id);
+      if (tok) { stats.clearTimeout++; live.delete(tok); byId.delete(id); }
+      return real.clearTimeout.call(g, id);
+    };
+
+    if (opts.noImmediate) {
+      g.setImmediate = undefined;
+      g.MessageChannel = undefined;
+      return stats;
+    }
+    if (typeof real.setImmediate === 'function') {
+      var immById = new Map();
+      g.setImmediate = function (fn) {
+        var args = Array.prototype.slice.call(arguments, 1);
+        stats.immediates++;
+        var tok = {};
+        add(tok);
+        var id = real.setImmediate.call(g, function () { live.delete(tok); immById.delete(id); fn.apply(g, args); });
+        immById.set(id, tok);
+        return id;
+      };
+      g.clearImmediate = function (id) {
+        var tok = immById.get(id);
+        if (tok) { live.delete(tok); immById.delete(id); }
+        return real.clearImmediate.call(g, id);
+      };
+    }
+    if (typeof g.MessageChannel === 'function') {
+      var RealChannel = g.MessageChannel;
+      g.MessageChannel = function () {
+        var mc = new RealChannel();
+        var pending = [];
+        var handler = null;
+        mc.port1.onmessage = function (e) {
+          live.delete(pending.shift());
+          if (handler) handler.call(mc.port1, e);
+        };
+        Object.defineProperty(mc.port1, 'onmessage', { get: function () { return handler; }, set: function (h) { handler = h; } });
+        var post = mc.port2.postMessage.bind(mc.port2);
+        mc.port2.postMessage = function (m) {
+          stats.immediates++;
+          var tok = {};
+          pending.push(tok);
+          add(tok);
+          post(m);
+        };
+        return mc;
+      };
+    }
+    return stats;
+  };
+})(globalThis);
