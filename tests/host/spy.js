@@ -7,12 +7,27 @@
 // opts.fastForwardMs: a setTimeout of at least that many ms fires after
 // 1 ms of real time and moves the clock (performance.now, process.hrtime)
 // forward by its delay, so a program can sleep 2^31 ms in a few ms.
+// weftSpyMark(name) records the counts and the time at that point in
+// stats.marks.
 // opts.noImmediate: hide setImmediate and MessageChannel (a control: weft
 // then falls back to setTimeout(0), which is clamped).
 (function (g) {
+  // Host turns (immediates + setTimeouts) between marks `from` and `to` of
+  // a spy's stats, and the µs per turn.
+  g.weftSpyTurns = function (stats, from, to) {
+    var a = stats.marks.find(function (m) { return m.name === from; });
+    var b = stats.marks.find(function (m) { return m.name === to; });
+    var turns = b.immediates - a.immediates + b.setTimeout - a.setTimeout;
+    return { turns: turns, usPerTurn: (b.t - a.t) * 1000 / Math.max(1, turns) };
+  };
   g.weftInstallSpy = function (opts) {
     opts = opts || {};
-    var stats = { setTimeout: 0, clearTimeout: 0, immediates: 0, maxLive: 0, delays: [], offsetMs: 0 };
+    var stats = { setTimeout: 0, clearTimeout: 0, immediates: 0, maxLive: 0, delays: [], offsetMs: 0, marks: [] };
+    // A program marks a phase (host_zero: around its yields) to get the
+    // counts at that point.
+    g.weftSpyMark = function (name) {
+      stats.marks.push({ name: name, t: g.performance.now(), immediates: stats.immediates, setTimeout: stats.setTimeout });
+    };
     var live = new Set();
     var byId = new Map();
     var real = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout, setImmediate: g.setImmediate, clearImmediate: g.clearImmediate };
