@@ -2,8 +2,9 @@
 # Installs what weft's build and tests need on a fresh Debian machine, and
 # nothing that is already there: cmake and a C compiler, Emscripten (Debian's
 # `emscripten` package, 3.1.6 on bookworm) when emcc is missing, Node packages
-# with `npm ci`. Chromium for the browser tests is installed by
-# `ensure-toolchain.sh --browser`.
+# with `npm ci` (playwright-core among them: it drives the system chromium
+# and never downloads a browser). Debian's `chromium` for the browser tests
+# is installed by `ensure-toolchain.sh --browser`, which `npm test` passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,6 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

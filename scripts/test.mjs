@@ -3,6 +3,8 @@
 //   1. ctest on build/asan (the native C tests under ASan + UBSan)
 //   2. node --test on tests/node (wasm builds of the examples and of the C
 //      tests, asserted line by line; examples natively too)
+//   3. node --test on tests/browser (wasm programs in Debian's chromium,
+//      driven by playwright-core)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 
-sh('bash', ['scripts/ensure-toolchain.sh']);
+sh('bash', ['scripts/ensure-toolchain.sh', '--browser']);
 sh('node', ['scripts/build.mjs']);
 
 console.log('\n== native C tests (ASan + UBSan) ==');
@@ -21,4 +23,8 @@ console.log('\n== node --test ==');
 const files = readdirSync(join(root, 'tests/node')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests/node', f));
 const node = spawnSync('node', ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
 
-process.exit(ctest.status || node.status ? 1 : 0);
+console.log('\n== browser tests (chromium) ==');
+const browserFiles = readdirSync(join(root, 'tests/browser')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests/browser', f));
+const browser = spawnSync('node', ['--test', '--test-concurrency=1', ...browserFiles], { cwd: root, stdio: 'inherit' });
+
+process.exit(ctest.status || node.status || browser.status ? 1 : 0);
