@@ -99,6 +99,9 @@ void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
 weft_time_t weft__clock_now(const weft_loop *loop);
 void weft__host_arm(weft_loop *loop);
 void weft__set_running_loop(weft_loop *loop);
+/* A loop configured from the environment, for the loops weft creates itself
+ * (weft_run, the JS bridge): WEFT_CLOCK=virtual, WEFT_BUDGET_US. */
+weft_loop *weft__loop_new_from_env(void);
 
 /* future.c */
 void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind);

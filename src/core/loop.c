@@ -60,6 +60,15 @@ weft_loop *weft_loop_new(const weft_loop_options *opts) {
   return loop;
 }
 
+weft_loop *weft__loop_new_from_env(void) {
+  weft_loop_options opts = {0};
+  const char *clock = getenv("WEFT_CLOCK");
+  opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
+  const char *budget = getenv("WEFT_BUDGET_US");
+  if (budget) opts.budget_us = strtoll(budget, NULL, 10);
+  return weft_loop_new(&opts);
+}
+
 weft_time_t weft_loop_now(const weft_loop *loop) { return loop ? loop->now : 0; }
 
 size_t weft_loop_alive_tasks(const weft_loop *loop) { return loop ? loop->nalive : 0; }

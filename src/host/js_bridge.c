@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/internal.h"
 #include "weft/js.h"
 #include "weft/host.h"
 
@@ -41,14 +42,7 @@ static weft_loop *js_loop, *own_loop;
 
 weft_loop *weft_js_loop(void) {
   if (js_loop) return js_loop;
-  if (!own_loop) {
-    weft_loop_options opts = {0};
-    const char *clock = getenv("WEFT_CLOCK");
-    opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
-    const char *budget = getenv("WEFT_BUDGET_US");
-    if (budget) opts.budget_us = strtoll(budget, NULL, 10);
-    own_loop = weft_loop_new(&opts);
-  }
+  if (!own_loop) own_loop = weft__loop_new_from_env();
   return own_loop;
 }
 

@@ -294,15 +294,6 @@ void weft__loop_cancel_all(weft_loop *loop) {
 
 /* --- weft_run ------------------------------------------------------------ */
 
-static weft_loop *new_main_loop(void) {
-  weft_loop_options opts = {0};
-  const char *clock = getenv("WEFT_CLOCK");
-  opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
-  const char *budget = getenv("WEFT_BUDGET_US");
-  if (budget) opts.budget_us = strtoll(budget, NULL, 10);
-  return weft_loop_new(&opts);
-}
-
 #if defined(__EMSCRIPTEN__)
 static void on_main_done(weft_future *f, void *arg) {
   weft_loop *loop = arg;
@@ -332,7 +323,7 @@ void weft__main_deadlock(weft_loop *loop) {
 int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
   if (!fn) return WEFT_EINVAL;
   if (weft_running_loop()) return WEFT_EBUSY;
-  weft_loop *loop = new_main_loop();
+  weft_loop *loop = weft__loop_new_from_env();
   if (!loop) return WEFT_ENOMEM;
   weft_task_options opts = {.name = "main"};
   weft_task *t = weft_spawn(loop, fn, arg, &opts);
