@@ -15,6 +15,17 @@
 //   /big             50 MiB generated on the fly, at the client's pace
 import { createServer } from 'node:http';
 
+// What tests/bridges/fetch_client's 'basic' scenario prints against this
+// server (/json, /status/404, /status/500, /redirect, POST /echo), in Node
+// and in the browser alike.
+export const BASIC_LINES = [
+  '200 OK type=application/json len=16 body={"hello":"weft"}',
+  '404 Not Found type=text/plain len=10 body=status 404',
+  '500 Internal Server Error type=text/plain len=10 body=status 500',
+  'redirected to /json x-weft=yes',
+  '200 OK type=text/plain len=15 body=POST hello ping',
+];
+
 export async function startServer() {
   const stats = { closedEarly: 0, requests: {} };
   const server = createServer((req, res) => {
