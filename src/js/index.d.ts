@@ -5,15 +5,22 @@ export interface WeftOptions {
    *  export of a program built with weft_program()), or the URL / path of its
    *  .js. Default: the prebuilt runtime in the package's dist/. */
   module?: ((moduleArgs: object) => Promise<any>) | string | URL;
+  /* In browsers a .mjs URL is imported and a .js URL is loaded with a
+   * <script> element: no source text is evaluated, so a Content-Security-
+   * Policy without 'unsafe-eval' works (wasm needs 'wasm-unsafe-eval'). */
   /** The program's .wasm: its bytes, or a URL / path. Default: the module's
-   *  URL with .js replaced by .wasm (read with node:fs on Node, fetched in
-   *  browsers). */
+   *  URL with .js / .mjs replaced by .wasm (read with node:fs on Node,
+   *  fetched in browsers). */
   wasm?: Uint8Array | ArrayBuffer | string | URL;
   /** Environment variables for the C side (WEFT_CLOCK: 'virtual', WEFT_BUDGET_US, ...). */
   env?: Record<string, string | number>;
   /** Where the program's stdout / stderr lines go (default: console). */
   print?: (line: string) => void;
   printErr?: (line: string) => void;
+  /** How long (µs) the loop may run ready work before it gives the host a
+   *  turn (rendering, input, I/O callbacks). Default 4000 (4 ms). Same as
+   *  env.WEFT_BUDGET_US. */
+  budgetUs?: number;
   /** Called with the exit status when a program's weft_run main task ends. */
   onExit?: (status: number) => void;
   /** Extra Emscripten Module arguments. */

@@ -8,9 +8,12 @@
 //   await weft.run('await_promise', h, { result: 'string' });  // C awaits the JS promise
 //
 // Emscripten 3.1.6's loader cannot load its .wasm from a path under Node >= 18
-// and its EXPORT_ES6 output breaks on Node, so the module's CommonJS output
-// is evaluated here and the .wasm bytes are handed over as `wasmBinary`
-// (read with node:fs on Node, fetched in browsers).
+// and its EXPORT_ES6 output breaks on Node, so on Node the program's
+// CommonJS-style output is evaluated here with a real `require`. Browsers
+// never evaluate source text (a strict Content-Security-Policy without
+// 'unsafe-eval' works): they import the program's .mjs (weft_program() writes
+// one beside each .js), or load a .js with a <script> element. Either way
+// the .wasm bytes are handed over as `wasmBinary`.
 
 const isNode = typeof process === 'object' && process !== null && typeof process.versions === 'object' &&
   typeof process.versions.node === 'string' && typeof window === 'undefined';
@@ -46,22 +49,76 @@ async function load(where, as) {
   return { data: as === 'text' ? await response.text() : new Uint8Array(await response.arrayBuffer()), file: null };
 }
 
-/* Evaluates Emscripten's MODULARIZE (CommonJS-style) output and returns its
- * factory. On Node it gets a real `require`, which its Node code paths use. */
-async function evaluateFactory(src, file) {
+const noFactory = (where) => new Error(`weft: ${where} defines no factory (build it with weft_program())`);
+
+/* Node: evaluates Emscripten's MODULARIZE (CommonJS-style) output with a real
+ * `require`, which its Node code paths use, and returns its factory. A plain
+ * require() cannot load it: in a "type": "module" package, .js means ESM. */
+async function evaluateFactory(where) {
+  const { data: src, file } = await load(where, 'text');
+  const { createRequire } = await nodeImport('node:module');
   const module = { exports: {} };
-  let require;
-  if (isNode) {
-    const { createRequire } = await nodeImport('node:module');
-    require = createRequire(file || import.meta.url);
-  }
   const dirname = file ? file.replace(/[\\/][^\\/]*$/, '') : undefined;
   // eslint-disable-next-line no-new-func
   const fn = new Function('require', 'module', 'exports', '__filename', '__dirname',
     `${src}\n;return typeof module.exports === 'function' ? module.exports : (typeof createWeftProgram === 'function' ? createWeftProgram : undefined);`);
-  const factory = fn(require, module, module.exports, file || undefined, dirname);
-  if (typeof factory !== 'function') throw new Error('weft: the module script defines no factory (build it with weft_program())');
+  const factory = fn(createRequire(file || import.meta.url), module, module.exports, file || undefined, dirname);
+  if (typeof factory !== 'function') throw noFactory(String(where));
   return factory;
+}
+
+// Script elements define the same global (createWeftProgram), so they load
+// one at a time, each factory taken before the next script runs.
+let scriptQueue = Promise.resolve();
+
+/* Browsers: loads a program's .js with a <script> element (or importScripts
+ * in a worker) and returns its factory, without evaluating source text. */
+function scriptFactory(url) {
+  const next = scriptQueue.then(() => new Promise((resolve, reject) => {
+    const g = globalThis;
+    const take = () => {
+      const factory = g.createWeftProgram;
+      // A script's top-level `var` is not deletable (and modules are strict).
+      g.createWeftProgram = undefined;
+      if (typeof factory === 'function') resolve(factory);
+      else reject(noFactory(url.href));
+    };
+    if (typeof document === 'undefined') {
+      if (typeof importScripts !== 'function') { reject(new Error('weft: no document and no importScripts to load ' + url.href)); return; }
+      try { importScripts(url.href); } catch (e) { reject(e); return; }
+      take();
+      return;
+    }
+    const script = document.createElement('script');
+    script.src = url.href;
+    script.onload = () => {
+      script.remove();
+      try { take(); } catch (e) { reject(e); }
+    };
+    script.onerror = () => { script.remove(); reject(new Error(`weft: cannot load ${url.href}`)); };
+    document.head.appendChild(script);
+  }));
+  scriptQueue = next.catch(() => {});
+  return next;
+}
+
+/* The factory of the program at `where` (a URL or a path). */
+async function loadFactory(where) {
+  if (isNode) return evaluateFactory(where);
+  const url = toURL(where);
+  if (/\.mjs$/.test(url.pathname)) {
+    const factory = (await import(/* webpackIgnore: true */ /* @vite-ignore */ url.href)).default;
+    if (typeof factory !== 'function') throw noFactory(url.href);
+    return factory;
+  }
+  return scriptFactory(url);
+}
+
+/* The prebuilt runtime's factory and the URL of its .wasm. */
+async function runtimeFactory() {
+  if (isNode) return evaluateFactory(runtimeJs());
+  // A literal specifier, so that bundlers follow it and ship the runtime.
+  return (await import('../../dist/weft.mjs')).default;
 }
 
 /**
@@ -72,16 +129,14 @@ export async function createWeft(options = {}) {
   let factory = options.module;
   let wasm = options.wasm;
   if (factory === undefined) {
-    factory = runtimeJs();
+    factory = await runtimeFactory();
     if (wasm === undefined) wasm = runtimeWasm();
-  }
-  if (typeof factory !== 'function') {
+  } else if (typeof factory !== 'function') {
     const where = factory;
     if (wasm === undefined) {
-      wasm = where instanceof URL ? new URL(where.href.replace(/\.js$/, '.wasm')) : String(where).replace(/\.js$/, '.wasm');
+      wasm = where instanceof URL ? new URL(where.href.replace(/\.m?js$/, '.wasm')) : String(where).replace(/\.m?js$/, '.wasm');
     }
-    const { data, file } = await load(where, 'text');
-    factory = await evaluateFactory(data, file);
+    factory = await loadFactory(where);
   }
   let wasmBinary;
   if (wasm instanceof Uint8Array) wasmBinary = wasm;
@@ -97,6 +152,7 @@ export async function createWeft(options = {}) {
   if (options.print) args.print = options.print;
   if (options.printErr) args.printErr = options.printErr;
   if (options.onExit) args.onWeftExit = options.onExit;
+  if (options.budgetUs != null) args.weftBudgetUs = options.budgetUs;
   // A weft program's main may return: the module then stays alive for JS.
   args.noExitRuntime = true;
   const Module = await factory(args);

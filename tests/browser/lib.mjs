@@ -26,7 +26,7 @@ export function skipReason(...programs) {
 }
 
 /* Starts chromium and the static server; returns { browser, server, close }. */
-export async function startBrowser({ upstream } = {}) {
+export async function startBrowser({ upstream, csp } = {}) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -34,7 +34,7 @@ export async function startBrowser({ upstream } = {}) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
       '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
-  const server = await startStaticServer(root, { upstream });
+  const server = await startStaticServer(root, { upstream, csp });
   return { browser, server, close: async () => { await browser.close(); await server.close(); } };
 }
 

@@ -1,6 +1,7 @@
 // A tiny static server for the browser tests, on 127.0.0.1 (ephemeral port):
 //   /                   fixture.html
-//   /tests/browser/…, /tests/host/…, /build/wasm/…   files from the tree
+//   /tests/browser/…, /tests/host/…, /build/wasm/…, /src/js/…, /dist/…
+//                       files from the tree
 //   anything else       proxied to `upstream` (an http://127.0.0.1:port base,
 //                       e.g. tests/node/server.mjs for fetch), so that it is
 //                       same-origin for the page; 404 without one
@@ -9,9 +10,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css' };
-const served = ['tests/browser/', 'tests/host/', 'build/wasm/'];
+const served = ['tests/browser/', 'tests/host/', 'build/wasm/', 'src/js/', 'dist/'];
 
-export async function startStaticServer(root, { upstream } = {}) {
+// `csp`: a Content-Security-Policy header value sent with every file.
+export async function startStaticServer(root, { upstream, csp } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const rel = path === '/' ? 'tests/browser/fixture.html' : normalize(path.slice(1));
@@ -23,6 +25,7 @@ export async function startStaticServer(root, { upstream } = {}) {
       res.writeHead(200, {
         'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store',
         'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
+        ...(csp ? { 'Content-Security-Policy': csp } : {}),
       });
       createReadStream(file).pipe(res);
       return;
