@@ -3,11 +3,11 @@
 export interface WeftOptions {
   /** The weft program to load: its Emscripten factory (the MODULARIZE
    *  export of a program built with weft_program()), or the URL / path of its
-   *  .js. Default: the prebuilt runtime in the package's dist/. */
+   *  .js or .mjs. Default: the prebuilt runtime in the package's dist/.
+   *  In browsers a .mjs URL is imported and a .js URL is loaded with a
+   *  <script> element: no source text is evaluated, so a Content-Security-
+   *  Policy without 'unsafe-eval' works (wasm needs 'wasm-unsafe-eval'). */
   module?: ((moduleArgs: object) => Promise<any>) | string | URL;
-  /* In browsers a .mjs URL is imported and a .js URL is loaded with a
-   * <script> element: no source text is evaluated, so a Content-Security-
-   * Policy without 'unsafe-eval' works (wasm needs 'wasm-unsafe-eval'). */
   /** The program's .wasm: its bytes, or a URL / path. Default: the module's
    *  URL with .js / .mjs replaced by .wasm (read with node:fs on Node,
    *  fetched in browsers). */
