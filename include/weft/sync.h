@@ -132,8 +132,8 @@ typedef struct weft_condition weft_condition;
 
 /* Creates a condition on `lock`, which the caller keeps owning and must
  * free after the condition; with lock NULL the condition creates its own,
- * freed with it (weft_condition_lock returns it). NULL when out of memory or
- * without a loop. */
+ * freed with it (weft_condition_lock returns it). NULL when out of memory,
+ * without a loop, or when `lock` belongs to another loop. */
 weft_condition *weft_condition_new(weft_loop *loop, weft_lock *lock);
 
 /* Fails every waiter with WEFT_EFREED and frees `c` (and its own lock, if
@@ -258,7 +258,9 @@ int weft_queue_is_shutdown(const weft_queue *q);
 typedef struct weft_waiter weft_waiter;
 
 /* Creates a waiter that completes after `n` notifications (0: already
- * complete). Freed by the caller with weft_waiter_free. */
+ * complete). Freed by the caller with weft_waiter_free, before the loop:
+ * the futures it still holds for weft_waiter_future count as live objects
+ * for weft_loop_free. */
 weft_waiter *weft_waiter_new(weft_loop *loop, size_t n);
 
 /* Fails every waiting task and every pending future from

@@ -18,7 +18,7 @@ struct weft_condition {
 
 weft_condition *weft_condition_new(weft_loop *loop, weft_lock *lock) {
   if (!loop) loop = weft_running_loop();
-  if (!loop) return NULL;
+  if (!loop || (lock && weft__lock_loop(lock) != loop)) return NULL;
   weft_condition *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->loop = loop;

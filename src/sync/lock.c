@@ -42,6 +42,8 @@ int weft_lock_release(weft_lock *l) {
   return weft__lock_release_internal(l);
 }
 
+weft_loop *weft__lock_loop(const weft_lock *l) { return l->loop; }
+
 int weft_lock_locked(const weft_lock *l) { return l ? l->locked : 0; }
 
 int weft_lock_acquire(weft_lock *l) {

@@ -64,7 +64,8 @@ void weft__sync_wake(weft__sync_node *n);
  * their future failed with it, and all are unlinked. Returns their number. */
 int weft__sync_fail_all(weft__sync_list *l, int status);
 
-/* Used by Condition, which re-acquires its lock. */
+/* Used by Condition, which releases and re-acquires its lock. */
 int weft__lock_release_internal(weft_lock *l);
+weft_loop *weft__lock_loop(const weft_lock *l);
 
 #endif

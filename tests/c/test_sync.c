@@ -473,6 +473,43 @@ static void condition_misuse(void) {
   FREE_LOOP(loop);
 }
 
+/* Cancelled while simply waiting (nothing handed yet): a semaphore waiter
+ * takes no permit; a condition waiter returns holding the lock and passes
+ * no notification on (it consumed none), so the next notify(1) wakes w2. */
+static intptr_t sem_then_notify(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(5), 0);
+  CHECK_EQ(weft_semaphore_release(sem), 0);
+  CHECK_EQ(weft_condition_acquire(cond), 0);
+  CHECK_EQ(weft_condition_notify(cond, 1), 1);
+  LOG("release+notify1@%lld", now_ms());
+  CHECK_EQ(weft_condition_release(cond), 0);
+  return 0;
+}
+
+static void cancel_while_waiting(void) {
+  weft_loop *loop = new_vloop();
+  sem = weft_semaphore_new(loop, 0);
+  cond = weft_condition_new(loop, NULL);
+  hold_args w = {0, 1};
+  victim = spawn_named(loop, "s1", sem_user, &w);
+  spawn_detached_named(loop, "s2", sem_user, &w);
+  CHECK_EQ(weft_spawn_detached(loop, cancel_victim_after, (void *)(intptr_t)2, NULL), 0);
+  CHECK_EQ(weft_loop_run(loop), 0); /* s2 keeps waiting: no permit yet */
+  CHECK_EQ(weft_release(victim), 0);
+  victim = spawn_named(loop, "w1", cond_waiter, NULL);
+  spawn_detached_named(loop, "w2", cond_waiter, NULL);
+  CHECK_EQ(weft_spawn_detached(loop, cancel_victim_after, (void *)(intptr_t)1, NULL), 0);
+  CHECK_EQ(weft_spawn_detached(loop, sem_then_notify, NULL, NULL), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("cancel@2 s1+-1@2 cancel@3 w1:-1@3 release+notify1@7 s2+0@7 w2:0@7 s2-@8");
+  CHECK_EQ(weft_semaphore_value(sem), 1);
+  CHECK_EQ(weft_release(victim), 0);
+  CHECK_EQ(weft_semaphore_free(sem), 0);
+  CHECK_EQ(weft_condition_free(cond), 0);
+  FREE_LOOP(loop);
+}
+
 /* --- Waiter(n) ----------------------------------------------------------- */
 
 static weft_waiter *wt;
@@ -674,6 +711,8 @@ static void misuse_other_loop(void) {
   CHECK_EQ(weft_spawn_detached(b, use_foreign, NULL, NULL), 0);
   CHECK_EQ(weft_loop_run(b), 0);
   CHECK_LOG("foreign-refused");
+  /* A condition cannot be bound to another loop's lock. */
+  CHECK(weft_condition_new(b, foreign) == NULL);
   CHECK_EQ(weft_lock_free(foreign), 0);
   FREE_LOOP(b);
   FREE_LOOP(a);
@@ -693,6 +732,7 @@ int main(void) {
   RUN(condition_notified_then_cancelled);
   RUN(condition_cancelled_reacquiring);
   RUN(condition_misuse);
+  RUN(cancel_while_waiting);
   RUN(waiter_countdown);
   RUN(waiter_future_timeout);
   RUN(free_with_waiters);
