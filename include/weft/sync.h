@@ -5,7 +5,8 @@
  * Common rules (docs/sync.md has the details):
  *
  * - Objects are created on a loop (NULL: the running loop) and freed by the
- *   user with the matching *_free. They are used from tasks of that loop;
+ *   user with the matching *_free, before the loop is freed. They are used
+ *   from tasks of that loop;
  *   the waiting calls (wait, acquire, get, put, join) return WEFT_ENOTTASK
  *   outside a task and WEFT_EINVAL from a task of another loop.
  * - Fairness is FIFO, by direct hand-off: releasing a lock or a semaphore,

@@ -35,7 +35,8 @@ int weft__sync_list_empty(const weft__sync_list *l);
  * WEFT_ENOTTASK / WEFT_EINVAL. */
 int weft__sync_check_task(weft_loop *loop);
 
-/* Creates the node's future and appends the node to `l`. 0 or WEFT_ENOMEM. */
+/* Creates the node's future and appends the node to `l`. 0, WEFT_ENOMEM, or
+ * WEFT_ECLOSED once the loop is closed. */
 int weft__sync_enqueue(weft__sync_list *l, weft__sync_node *n, weft_loop *loop);
 
 /* THE suspension point of every primitive: the current task awaits `f`, a

@@ -15,7 +15,7 @@ int weft__sync_check_task(weft_loop *loop) {
 
 int weft__sync_enqueue(weft__sync_list *l, weft__sync_node *n, weft_loop *loop) {
   n->fut = weft_future_new(loop);
-  if (!n->fut) return WEFT_ENOMEM;
+  if (!n->fut) return loop->closing ? WEFT_ECLOSED : WEFT_ENOMEM;
   n->status = 0;
   n->prev = l->head.prev;
   n->next = &l->head;
