@@ -150,14 +150,15 @@ int weft_condition_release(weft_condition *c);
 int weft_condition_locked(const weft_condition *c);
 
 /* Releases the lock, suspends until notified, and takes the lock again
- * before returning — also when cancelled, as asyncio does: on every return
- * but WEFT_EFREED / WEFT_ENOTACQUIRED / WEFT_ENOTTASK / WEFT_EINVAL the
- * caller holds the lock. Returns 0, WEFT_ECANCELED, WEFT_ENOTACQUIRED
- * (lock not held), WEFT_EFREED (the condition or its lock was freed; the
- * lock is not held), WEFT_ENOTTASK, WEFT_EINVAL, WEFT_ENOMEM. A waiter that
- * returns an error after consuming a notification passes one on, so a
- * cancelled waiter never swallows a wake-up (spurious wake-ups are allowed,
- * as in asyncio: re-check the predicate, or use weft_condition_wait_for). */
+ * before returning — also when cancelled, as asyncio does. Returns 0 or
+ * WEFT_ECANCELED, holding the lock in both cases; WEFT_ENOTACQUIRED (the
+ * lock was not held), WEFT_ENOTTASK, WEFT_EINVAL, without waiting;
+ * WEFT_EFREED (the condition or its lock was freed meanwhile: the lock is
+ * not held); WEFT_ENOMEM / WEFT_ECLOSED (before waiting: the lock is still
+ * held; while taking it back: it is not). A waiter that returns an error
+ * after consuming a notification passes one on, so a cancelled waiter never
+ * swallows a wake-up (spurious wake-ups are allowed, as in asyncio:
+ * re-check the predicate, or use weft_condition_wait_for). */
 int weft_condition_wait(weft_condition *c);
 
 /* Waits until pred(arg) is non-zero, checking it first and after each
