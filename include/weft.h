@@ -4,6 +4,7 @@
  *   future.h       futures: resolve / fail / cancel, done callbacks
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   sync.h         Event, Lock, Semaphore, Condition, Queue, Waiter(n)
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
@@ -17,6 +18,7 @@
 #include "weft/future.h"
 #include "weft/task.h"
 #include "weft/combinators.h"
+#include "weft/sync.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"
