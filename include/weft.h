@@ -4,6 +4,8 @@
  *   future.h       futures: resolve / fail / cancel, done callbacks
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   group.h        task groups (nurseries): spawn, wait, first failure cancels the rest
+ *   scope.h        timeout scopes, cancellation shields, async "with" (weft_with, WEFT_DEFER)
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
@@ -17,6 +19,8 @@
 #include "weft/future.h"
 #include "weft/task.h"
 #include "weft/combinators.h"
+#include "weft/group.h"
+#include "weft/scope.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"

@@ -34,7 +34,8 @@ typedef enum weft_error {
   WEFT_ECORS = -18,      /* fetch (browsers): a cross-origin request was refused */
   WEFT_ENOSYS = -19,     /* not available on this platform (fetch natively) */
   WEFT_EJS = -20,        /* a JS promise rejected (weft_js_await gives its message) */
-  WEFT_ERROR_MIN_ = -20
+  WEFT_ECLOSING = -21,   /* the task group is closing (a child failed, it was cancelled, or its wait returned) */
+  WEFT_ERROR_MIN_ = -21
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

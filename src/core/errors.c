@@ -25,6 +25,7 @@ static const struct {
     {WEFT_ECORS, "WEFT_ECORS", "cross-origin request refused (CORS)"},
     {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
     {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
+    {WEFT_ECLOSING, "WEFT_ECLOSING", "task group is closing: no new tasks"},
 };
 
 static int find(int code) {
