@@ -24,7 +24,12 @@
  *
  * Storage is the caller's (usually a local of the task that waits); it must
  * stay valid until weft_group_destroy returns 0. WEFT_TASK_GROUP does the
- * wait and the destroy on every way out of a block.
+ * wait and the destroy on every way out of a block. A group initialised by a
+ * task belongs to it: if that task finishes without destroying it (a bug),
+ * its children still running are cancelled and the group's state is freed
+ * (unless another task is waiting on it, which then carries on with it);
+ * weft never touches the storage `g` again, so a group on the dead task's
+ * stack does no harm. Such storage must not be used again.
  */
 #ifndef WEFT_GROUP_H
 #define WEFT_GROUP_H
@@ -37,17 +42,11 @@
 extern "C" {
 #endif
 
-/* A task group. Fields are private. */
+/* A task group: caller-owned storage for a handle to the group's state,
+ * which weft allocates. Fields are private. */
 typedef struct weft_group {
   uint32_t magic_;
-  uint8_t closing_, waiting_, waited_, owner_cancelled_;
-  int32_t first_err_, wait_rc_;
-  weft_loop *loop_;
-  weft_task *owner_;
-  struct weft__group_child **kids_;
-  size_t n_, cap_, npending_, nfailed_;
-  size_t *failed_;
-  weft_future *sig_;
+  struct weft__group_core *core_;
 } weft_group;
 
 /* One child's outcome. `task` is borrowed (valid until weft_group_destroy);
@@ -61,7 +60,8 @@ typedef struct weft_group_outcome {
 
 /* Initialises a group on `loop` (NULL: the running loop). The current task,
  * if any, becomes the group's owner (see the header comment). Returns 0,
- * WEFT_EINVAL (NULL group, no loop), WEFT_ECLOSED (the loop is closing). */
+ * WEFT_EINVAL (NULL group, no loop), WEFT_EBUSY (`g` is a live group:
+ * initialised and not destroyed), WEFT_ECLOSED (the loop is closing). */
 int weft_group_init(weft_group *g, weft_loop *loop);
 
 /* Spawns fn(arg) into the group, with the options of weft_spawn. The group

@@ -54,7 +54,6 @@ extern "C" {
 /* A timeout scope. Caller-owned storage; fields are private. It need not be
  * initialised: weft_scope_enter does that. */
 typedef struct weft_scope {
-  weft_handle timer_;
   struct weft_scope *parent_;
   weft_task *task_;
   weft_time_t deadline_;

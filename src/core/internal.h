@@ -64,6 +64,8 @@ typedef struct weft__task {
    * shield_saved_must keeps a delivery that was pending when the shield
    * went up. */
   struct weft_scope *scope_top;
+  weft_handle scope_timer;   /* one timer for the nearest deadline among the scopes */
+  struct weft__group_core *groups; /* groups this task initialised and has not destroyed */
   int32_t shield_depth;
   uint8_t shield_deferred;
   uint8_t shield_saved_must;
@@ -145,9 +147,13 @@ int weft__gather_cancel(weft_future *g);
 void weft__gather_destroy(weft_future *g);
 
 /* structured/scope.c: a task finishing with timeout scopes still entered
- * (its body returned without leaving them) disarms their timers before its
- * stack, where they live, goes away. */
+ * (its body returned without leaving them) disarms the scopes' timer. The
+ * scopes themselves lived in frames that are gone: they are not read. */
 void weft__scopes_abandon(weft__task *t);
+/* structured/group.c: a task finishing with groups it initialised and did not
+ * destroy cancels their children and detaches them, before the storage
+ * (usually on its stack) goes away. */
+void weft__groups_abandon(weft__task *t);
 
 /* heap.c */
 int weft__heap_push(weft__heap *hp, weft_handle *h);

@@ -20,28 +20,52 @@ static int in_stack(const weft__task *t, const weft_scope *s) {
   return 0;
 }
 
-static void on_deadline(weft_loop *loop, void *arg) {
-  (void)loop;
-  weft_scope *s = arg;
-  weft__task *t = (weft__task *)s->task_;
-  /* An enclosing scope already expired: the task is unwinding past this one
-   * anyway, and cancelling again would only disturb its cleanup. */
-  for (weft_scope *p = s->parent_; p; p = p->parent_)
-    if (p->expired_) return;
-  s->expired_ = 1;
-  if (t->fut.state != WEFT_PENDING) return;
-  /* A scope entered inside a shield covers the awaits made there, so its
-   * cancellation goes through that shield; one entered outside it waits. */
-  if (t->shield_depth > s->shield_level_)
-    weft__task_cancel(t);
-  else
-    weft__task_cancel_unshielded(t);
+static void on_deadline(weft_loop *loop, void *arg);
+
+/* One timer per task, armed for the nearest deadline that can still fire:
+ * a scope inside an expired scope cannot (the task is already unwinding past
+ * it). The timer lives in the task, not in the scopes, which are usually
+ * locals: a task that returns with scopes entered leaves nothing behind that
+ * points into its dead frames. Scopes are read only while the task is
+ * suspended or running, when their frames are live. */
+static int rearm(weft__task *t) {
+  weft_time_t best = WEFT_NO_DEADLINE;
+  for (const weft_scope *p = t->scope_top; p; p = p->parent_) { /* innermost first */
+    if (p->expired_)
+      best = WEFT_NO_DEADLINE; /* what is inside it is covered */
+    else if (p->deadline_ < best)
+      best = p->deadline_;
+  }
+  if (weft_handle_active(&t->scope_timer)) {
+    if (t->scope_timer.when_ == best) return 0;
+    weft_handle_cancel(&t->scope_timer);
+  }
+  if (best == WEFT_NO_DEADLINE) return 0;
+  return weft_call_at(t->fut.loop, &t->scope_timer, best, on_deadline, t);
 }
 
-static int arm(weft_scope *s, weft__task *t, weft_time_t deadline) {
-  s->deadline_ = deadline;
-  if (deadline == WEFT_NO_DEADLINE) return 0;
-  return weft_call_at(t->fut.loop, &s->timer_, deadline, on_deadline, s);
+static void on_deadline(weft_loop *loop, void *arg) {
+  weft__task *t = arg;
+  weft_time_t now = weft_loop_now(loop);
+  /* The outermost scope whose deadline has passed expires: the cancellation
+   * must unwind to it anyway (with equal deadlines the outer one reports). */
+  weft_scope *hit = NULL;
+  for (weft_scope *p = t->scope_top; p; p = p->parent_) {
+    if (p->expired_)
+      hit = NULL;
+    else if (p->deadline_ <= now)
+      hit = p;
+  }
+  if (hit) {
+    hit->expired_ = 1;
+    /* A scope entered inside a shield covers the awaits made there, so its
+     * cancellation goes through that shield; one entered outside it waits. */
+    if (t->shield_depth > hit->shield_level_)
+      weft__task_cancel(t);
+    else
+      weft__task_cancel_unshielded(t);
+  }
+  rearm(t);
 }
 
 int weft_scope_enter_at(weft_scope *s, weft_time_t deadline) {
@@ -52,17 +76,20 @@ int weft_scope_enter_at(weft_scope *s, weft_time_t deadline) {
   if (t->fut.loop->closing && deadline != WEFT_NO_DEADLINE) return WEFT_ECLOSED;
   memset(s, 0, sizeof *s);
   s->task_ = &t->fut;
+  s->deadline_ = deadline;
   s->cancels_at_enter_ = t->cancel_requests;
   s->shield_level_ = t->shield_depth;
-  int rc = arm(s, t, deadline);
-  if (rc) {
-    s->result_ = rc;
-    return rc;
-  }
   s->parent_ = t->scope_top;
   t->scope_top = s;
   s->state_ = SCOPE_ENTERED;
-  return 0;
+  int rc = rearm(t);
+  if (rc) {
+    t->scope_top = s->parent_;
+    s->state_ = SCOPE_IDLE;
+    s->result_ = rc;
+    rearm(t);
+  }
+  return rc;
 }
 
 static weft_time_t deadline_from(weft__task *t, int64_t timeout_ms) {
@@ -82,9 +109,9 @@ int weft_scope_leave(weft_scope *s) {
   weft__task *t = weft__current();
   if (!t) return WEFT_ENOTTASK;
   if (!s || t->scope_top != s) return WEFT_EINVAL;
-  if (weft_handle_active(&s->timer_)) weft_handle_cancel(&s->timer_);
   t->scope_top = s->parent_;
   s->state_ = SCOPE_LEFT;
+  rearm(t);
   int rc = 0;
   if (s->expired_) {
     /* Absorb this scope's own request; any left beyond those the task had
@@ -102,8 +129,9 @@ int weft_scope_reschedule_at(weft_scope *s, weft_time_t deadline) {
   if (!t) return WEFT_ENOTTASK;
   if (!s || !in_stack(t, s)) return WEFT_EINVAL;
   if (s->expired_) return WEFT_ESTATE;
-  if (weft_handle_active(&s->timer_)) weft_handle_cancel(&s->timer_);
-  return arm(s, t, deadline);
+  if (t->fut.loop->closing && deadline != WEFT_NO_DEADLINE) return WEFT_ECLOSED;
+  s->deadline_ = deadline;
+  return rearm(t);
 }
 
 int weft_scope_reschedule(weft_scope *s, int64_t timeout_ms) {
@@ -119,10 +147,7 @@ weft_time_t weft_scope_deadline(const weft_scope *s) { return s ? s->deadline_ :
 int weft_scope_result(const weft_scope *s) { return s ? s->result_ : WEFT_EINVAL; }
 
 void weft__scopes_abandon(weft__task *t) {
-  for (weft_scope *s = t->scope_top; s; s = s->parent_) {
-    if (weft_handle_active(&s->timer_)) weft_handle_cancel(&s->timer_);
-    s->state_ = SCOPE_LEFT;
-  }
+  if (weft_handle_active(&t->scope_timer)) weft_handle_cancel(&t->scope_timer);
   t->scope_top = NULL;
 }
 

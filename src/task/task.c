@@ -35,7 +35,8 @@ static void task_step(weft_loop *loop, void *arg);
 
 static void finish(weft__task *t) {
   weft_loop *loop = t->fut.loop;
-  if (t->scope_top) weft__scopes_abandon(t); /* before the stack holding them is freed */
+  weft__scopes_abandon(t);
+  if (t->groups) weft__groups_abandon(t);
   if (t->has_ctx) {
     weft__ctx_free(&t->ctx); /* the stack goes back now, not when the handle is released */
     t->has_ctx = 0;

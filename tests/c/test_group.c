@@ -386,6 +386,57 @@ static void group_misuse(void) {
   CHECK_LOG("child-wait=-6 j-done@10 second-wait=0 k-cancelled@20 wait=0@20");
 }
 
+static job orphan = {"orphan", 100, 0, 0, 5};
+
+static intptr_t forgetful_owner(void *arg) {
+  (void)arg;
+  weft_group g; /* on this task's stack */
+  CHECK_EQ(weft_group_init(&g, NULL), 0);
+  CHECK_EQ(weft_group_init(&g, NULL), WEFT_EBUSY); /* live */
+  CHECK_EQ(spawn_job(&g, &orphan), 0);
+  CHECK_EQ(weft_sleep(10), 0);
+  LOG("owner-returns@%lld", now_ms());
+  return 0; /* without waiting or destroying: a bug, handled */
+}
+
+static void group_abandoned_by_owner(void) {
+  /* When the owner finishes, the child is cancelled and the group detached
+   * before the owner's stack goes: nothing writes to it when the child ends
+   * (ASan would say), nothing leaks, the loop ends after the cleanup. */
+  run_main(forgetful_owner, NULL, WEFT_RESOLVED, 15);
+  CHECK_LOG("owner-returns@10 orphan-cancelled@10 orphan-cleaned@15");
+}
+
+static weft_group static_group; /* storage that outlives its owner */
+static job long_job = {"long", 50, 9, 0, 0};
+
+static intptr_t static_waiter(void *arg) {
+  (void)arg;
+  { int r_ = weft_group_wait(&static_group); LOG("waiter-wait=%d@%lld", r_, now_ms()); }
+  weft_group_outcome o;
+  CHECK_EQ(weft_group_outcome_at(&static_group, 0, &o), 0);
+  CHECK_EQ(o.result, 9);
+  CHECK_EQ(weft_group_destroy(&static_group), 0);
+  return 0;
+}
+
+static intptr_t owner_leaves_waiter(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_group_init(&static_group, NULL), 0);
+  CHECK_EQ(spawn_job(&static_group, &long_job), 0);
+  CHECK_EQ(weft_spawn_detached(NULL, static_waiter, NULL, NULL), 0);
+  CHECK_EQ(weft_sleep(10), 0);
+  LOG("owner-returns@%lld", now_ms());
+  return 0;
+}
+
+static void group_outlives_owner_while_waited(void) {
+  /* Another task waits on the group when its owner finishes: the group is
+   * not torn down, the waiter carries on with it. */
+  run_main(owner_leaves_waiter, NULL, WEFT_RESOLVED, 50);
+  CHECK_LOG("owner-returns@10 long-done@50 waiter-wait=0@50");
+}
+
 /* Many children, several failures, under LeakSanitizer. */
 static job many[200];
 static char many_names[200][8];
@@ -425,6 +476,8 @@ int main(void) {
   RUN(group_macro);
   RUN(group_cancel);
   RUN(group_misuse);
+  RUN(group_abandoned_by_owner);
+  RUN(group_outlives_owner_while_waited);
   RUN(group_many_children);
   return DONE();
 }
