@@ -6,6 +6,7 @@
  *   combinators.h  gather, wait_for, wait, shield, as_completed
  *   group.h        task groups (nurseries): spawn, wait, first failure cancels the rest
  *   scope.h        timeout scopes, cancellation shields, async "with" (weft_with, WEFT_DEFER)
+ *   sync.h         Event, Lock, Semaphore, Condition, Queue, Waiter(n)
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
@@ -21,6 +22,7 @@
 #include "weft/combinators.h"
 #include "weft/group.h"
 #include "weft/scope.h"
+#include "weft/sync.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"

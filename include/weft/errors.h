@@ -34,8 +34,14 @@ typedef enum weft_error {
   WEFT_ECORS = -18,      /* fetch (browsers): a cross-origin request was refused */
   WEFT_ENOSYS = -19,     /* not available on this platform (fetch natively) */
   WEFT_EJS = -20,        /* a JS promise rejected (weft_js_await gives its message) */
-  WEFT_ECLOSING = -21,   /* the task group is closing (a child failed, it was cancelled, or its wait returned) */
-  WEFT_ERROR_MIN_ = -21
+  WEFT_EQUEUEFULL = -21,  /* queue: put_nowait on a full queue (asyncio.QueueFull) */
+  WEFT_EQUEUEEMPTY = -22, /* queue: get_nowait on an empty queue (asyncio.QueueEmpty) */
+  WEFT_ESHUTDOWN = -23,   /* queue: shut down (asyncio.QueueShutDown) */
+  WEFT_EFREED = -24,      /* the sync object waited on was freed (weft_lock_free, …) */
+  WEFT_ENOTACQUIRED = -25, /* released more than acquired: lock not held, BoundedSemaphore
+                              above its initial value, task_done without a get */
+  WEFT_ECLOSING = -26,   /* the task group is closing (a child failed, it was cancelled, or its wait returned) */
+  WEFT_ERROR_MIN_ = -26
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

@@ -26,6 +26,11 @@ static const struct {
     {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
     {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
     {WEFT_ECLOSING, "WEFT_ECLOSING", "task group is closing: no new tasks"},
+    {WEFT_EQUEUEFULL, "WEFT_EQUEUEFULL", "queue is full"},
+    {WEFT_EQUEUEEMPTY, "WEFT_EQUEUEEMPTY", "queue is empty"},
+    {WEFT_ESHUTDOWN, "WEFT_ESHUTDOWN", "queue is shut down"},
+    {WEFT_EFREED, "WEFT_EFREED", "synchronisation object was freed while waiting on it"},
+    {WEFT_ENOTACQUIRED, "WEFT_ENOTACQUIRED", "released more times than acquired"},
 };
 
 static int find(int code) {

@@ -1,6 +1,6 @@
 // Every example of examples/, run four ways — wasm under Node and native,
 // each with the virtual clock and the real clock — must print exactly the
-// lines asyncio prints for the seed 001 program it ports, and exit 0.
+// lines asyncio prints for the seed program it ports, and exit 0.
 // All the runs start at once (async child processes), so the real-clock
 // ones, which sleep for real, overlap: the file takes about as long as the
 // longest example (reception, 4.5 s).
@@ -96,6 +96,17 @@ const CASES = [
       'Connexion fermée', // 2.95 s: the shielded release awaited 100 ms
       'Délai dépassé : le groupe a tout annulé (TimeoutError)',
     ],
+  },
+  // Seed 004: the lines its author's article prints for these programs.
+  {
+    name: 'waiter', seconds: 0,
+    expected: ['start', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'finished'],
+  },
+  { name: 'gather_waiter', seconds: 3, expected: ['foo', 'aaa', 'bbb', 'bar', 'ccc', 'baz'] },
+  { name: 'gather_waiter', args: ['--workflow'], seconds: 5, expected: ['a', 'c', 'b', 'd', 'e', 'f', 'g'] },
+  {
+    name: 'echo_server', seconds: 0,
+    expected: ["Received from client b'Hello World!'", "Received from server b'!dlroW olleH'"],
   },
 ];
 
