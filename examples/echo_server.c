@@ -3,20 +3,28 @@
  * reversed.
  *
  *   async def server_coro():
- *       with aiosocket() as server:
+ *       async with aiosocket() as server:
  *           await server.bind(('localhost', 8080))
  *           await server.listen()
- *           with await server.accept() as client:
+ *           async with await server.accept() as client:
  *               msg = await client.recv(1024)
  *               print('Received from client', msg)
  *               await client.send(msg[::-1])
  *   async def client_coro():
- *       with aiosocket() as client:
+ *       async with aiosocket() as client:
  *           await client.connect(('localhost', 8080))
  *           await client.send(b'Hello World!')
  *           msg = await client.recv(1024)
  *           print('Received from server', msg)
  *   loop.run_task(gather(server_coro(), client_coro()))
+ *
+ * (seed 004, 6.8: the same server with asynchronous context managers, whose
+ * __aexit__ is a coroutine). Here the close is asynchronous for real: a
+ * socket stops sending and lingers until its peer has read everything it
+ * sent, at most LINGER_MS (SO_LINGER). The server writes `async with` as
+ * WEFT_DEFER (include/weft/scope.h): the close runs on every way out of the
+ * block, return, error or cancellation, shielded from that cancellation; the
+ * client writes it as weft_with(connect, exchange, close).
  *
  * The seed's outline gives no output; these lines are the ones its author's
  * article prints:
@@ -56,7 +64,7 @@ typedef struct aiosocket {
   pipe_ *in, *out;       /* connected */
 } aiosocket;
 
-enum { MAX_LISTENERS = 4, WINDOW = 4 };
+enum { MAX_LISTENERS = 4, WINDOW = 4, LINGER_MS = 1000 };
 static aiosocket *listeners[MAX_LISTENERS]; /* the "network": bound and listening */
 
 static aiosocket *aiosocket_new(void) { return calloc(1, sizeof(aiosocket)); }
@@ -151,6 +159,7 @@ static long aiosocket_recv(aiosocket *s, char *buf, size_t size) {
   int rc = weft_queue_get(s->in->q, &v);
   if (rc == WEFT_ESHUTDOWN) return 0;
   if (rc) return rc;
+  weft_queue_task_done(s->in->q); /* read: what the sender's linger waits for */
   chunk *c = (chunk *)v;
   size_t n = c->len < size ? c->len : size; /* a message longer than `size` is cut, like a datagram */
   memcpy(buf, c->data, n);
@@ -171,48 +180,83 @@ static long aiosocket_send(aiosocket *s, const char *data, size_t len) {
   return (long)len;
 }
 
+/* The `async with` exit (__aexit__): stop sending (the peer reads what is
+ * left, then end of stream), linger until the peer has read it all, at most
+ * LINGER_MS, then free. It awaits, and runs shielded from the task's
+ * cancellation, so a cancelled task still closes its sockets properly. */
+static void aiosocket_aclose(void *arg) {
+  aiosocket *s = arg;
+  if (s->out) {
+    weft_queue_shutdown(s->out->q, 0);
+    weft_scope linger;
+    WEFT_TIMEOUT(linger, LINGER_MS) {
+      weft_queue_join(s->out->q);
+    }
+  }
+  aiosocket_close(s);
+}
+
 /* --- the seed's coroutines ----------------------------------------------- */
 
 static intptr_t server_coro(void *arg) {
   (void)arg;
-  aiosocket *server = aiosocket_new();
+  aiosocket *server = aiosocket_new(); /* async with aiosocket() as server: */
   if (!server) return weft_fail(WEFT_ENOMEM);
+  WEFT_DEFER(aiosocket_aclose, server);
   int rc = aiosocket_bind(server, "localhost", 8080);
   if (!rc) rc = aiosocket_listen(server);
-  aiosocket *client = rc ? NULL : aiosocket_accept(server, &rc);
-  if (client) {
-    char msg[1024];
-    long n = aiosocket_recv(client, msg, sizeof msg);
-    if (n >= 0) {
-      printf("Received from client b'%.*s'\n", (int)n, msg);
-      for (long i = 0; i < n / 2; i++) {
-        char t = msg[i];
-        msg[i] = msg[n - 1 - i];
-        msg[n - 1 - i] = t;
-      }
-      n = aiosocket_send(client, msg, (size_t)n);
-    }
-    if (n < 0) rc = (int)n;
-    aiosocket_close(client);
+  if (rc) return weft_fail(rc);
+  aiosocket *client = aiosocket_accept(server, &rc); /* async with await server.accept() as client: */
+  if (!client) return weft_fail(rc);
+  WEFT_DEFER(aiosocket_aclose, client);
+  char msg[1024];
+  long n = aiosocket_recv(client, msg, sizeof msg);
+  if (n < 0) return weft_fail((int)n);
+  printf("Received from client b'%.*s'\n", (int)n, msg);
+  for (long i = 0; i < n / 2; i++) {
+    char t = msg[i];
+    msg[i] = msg[n - 1 - i];
+    msg[n - 1 - i] = t;
   }
-  aiosocket_close(server);
-  return rc ? weft_fail(rc) : 0;
+  n = aiosocket_send(client, msg, (size_t)n);
+  return n < 0 ? weft_fail((int)n) : 0; /* both sockets close here, client first */
+}
+
+/* The client's `async with`, as weft_with's three callbacks. */
+static int client_connect(void *arg, void **res) {
+  (void)arg;
+  aiosocket *client = aiosocket_new();
+  if (!client) return WEFT_ENOMEM;
+  int rc = aiosocket_connect(client, "localhost", 8080);
+  if (rc) {
+    aiosocket_close(client); /* __aenter__ failed: no __aexit__ */
+    return rc;
+  }
+  *res = client;
+  return 0;
+}
+
+static int client_exchange(void *arg, void *res) {
+  (void)arg;
+  aiosocket *client = res;
+  const char *hello = "Hello World!";
+  long n = aiosocket_send(client, hello, strlen(hello));
+  char msg[1024];
+  if (n >= 0) n = aiosocket_recv(client, msg, sizeof msg);
+  if (n < 0) return (int)n;
+  printf("Received from server b'%.*s'\n", (int)n, msg);
+  return 0;
+}
+
+static int client_close(void *arg, void *res, int status) {
+  (void)arg, (void)status;
+  aiosocket_aclose(res);
+  return 0;
 }
 
 static intptr_t client_coro(void *arg) {
   (void)arg;
-  aiosocket *client = aiosocket_new();
-  if (!client) return weft_fail(WEFT_ENOMEM);
-  int rc = aiosocket_connect(client, "localhost", 8080);
-  if (!rc) {
-    const char *hello = "Hello World!";
-    long n = aiosocket_send(client, hello, strlen(hello));
-    char msg[1024];
-    if (n >= 0) n = aiosocket_recv(client, msg, sizeof msg);
-    if (n >= 0) printf("Received from server b'%.*s'\n", (int)n, msg);
-    if (n < 0) rc = (int)n;
-  }
-  aiosocket_close(client);
+  int rc = weft_with(client_connect, client_exchange, client_close, NULL);
   return rc ? weft_fail(rc) : 0;
 }
 

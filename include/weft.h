@@ -4,6 +4,8 @@
  *   future.h       futures: resolve / fail / cancel, done callbacks
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   group.h        task groups (nurseries): spawn, wait, first failure cancels the rest
+ *   scope.h        timeout scopes, cancellation shields, async "with" (weft_with, WEFT_DEFER)
  *   sync.h         Event, Lock, Semaphore, Condition, Queue, Waiter(n)
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
@@ -18,6 +20,8 @@
 #include "weft/future.h"
 #include "weft/task.h"
 #include "weft/combinators.h"
+#include "weft/group.h"
+#include "weft/scope.h"
 #include "weft/sync.h"
 #include "weft/host.h"
 #include "weft/fetch.h"

@@ -40,7 +40,8 @@ typedef enum weft_error {
   WEFT_EFREED = -24,      /* the sync object waited on was freed (weft_lock_free, …) */
   WEFT_ENOTACQUIRED = -25, /* released more than acquired: lock not held, BoundedSemaphore
                               above its initial value, task_done without a get */
-  WEFT_ERROR_MIN_ = -25
+  WEFT_ECLOSING = -26,   /* the task group is closing (a child failed, it was cancelled, or its wait returned) */
+  WEFT_ERROR_MIN_ = -26
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

@@ -25,6 +25,7 @@ static const struct {
     {WEFT_ECORS, "WEFT_ECORS", "cross-origin request refused (CORS)"},
     {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
     {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
+    {WEFT_ECLOSING, "WEFT_ECLOSING", "task group is closing: no new tasks"},
     {WEFT_EQUEUEFULL, "WEFT_EQUEUEFULL", "queue is full"},
     {WEFT_EQUEUEEMPTY, "WEFT_EQUEUEEMPTY", "queue is empty"},
     {WEFT_ESHUTDOWN, "WEFT_ESHUTDOWN", "queue is shut down"},

@@ -58,6 +58,17 @@ typedef struct weft__task {
   weft__waiter wake;       /* registration on waiting_on */
   weft_handle step;        /* ready-queue entry that resumes the task */
   weft_handle timer;       /* weft_sleep's timer */
+  /* Structured concurrency (src/structured/): the innermost timeout scope
+   * entered and not left, and the cancellation shield. While shield_depth
+   * > 0, cancellation requests are counted but not delivered (deferred);
+   * shield_saved_must keeps a delivery that was pending when the shield
+   * went up. */
+  struct weft_scope *scope_top;
+  weft_handle scope_timer;   /* one timer for the nearest deadline among the scopes */
+  struct weft__group_core *groups; /* groups this task initialised and has not destroyed */
+  int32_t shield_depth;
+  uint8_t shield_deferred;
+  uint8_t shield_saved_must;
   struct weft__task *next_alive, *prev_alive;
 } weft__task;
 
@@ -125,12 +136,24 @@ int weft__suspend(weft__task *t);
 void weft__task_wake(weft__task *t, int status);
 weft__task *weft__current(void);
 int weft__task_cancel(weft__task *t);
+/* As weft__task_cancel, delivered through any cancellation shield (a
+ * timeout scope entered inside the shield cancels what it covers). */
+int weft__task_cancel_unshielded(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
 void weft__main_deadlock(weft_loop *loop);
 
 /* combinators.c */
 int weft__gather_cancel(weft_future *g);
 void weft__gather_destroy(weft_future *g);
+
+/* structured/scope.c: a task finishing with timeout scopes still entered
+ * (its body returned without leaving them) disarms the scopes' timer. The
+ * scopes themselves lived in frames that are gone: they are not read. */
+void weft__scopes_abandon(weft__task *t);
+/* structured/group.c: a task finishing with groups it initialised and did not
+ * destroy cancels their children and detaches them, before the storage
+ * (usually on its stack) goes away. */
+void weft__groups_abandon(weft__task *t);
 
 /* heap.c */
 int weft__heap_push(weft__heap *hp, weft_handle *h);

@@ -35,6 +35,8 @@ static void task_step(weft_loop *loop, void *arg);
 
 static void finish(weft__task *t) {
   weft_loop *loop = t->fut.loop;
+  weft__scopes_abandon(t);
+  if (t->groups) weft__groups_abandon(t);
   if (t->has_ctx) {
     weft__ctx_free(&t->ctx); /* the stack goes back now, not when the handle is released */
     t->has_ctx = 0;
@@ -248,7 +250,7 @@ int weft_uncancel(void) {
   weft__task *t = weft__current();
   if (!t) return 0;
   if (t->cancel_requests > 0) t->cancel_requests--;
-  if (t->cancel_requests == 0) t->must_cancel = 0;
+  if (t->cancel_requests == 0) t->must_cancel = t->shield_deferred = t->shield_saved_must = 0;
   return t->cancel_requests;
 }
 
@@ -267,6 +269,17 @@ int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind =
 /* --- cancellation -------------------------------------------------------- */
 
 int weft__task_cancel(weft__task *t) {
+  if (t->shield_depth > 0) {
+    /* Counted now (the task still ends cancelled), delivered when the
+     * shield comes down: its cleanup awaits run undisturbed. */
+    t->cancel_requests++;
+    t->shield_deferred = 1;
+    return 0;
+  }
+  return weft__task_cancel_unshielded(t);
+}
+
+int weft__task_cancel_unshielded(weft__task *t) {
   t->cancel_requests++;
   if (t->waiting_on && !weft_handle_active(&t->step)) {
     if (weft_cancel(t->waiting_on) == 0) {

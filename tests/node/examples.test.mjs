@@ -67,6 +67,44 @@ const CASES = [
     expected: ['Consommé : 0', 'Consommé : 2', 'Consommé : 4', 'Consommé : 6', 'Consommé : 8'],
   },
   { name: 'nombres', seconds: 0.5, expected: ['Traité : 0', 'Traité : 1', 'Traité : 2'] },
+  {
+    // Not a seed program: TaskGroup, nested asyncio.timeout and `async with`
+    // written the way seed 001 writes its examples (include/weft/group.h,
+    // include/weft/scope.h).
+    name: 'equipe', seconds: 2.95,
+    expected: [
+      '=== 1. Groupe de tâches ===',
+      'Début de Tâche 1',
+      'Début de Tâche 2',
+      'Début de Tâche 3',
+      'Fin de Tâche 2', // 0.5 s
+      'Fin de Tâche 3', // 0.75 s
+      'Fin de Tâche 1', // 1 s: the group waits for all three
+      "Résultats : ['Résultat de Tâche 1', 'Résultat de Tâche 2', 'Résultat de Tâche 3']",
+      '=== 2. Échecs dans un groupe ===',
+      'Début de Tâche A',
+      'Début de Tâche B',
+      'Début de Tâche C',
+      'Tâche B échoue', // 1.25 s: the first failure...
+      'Tâche C échoue', // ...and another one, also reported
+      'Tâche A annulée, nettoyage...', // the sibling is cancelled
+      'Tâche A nettoyée', // 1.35 s: the group waited for its cleanup
+      'ExceptionGroup : 2 erreurs (la première : WEFT_EINVAL)',
+      '  Tâche B : WEFT_EINVAL',
+      '  Tâche C : WEFT_EBUSY',
+      '=== 3. Délais imbriqués ===',
+      'Étape 1 : délai dépassé (TimeoutError)', // 1.6 s: the inner scope reports
+      'Étape 2 : terminée', // 1.8 s
+      'Étape 3 : annulée par le délai global', // 2.35 s: the outer scope's deadline
+      'Délai global dépassé (TimeoutError)',
+      '=== 4. Groupe sous un délai ===',
+      'Connexion ouverte',
+      'Tâche rapide terminée', // 2.6 s
+      'Tâche lente annulée', // 2.85 s: the timeout cancels the waiting parent, the group its children
+      'Connexion fermée', // 2.95 s: the shielded release awaited 100 ms
+      'Délai dépassé : le groupe a tout annulé (TimeoutError)',
+    ],
+  },
   // Seed 004: the lines its author's article prints for these programs.
   {
     name: 'waiter', seconds: 0,
