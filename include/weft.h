@@ -4,6 +4,8 @@
  *   future.h       futures: resolve / fail / cancel, done callbacks
  *   task.h         stackful tasks: spawn, await, sleep, cancel, weft_run
  *   combinators.h  gather, wait_for, wait, shield, as_completed
+ *   iter.h         the async iterator protocol: anext, aclose, WEFT_AFOR, collect/map/filter/take/merge
+ *   gen.h          async generators: a coroutine that awaits and yields values
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
@@ -17,6 +19,8 @@
 #include "weft/future.h"
 #include "weft/task.h"
 #include "weft/combinators.h"
+#include "weft/iter.h"
+#include "weft/gen.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"

@@ -27,14 +27,17 @@ typedef enum weft_error {
   WEFT_EBUSY = -11,      /* the loop still has live tasks, or is already running */
   WEFT_ESTACK = -12,     /* a task overflowed its C stack or its Asyncify save buffer */
   WEFT_EFAILED = -13,    /* generic failure reported by a task (weft_fail with no better code) */
-  WEFT_EDONE = -14,      /* an iterator is exhausted (the StopAsyncIteration analogue) */
+  WEFT_EDONE = -14,      /* an async iterator is exhausted (the StopAsyncIteration analogue) */
   WEFT_EURL = -15,       /* fetch: the URL is invalid */
   WEFT_ECONNREFUSED = -16, /* fetch: the server refused the connection */
   WEFT_ENETWORK = -17,   /* fetch: DNS or network failure, or the connection broke */
   WEFT_ECORS = -18,      /* fetch (browsers): a cross-origin request was refused */
   WEFT_ENOSYS = -19,     /* not available on this platform (fetch natively) */
   WEFT_EJS = -20,        /* a JS promise rejected (weft_js_await gives its message) */
-  WEFT_ERROR_MIN_ = -20
+  WEFT_ECLOSING = -21,   /* generator: aclose asked it to finish (the GeneratorExit analogue) */
+  WEFT_EINPROGRESS = -22, /* iterator: another anext or aclose is already in progress on it */
+  WEFT_EYIELD = -23,     /* generator: it yielded again after aclose asked it to finish */
+  WEFT_ERROR_MIN_ = -23
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

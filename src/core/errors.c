@@ -25,6 +25,9 @@ static const struct {
     {WEFT_ECORS, "WEFT_ECORS", "cross-origin request refused (CORS)"},
     {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
     {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
+    {WEFT_ECLOSING, "WEFT_ECLOSING", "generator is being closed (aclose): release resources and return"},
+    {WEFT_EINPROGRESS, "WEFT_EINPROGRESS", "another anext or aclose is already in progress on this iterator"},
+    {WEFT_EYIELD, "WEFT_EYIELD", "generator yielded after aclose asked it to finish"},
 };
 
 static int find(int code) {
