@@ -81,6 +81,12 @@ async function abortsOne(scenario, lines) {
 test('fetch: cancelling the awaiting task aborts the request (the server sees the connection close)', { skip }, () =>
   abortsOne('cancel', ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']));
 
+test('fetch in a generator: cancelling its consumer cancels the generator\'s fetch, which is aborted', { skip }, () =>
+  // The consumer's WEFT_AFOR closes the generator on its way out, waiting
+  // for the generator's fetch to end (cancelled) before the loop is left.
+  abortsOne('gen_cancel', ['gen: fetch /json: WEFT_OK', 'consumer: page 200', 'gen: fetch /hang: WEFT_ECANCELED',
+    'consumer: WEFT_ECANCELED', 'cancelled: WEFT_ECANCELED']));
+
 test('fetch: wait_for on a task reading a never-ending body times out and aborts the request', { skip }, () =>
   abortsOne('wait_for', ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
 
