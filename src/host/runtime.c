@@ -172,4 +172,21 @@ WEFT_JS_TASK(take_iter) {
   return (intptr_t)out;
 }
 
+/* iter_error(handle): iterates a JS async iterable until it fails and
+ * returns the rejection's text ({ result: 'string' }), or "no error". */
+WEFT_JS_TASK(iter_error) {
+  weft_aiter *it = weft_js_iter((int)(intptr_t)arg);
+  if (!it) return weft_fail(WEFT_EINVAL);
+  intptr_t v;
+  int rc;
+  while ((rc = weft_anext(it, &v)) == 0) {
+  }
+  const weft_js_value *e = weft_js_iter_error(it);
+  const char *text = rc == WEFT_EJS && e && e->text ? e->text : "no error";
+  char *out = malloc(strlen(text) + 1);
+  if (out) strcpy(out, text);
+  weft_aiter_free(it);
+  return out ? (intptr_t)out : weft_fail(WEFT_ENOMEM);
+}
+
 int main(void) { return 0; }

@@ -113,4 +113,10 @@ test('a JS iterator that throws reaches C as WEFT_EJS', { skip }, async () => {
     throw new RangeError('boom');
   }
   await assert.rejects(w.run('sum_iter', w.iterHandle(bad())), (e) => e.code === -20 && e.codeName === 'WEFT_EJS');
+  // weft_js_iter_error gives the reason.
+  assert.equal(await w.run('iter_error', w.iterHandle(bad()), { result: 'string' }), 'RangeError: boom');
+  assert.equal(await w.run('iter_error', w.iterHandle([1, 2]), { result: 'string' }), 'no error');
+  const notObject = { [Symbol.asyncIterator]: () => ({ next: async () => 42 }) };
+  assert.equal(await w.run('iter_error', w.iterHandle(notObject), { result: 'string' }),
+    'TypeError: iterator result is not an object');
 });
