@@ -111,14 +111,18 @@ int weft_aiter_free(weft_aiter *it);
  * type). `status` (int *, may be NULL) receives 0 when the iterator ended
  * or the body left the loop, else the iterator's error (or the close's).
  * `continue` works as in any loop. A NULL iter sets WEFT_EINVAL. */
-#define WEFT_AFOR(type, name, iter, status)                                                            \
-  for (weft__afor WEFT__AFOR_ID __attribute__((cleanup(weft__afor_end))) = weft__afor_begin((iter), (status)); \
-       weft__afor_next(&WEFT__AFOR_ID);)                                                               \
-    for (type name = (type)WEFT__AFOR_ID.value; !WEFT__AFOR_ID.stepped; WEFT__AFOR_ID.stepped = 1)
+#define WEFT_AFOR(type, name, iter, status) \
+  WEFT__AFOR(type, name, iter, status, WEFT__AFOR_CAT(weft__afor_, __COUNTER__))
+
+/* `f` is one fresh identifier per use (__COUNTER__, expanded once here), so
+ * loops nest and several fit on one line. */
+#define WEFT__AFOR(type, name, iter, status, f)                                                        \
+  for (weft__afor f __attribute__((cleanup(weft__afor_end))) = weft__afor_begin((iter), (status));    \
+       weft__afor_next(&f);)                                                                           \
+    for (type name = (type)f.value; !f.stepped; f.stepped = 1)
 
 #define WEFT__AFOR_CAT2(a, b) a##b
 #define WEFT__AFOR_CAT(a, b) WEFT__AFOR_CAT2(a, b)
-#define WEFT__AFOR_ID WEFT__AFOR_CAT(weft__afor_, __LINE__)
 
 /* Private state of WEFT_AFOR. */
 typedef struct weft__afor {
