@@ -242,8 +242,28 @@ static void concurrent_iteration_under_gather(void) {
   FREE_LOOP(loop);
 }
 
+/* Nested loops, both on one line: each WEFT_AFOR has its own state. The
+ * inner generator is created and closed once per outer value. */
+static intptr_t nested_main(void *arg) {
+  range outer = {0, 2, 0, "outer"}, inner = {0, 3, 0, "inner"};
+  int rc1, rc2;
+  WEFT_AFOR(int, a, weft_gen_new(NULL, ranging, &outer, NULL), &rc1) WEFT_AFOR(int, b, weft_gen_new(NULL, ranging, &inner, NULL), &rc2) { if (b == 2) break; LOG("%d%d", a, b); }
+  LOG("rc=%d,%d", rc1, rc2);
+  return 0;
+}
+
+static void nested_loops(void) {
+  weft_loop *loop = new_vloop();
+  weft_task *t = weft_spawn(loop, nested_main, NULL, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("00 01 inner:WEFT_ECLOSING@0 10 11 inner:WEFT_ECLOSING@0 rc=0,0");
+  weft_release(t);
+  FREE_LOOP(loop);
+}
+
 int main(void) {
   RUN(class_style_iterator);
+  RUN(nested_loops);
   RUN(comprehensions);
   RUN(merge_in_arrival_order);
   RUN(concurrent_iteration_under_gather);
