@@ -51,8 +51,8 @@ typedef struct weft_aiter_vt {
    * error. May suspend. Required. */
   int (*anext)(weft_aiter *it, intptr_t *value);
   /* Ends the iteration early and releases what it holds (may suspend).
-   * Called at most once, and only if the iteration did not end by itself
-   * (anext returned something else than 0). NULL: nothing to do. */
+   * Called at most once, and not after anext returned WEFT_EDONE (it may
+   * be called after anext returned an error). NULL: nothing to do. */
   int (*aclose)(weft_aiter *it);
   /* Frees the iterator's memory (no suspension). Called once, last. NULL:
    * the memory is the caller's (say, a struct on the task's stack). */
@@ -64,9 +64,8 @@ typedef struct weft_aiter_vt {
 struct weft_aiter {
   const weft_aiter_vt *vt_;
   uint32_t magic_;
-  uint8_t ended_;  /* anext returned something else than 0, or aclose ran */
+  uint8_t ended_;  /* anext returned WEFT_EDONE, or aclose ran */
   uint8_t busy_;   /* an anext or aclose is in progress */
-  uint8_t closing_;
 };
 
 /* Sets `it` up with `vt` (which must outlive it). Returns `it`, or NULL for
@@ -75,8 +74,8 @@ weft_aiter *weft_aiter_init(weft_aiter *it, const weft_aiter_vt *vt);
 
 /* Awaits the iterator's next value (Python's `await anext(it)`). Returns 0
  * with *value set (value may be NULL); WEFT_EDONE once the iterator is
- * exhausted (and from then on); the iterator's error (reported once; then
- * WEFT_EDONE); WEFT_EINPROGRESS when another anext or aclose on `it` is in
+ * exhausted (and from then on); the iterator's error (a generator reports
+ * it once, then WEFT_EDONE); WEFT_EINPROGRESS when another anext or aclose on `it` is in
  * progress (asyncio's "already running"); WEFT_ECANCELED when the calling
  * task was cancelled meanwhile; WEFT_EINVAL for NULL or a pointer that is
  * not an initialised iterator. */
