@@ -30,7 +30,9 @@
  * `async with` is its cleanup path: the file is closed whether the loop
  * ends, breaks or the generator is closed early.
  *
- * Usage: large_file [iterable|iterator]
+ * Usage: large_file [iterable|iterator] [url]
+ * With a URL (wasm: weft_fetch), the same two shapes read a fetched body
+ * instead, chunk by chunk as the network delivers it (weft_response_read).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,43 @@ typedef struct chunk {
   size_t len;
   char data[CHUNK_SIZE + 1];
 } chunk;
+
+static const char *url; /* a body to fetch instead of the file */
+
+/* The next piece of a fetched body as a chunk (at most CHUNK_SIZE bytes of
+ * it; the rest waits in *pending). Returns 0, WEFT_EDONE or an error. */
+static int read_body(weft_response *r, char **pending, size_t *off, size_t *plen, chunk *c) {
+  if (*off == *plen) {
+    free(*pending);
+    *pending = NULL;
+    *off = *plen = 0;
+    void *p;
+    int rc = weft_response_read(r, &p, plen);
+    if (rc) return rc;
+    *pending = p;
+  }
+  c->len = *plen - *off < CHUNK_SIZE ? *plen - *off : CHUNK_SIZE;
+  memcpy(c->data, *pending + *off, c->len);
+  c->data[c->len] = 0;
+  *off += c->len;
+  return 0;
+}
+
+/* The iterable's generator over a fetched body. */
+static int body_chunks(void *arg) {
+  (void)arg;
+  weft_response *r;
+  int rc = weft_fetch(url, NULL, &r);
+  if (rc) return rc;
+  char *pending = NULL;
+  size_t off = 0, plen = 0;
+  chunk c;
+  while ((rc = read_body(r, &pending, &off, &plen, &c)) == 0)
+    if ((rc = weft_gen_yield((intptr_t)&c)) != 0) break;
+  free(pending);
+  weft_response_free(r); /* on every path: the end, an error, a close */
+  return rc == WEFT_EDONE ? 0 : rc;
+}
 
 /* --- the iterable: __aiter__ as an async generator ------------------------ */
 
@@ -76,7 +115,9 @@ static int file_chunks(void *arg) {
   return rc;
 }
 
-static weft_aiter *iterable_aiter(async_file_iterable *self) { return weft_gen_new(NULL, file_chunks, self, NULL); }
+static weft_aiter *iterable_aiter(async_file_iterable *self) {
+  return weft_gen_new(NULL, url ? body_chunks : file_chunks, self, NULL);
+}
 
 /* --- the iterator: __anext__ with an open file ------------------------------ */
 
@@ -86,11 +127,20 @@ typedef struct async_file_iterator {
   size_t chunk_size;
   FILE *file;
   chunk c;
+  weft_response *response; /* with a URL */
+  char *pending;
+  size_t off, plen;
 } async_file_iterator;
 
 static int file_anext(weft_aiter *it, intptr_t *value) {
   async_file_iterator *self = (async_file_iterator *)it;
   int rc;
+  if (url) {
+    if (!self->response && (rc = weft_fetch(url, NULL, &self->response)) != 0) return rc;
+    rc = read_body(self->response, &self->pending, &self->off, &self->plen, &self->c);
+    if (rc == 0) *value = (intptr_t)&self->c;
+    return rc; /* WEFT_EDONE at the end of the body */
+  }
   if (!self->file) {
     if ((rc = weft_yield()) != 0) return rc;
     if (!(self->file = fopen(self->path, "rb"))) return WEFT_EINVAL;
@@ -115,6 +165,14 @@ static int file_aclose(weft_aiter *it) {
   return 0;
 }
 
+/* The fetched body's resources, whichever way the iteration ended. */
+static void release_response(async_file_iterator *self) {
+  free(self->pending);
+  self->pending = NULL;
+  if (self->response) weft_response_free(self->response);
+  self->response = NULL;
+}
+
 static const weft_aiter_vt file_vt = {file_anext, file_aclose, NULL};
 
 static int use_iterator;
@@ -134,11 +192,13 @@ static intptr_t amain(void *arg) {
     if ((rc = weft_sleep(200)) != 0) break; /* process the file chunk here... */
     printf("%s\n", c->data);
   }
+  release_response(&iterator);
   return rc ? weft_fail(rc) : 0;
 }
 
 int main(int argc, char **argv) {
   use_iterator = argc > 1 && strcmp(argv[1], "iterator") == 0;
+  if (argc > 2) url = argv[2];
   const char *dir = getenv("TMPDIR");
   snprintf(path, sizeof path, "%s/weft-large-file-%d.md", dir && *dir ? dir : "/tmp", (int)getpid());
   FILE *f = fopen(path, "wb");

@@ -142,6 +142,18 @@ test('example get_docs (seed 003): documents one by one across pages, ending on 
   ]);
 });
 
+for (const how of ['iterable', 'iterator']) {
+  test(`example large_file ${how} over a fetched body: chunks of at most 24 bytes, in order`, { skip }, async () => {
+    const r = await run(process.execPath, [runWasm, example('large_file'), how, `${server.url}/slow`], { timeoutMs: 60000 });
+    assert.equal(r.error, null, report(r));
+    assert.equal(r.code, 0, report(r));
+    // /slow sends "chunk0 " … "chunk3 " 50 ms apart; the network may merge
+    // pieces, so only the order and the chunk size are fixed.
+    assert.equal(r.lines.join('').replace(/\s/g, ''), 'chunk0chunk1chunk2chunk3', report(r));
+    assert.ok(r.lines.length >= 2 && r.lines.every((l) => l.length <= 24), report(r));
+  });
+}
+
 test('example download: progress as chunks arrive, then the total', { skip }, async () => {
   const r = await run(process.execPath, [runWasm, example('download'), `${server.url}/download`], { timeoutMs: 60000 });
   assert.equal(r.error, null, report(r));
