@@ -10,16 +10,22 @@
  *                   raise StopAsyncIteration
  *           return self.buffer.popleft()
  *
+ *   async for doc in AsyncGetDocs(base):
+ *       print(f"doc: {doc}")
+ *
  * Usage (wasm): get_docs <base-url>; the API is GET <base>/docs?page=N,
  * answering {"page":N,"docs":["…", …]}, an empty "docs" after the last page.
- * Issue 4's async iterator protocol will let this be consumed with an
- * `async for` macro. */
+ *
+ * What to look at: the class is a weft_aiter (weft/iter.h) whose anext is
+ * __anext__; WEFT_AFOR consumes it like any async iterator, and its aclose
+ * frees the last page on every exit path. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <weft.h>
 
 typedef struct get_docs {
+  weft_aiter base_; /* the protocol's header comes first */
   const char *base;
   int next_page;
   char *page;        /* the fetched page; documents point into it */
@@ -83,26 +89,42 @@ static int prefetch(get_docs *it) {
 
 /* __anext__: 0 with the next document (valid until the next call), WEFT_EDONE
  * at the end, or a fetch error. */
-static int get_docs_next(get_docs *it, const char **doc) {
+static int get_docs_anext(weft_aiter *self, intptr_t *doc) {
+  get_docs *it = (get_docs *)self;
   if (it->head == it->count) {
     int rc = prefetch(it);
     if (rc) return rc;
     if (it->count == 0) return WEFT_EDONE;
   }
-  *doc = it->docs[it->head++];
+  *doc = (intptr_t)it->docs[it->head++];
   return 0;
+}
+
+/* Releases the page: at the end, on an error, or when closed early. */
+static void get_docs_free(weft_aiter *self) {
+  get_docs *it = (get_docs *)self;
+  free(it->page);
+  free(it);
+}
+
+static const weft_aiter_vt get_docs_vt = {get_docs_anext, NULL, get_docs_free};
+
+/* AsyncGetDocs(base): a new iterator, owned by the caller. */
+static weft_aiter *async_get_docs(const char *base) {
+  get_docs *it = calloc(1, sizeof *it);
+  if (!it) return NULL;
+  it->base = base;
+  it->next_page = 1;
+  return weft_aiter_init(&it->base_, &get_docs_vt);
 }
 
 static const char *base_url;
 
 static intptr_t amain(void *arg) {
   (void)arg;
-  get_docs it = {.base = base_url, .next_page = 1};
-  const char *doc;
   int rc;
-  while ((rc = get_docs_next(&it, &doc)) == 0) printf("doc: %s\n", doc);
-  free(it.page);
-  if (rc != WEFT_EDONE) {
+  WEFT_AFOR(const char *, doc, async_get_docs(base_url), &rc) printf("doc: %s\n", doc);
+  if (rc) {
     printf("error: %s\n", weft_strerror(rc));
     return weft_fail(rc);
   }

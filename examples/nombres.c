@@ -8,8 +8,8 @@
  *   taches = [traiter_nombre(nombre) for nombre in generer_nombres(3)]
  *   await asyncio.gather(*taches)
  *
- * What to look at: generer_nombres is a plain C generator (a struct holding
- * its state and a "next" function: no task, no suspension). The three
+ * What to look at: generer_nombres is a weft generator (weft/gen.h) that
+ * never awaits: a WEFT_AFOR over it spawns one task per number. The three
  * traiter_nombre tasks sleep concurrently, so the whole run takes 0.5 s, not
  * 1.5 s; their timers share one deadline and fire in the order they were
  * armed:
@@ -23,18 +23,14 @@
 
 #define MAXIMUM 3
 
-/* generer_nombres(maximum) */
-typedef struct generateur {
-  int i, maximum;
-} generateur;
-
-static generateur generer_nombres(int maximum) { return (generateur){0, maximum}; }
-
-/* next(gen): 1 and *out set, or 0 when exhausted (StopIteration). */
-static int suivant(generateur *g, int *out) {
-  if (g->i >= g->maximum) return 0;
-  *out = g->i++;
-  return 1;
+/* def generer_nombres(maximum): for i in range(maximum): yield i */
+static int generer_nombres(void *arg) {
+  int maximum = (int)(intptr_t)arg;
+  for (int i = 0; i < maximum; i++) {
+    int rc = weft_gen_yield(i);
+    if (rc) return rc;
+  }
+  return 0;
 }
 
 static intptr_t traiter_nombre(void *arg) {
@@ -48,18 +44,17 @@ static intptr_t traiter_nombre(void *arg) {
 static intptr_t amain(void *arg) {
   (void)arg;
   weft_task *taches[MAXIMUM];
-  int n = 0, nombre;
-  generateur gen = generer_nombres(MAXIMUM);
-  while (n < MAXIMUM && suivant(&gen, &nombre)) {
+  int n = 0, status;
+  /* taches = [traiter_nombre(nombre) for nombre in generer_nombres(3)] */
+  WEFT_AFOR(int, nombre, weft_gen_new(NULL, generer_nombres, (void *)(intptr_t)MAXIMUM, NULL), &status) {
     char nom[32];
     snprintf(nom, sizeof nom, "traiter_nombre-%d", nombre);
     taches[n] = weft_spawn(NULL, traiter_nombre, (void *)(intptr_t)nombre, &(weft_task_options){.name = nom});
-    if (!taches[n]) break;
-    n++;
+    if (!taches[n] || ++n == MAXIMUM) break;
   }
-  int rc = n == MAXIMUM ? weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, NULL, NULL) : WEFT_ENOMEM;
+  int rc = status ? status : n == MAXIMUM ? weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, NULL, NULL) : WEFT_ENOMEM;
   for (int i = 0; i < n; i++) {
-    if (rc == WEFT_ENOMEM) weft_cancel(taches[i]);
+    if (rc && n < MAXIMUM) weft_cancel(taches[i]);
     weft_release(taches[i]);
   }
   return rc ? weft_fail(rc) : 0;

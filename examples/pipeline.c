@@ -11,7 +11,9 @@
  *   resultats = await asyncio.gather(*[transformer(d) for d in generer_donnees()])
  *   await asyncio.gather(*(consommer(r) for r in resultats))
  *
- * What to look at: two gathers in sequence. The five transformers sleep
+ * What to look at: generer_donnees is a weft generator (weft/gen.h),
+ * collected into an array like a list comprehension. Two gathers in
+ * sequence. The five transformers sleep
  * concurrently (0.3 s in all, not 1.5 s) and gather returns their results in
  * argument order; then the five consumers, whose 0.2 s timers are armed in
  * the same loop iteration and so share one deadline, print in the order
@@ -24,19 +26,19 @@
  *   Consommé : 8
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <weft.h>
 
 #define N 5
 
-/* generer_donnees(): a plain C generator (the state lives in the caller). */
-typedef struct generateur {
-  int i, fin;
-} generateur;
-
-static int generer_suivant(generateur *g, int *out) {
-  if (g->i >= g->fin) return 0;
-  *out = g->i++;
-  return 1;
+/* def generer_donnees(): for i in range(5): yield i */
+static int generer_donnees(void *arg) {
+  (void)arg;
+  for (int i = 0; i < N; i++) {
+    int rc = weft_gen_yield(i);
+    if (rc) return rc;
+  }
+  return 0;
 }
 
 static intptr_t transformer(void *arg) {
@@ -73,14 +75,15 @@ static int spawn_and_gather(const char *prefix, weft_task_fn fn, const intptr_t 
 
 static intptr_t amain(void *arg) {
   (void)arg;
-  generateur gen = {0, N};
-  intptr_t donnees[N];
-  int n = 0, d;
-  while (n < N && generer_suivant(&gen, &d)) donnees[n++] = d;
+  intptr_t *donnees; /* [d for d in generer_donnees()] */
+  size_t n;
+  int rc = weft_aiter_collect(weft_gen_new(NULL, generer_donnees, NULL, NULL), &donnees, &n);
+  if (rc) return weft_fail(rc);
 
   intptr_t resultats[N];
-  int rc = spawn_and_gather("transformer", transformer, donnees, n, resultats);
-  if (rc == 0) rc = spawn_and_gather("consommer", consommer, resultats, n, NULL);
+  rc = spawn_and_gather("transformer", transformer, donnees, (int)n, resultats);
+  if (rc == 0) rc = spawn_and_gather("consommer", consommer, resultats, (int)n, NULL);
+  free(donnees);
   return rc ? weft_fail(rc) : 0;
 }
 

@@ -7,6 +7,8 @@
  *   group.h        task groups (nurseries): spawn, wait, first failure cancels the rest
  *   scope.h        timeout scopes, cancellation shields, async "with" (weft_with, WEFT_DEFER)
  *   sync.h         Event, Lock, Semaphore, Condition, Queue, Waiter(n)
+ *   iter.h         the async iterator protocol: anext, aclose, WEFT_AFOR, collect/map/filter/take/merge
+ *   gen.h          async generators: a coroutine that awaits and yields values
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
@@ -23,6 +25,8 @@
 #include "weft/group.h"
 #include "weft/scope.h"
 #include "weft/sync.h"
+#include "weft/iter.h"
+#include "weft/gen.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"

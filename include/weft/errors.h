@@ -27,7 +27,7 @@ typedef enum weft_error {
   WEFT_EBUSY = -11,      /* the loop still has live tasks, or is already running */
   WEFT_ESTACK = -12,     /* a task overflowed its C stack or its Asyncify save buffer */
   WEFT_EFAILED = -13,    /* generic failure reported by a task (weft_fail with no better code) */
-  WEFT_EDONE = -14,      /* an iterator is exhausted (the StopAsyncIteration analogue) */
+  WEFT_EDONE = -14,      /* an async iterator is exhausted (the StopAsyncIteration analogue) */
   WEFT_EURL = -15,       /* fetch: the URL is invalid */
   WEFT_ECONNREFUSED = -16, /* fetch: the server refused the connection */
   WEFT_ENETWORK = -17,   /* fetch: DNS or network failure, or the connection broke */
@@ -40,8 +40,12 @@ typedef enum weft_error {
   WEFT_EFREED = -24,      /* the sync object waited on was freed (weft_lock_free, …) */
   WEFT_ENOTACQUIRED = -25, /* released more than acquired: lock not held, BoundedSemaphore
                               above its initial value, task_done without a get */
-  WEFT_ECLOSING = -26,   /* the task group is closing (a child failed, it was cancelled, or its wait returned) */
-  WEFT_ERROR_MIN_ = -26
+  WEFT_ECLOSING = -26,   /* closing: a task group refuses new tasks (a child failed, it was
+                            cancelled, or its wait returned); a generator's yield when aclose
+                            asks it to finish (the GeneratorExit analogue) */
+  WEFT_EINPROGRESS = -27, /* iterator: another anext or aclose is already in progress on it */
+  WEFT_EYIELD = -28,     /* generator: it yielded again after aclose asked it to finish */
+  WEFT_ERROR_MIN_ = -28
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

@@ -31,6 +31,7 @@
 #include "errors.h"
 #include "future.h"
 #include "task.h"
+#include "gen.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,6 +126,64 @@ int weft_js_register_task(weft_js_task_entry *entry);
 
 /* The task registered under `name`, or NULL. */
 weft_task_fn weft_js_find_task(const char *name);
+
+/* --- async iterators across the boundary ----------------------------------- */
+
+/* WEFT_JS_GEN(name) { ... } defines an async generator body
+ * `static int name(void *arg)` (weft/gen.h) and registers it under "name".
+ * From JS, weft.iterate('name', arg, { result }) creates the generator on
+ * the bridge's loop and returns an AsyncIterator (for await ... of):
+ *   - arg as for WEFT_JS_TASK (a number, or a string valid until the
+ *     generator is freed);
+ *   - each value weft_gen_yield hands over is a number, or with
+ *     { result: 'string' } a malloc'd UTF-8 string, which weft frees;
+ *   - the body's error rejects next() with an Error carrying the weft code;
+ *   - leaving the loop early (break, throw) calls return(), which closes
+ *     the generator (its pending yield returns WEFT_ECLOSING).
+ * The generator is freed when iteration ends, fails, or is closed. */
+#define WEFT_JS_GEN(name)                                                         \
+  static int name(void *arg);                                                     \
+  __attribute__((constructor)) static void weft_js_register_gen_##name(void) {    \
+    static weft_js_gen_entry entry = {#name, name, 0};                            \
+    weft_js_register_gen(&entry);                                                 \
+  }                                                                               \
+  static int name(void *arg)
+
+typedef struct weft_js_gen_entry {
+  const char *name;
+  weft_gen_fn fn;
+  struct weft_js_gen_entry *next; /* private */
+} weft_js_gen_entry;
+
+/* Registers a generator under entry->name (storage valid while the program
+ * runs). A later registration of the same name wins. Returns 0 or
+ * WEFT_EINVAL. */
+int weft_js_register_gen(weft_js_gen_entry *entry);
+
+/* The generator registered under `name`, or NULL. */
+weft_gen_fn weft_js_find_gen(const char *name);
+
+/* A JS async iterable as a C async iterator. JS registers the iterable (any
+ * object with [Symbol.asyncIterator] or [Symbol.iterator]) with
+ * weft.iterHandle(iterable) and hands the handle to C, which wraps it once:
+ *
+ *   weft_aiter *it = weft_js_iter(handle);
+ *   WEFT_AFOR(const weft_js_value *, v, it, &rc) printf("%g\n", v->number);
+ *
+ * Each value is a `const weft_js_value *` owned by the iterator, valid
+ * until the next anext (kinds and conversions as for weft_js_await; take
+ * v->text over by setting it to NULL if you keep it). A next() that rejects
+ * gives WEFT_EJS, with the reason in weft_js_iter_error(it). Closing the
+ * iterator (WEFT_AFOR's exit, weft_aclose, weft_aiter_free) calls the JS
+ * iterator's return() and awaits it. Returns the iterator (the caller owns
+ * it: weft_aiter_free), or NULL for a bad handle, out of memory, or natively.
+ * The handle is used up by the iterator. */
+weft_aiter *weft_js_iter(int handle);
+
+/* After weft_anext on a weft_js_iter returned WEFT_EJS: the rejection
+ * (kind WEFT_JS_ERROR, text "Name: message"), valid until the next call on
+ * `it`. NULL otherwise. */
+const weft_js_value *weft_js_iter_error(const weft_aiter *it);
 
 /* The loop tasks started from JS run on: the one set with weft_js_set_loop,
  * else a loop weft creates on first use (real clock; WEFT_CLOCK=virtual and

@@ -25,12 +25,14 @@ static const struct {
     {WEFT_ECORS, "WEFT_ECORS", "cross-origin request refused (CORS)"},
     {WEFT_ENOSYS, "WEFT_ENOSYS", "not available on this platform"},
     {WEFT_EJS, "WEFT_EJS", "JavaScript promise rejected"},
-    {WEFT_ECLOSING, "WEFT_ECLOSING", "task group is closing: no new tasks"},
+    {WEFT_ECLOSING, "WEFT_ECLOSING", "closing: the task group takes no new tasks, or the generator is asked to finish (aclose)"},
     {WEFT_EQUEUEFULL, "WEFT_EQUEUEFULL", "queue is full"},
     {WEFT_EQUEUEEMPTY, "WEFT_EQUEUEEMPTY", "queue is empty"},
     {WEFT_ESHUTDOWN, "WEFT_ESHUTDOWN", "queue is shut down"},
     {WEFT_EFREED, "WEFT_EFREED", "synchronisation object was freed while waiting on it"},
     {WEFT_ENOTACQUIRED, "WEFT_ENOTACQUIRED", "released more times than acquired"},
+    {WEFT_EINPROGRESS, "WEFT_EINPROGRESS", "another anext or aclose is already in progress on this iterator"},
+    {WEFT_EYIELD, "WEFT_EYIELD", "generator yielded after aclose asked it to finish"},
 };
 
 static int find(int code) {

@@ -7,6 +7,8 @@
  *   await weft.run('echo', 'hé', { result: 'string' });      // 'hé'
  *   await weft.run('gather_demo', 0, { result: 'string' });  // JSON text
  *   await weft.run('await_promise', weft.handle(p), { result: 'string' });
+ *   for await (const x of weft.iterate('count', 3)) ...      // 0, 1, 2
+ *   await weft.run('sum_iter', weft.iterHandle(asyncIterable));
  *
  * JS starts the tasks on the bridge's loop (include/weft/js.h); main only
  * returns, and the runtime stays alive for JS. */
@@ -87,6 +89,104 @@ WEFT_JS_TASK(await_promise) {
   else if (v.kind == WEFT_JS_BOOLEAN) snprintf(out, 32, "%s", v.number ? "true" : "false");
   else snprintf(out, 32, "%s", v.kind == WEFT_JS_NULL ? "null" : "undefined");
   return (intptr_t)out;
+}
+
+/* --- async generators for JS, JS iterables for C ------------------------------ */
+
+static int gens_closed; /* generators that saw WEFT_ECLOSING (gen_stats) */
+
+/* count(n): yields 0 .. n-1 (n 0: 3), 10 ms apart. Closed early, it counts
+ * the close (see gen_stats). */
+WEFT_JS_GEN(count) {
+  intptr_t n = (intptr_t)arg > 0 ? (intptr_t)arg : 3;
+  for (intptr_t i = 0; i < n; i++) {
+    int rc = weft_sleep(10);
+    if (rc) return rc;
+    rc = weft_gen_yield(i);
+    if (rc == WEFT_ECLOSING) gens_closed++;
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* words(text): yields each space-separated word as a malloc'd string
+ * ({ result: 'string' }; weft frees each). */
+WEFT_JS_GEN(words) {
+  const char *s = arg ? arg : "";
+  while (*s) {
+    while (*s == ' ') s++;
+    size_t n = strcspn(s, " ");
+    if (!n) break;
+    char *w = malloc(n + 1);
+    if (!w) return WEFT_ENOMEM;
+    memcpy(w, s, n);
+    w[n] = 0;
+    s += n;
+    int rc = weft_yield();
+    if (rc == 0) rc = weft_gen_yield((intptr_t)w);
+    else free(w);
+    if (rc == WEFT_ECLOSING) gens_closed++;
+    if (rc) return rc; /* once yielded, the string belongs to the consumer */
+  }
+  return 0;
+}
+
+/* fail_after(n): yields 1 .. n, then fails with WEFT_ETIMEDOUT. */
+WEFT_JS_GEN(fail_after) {
+  for (intptr_t i = 1; i <= (intptr_t)arg; i++) {
+    int rc = weft_gen_yield(i);
+    if (rc) return rc;
+  }
+  return WEFT_ETIMEDOUT;
+}
+
+/* gen_stats(): how many generators were closed early so far. */
+WEFT_JS_TASK(gen_stats) { return gens_closed; }
+
+/* sum_iter(handle): the sum of the numbers of a JS async iterable. A
+ * rejection fails the task with WEFT_EJS. */
+WEFT_JS_TASK(sum_iter) {
+  int rc;
+  double sum = 0;
+  WEFT_AFOR(const weft_js_value *, v, weft_js_iter((int)(intptr_t)arg), &rc) sum += v->number;
+  return rc ? weft_fail(rc) : (intptr_t)sum;
+}
+
+/* take_iter(handle): the first three values of a JS async iterable as text
+ * ({ result: 'string' }): "a,b,c"; then it leaves the loop, which calls the
+ * JS iterator's return(). */
+WEFT_JS_TASK(take_iter) {
+  int rc, n = 0;
+  char *out = calloc(1, 256);
+  if (!out) return weft_fail(WEFT_ENOMEM);
+  WEFT_AFOR(const weft_js_value *, v, weft_js_iter((int)(intptr_t)arg), &rc) {
+    size_t len = strlen(out);
+    if (v->text) snprintf(out + len, 256 - len, "%s%s", n ? "," : "", v->text);
+    else snprintf(out + len, 256 - len, "%s%g", n ? "," : "", v->number);
+    if (++n == 3) break;
+  }
+  if (rc) {
+    free(out);
+    return weft_fail(rc);
+  }
+  return (intptr_t)out;
+}
+
+/* iter_error(handle): iterates a JS async iterable until it fails and
+ * returns the rejection's text ({ result: 'string' }), or "no error". */
+WEFT_JS_TASK(iter_error) {
+  weft_aiter *it = weft_js_iter((int)(intptr_t)arg);
+  if (!it) return weft_fail(WEFT_EINVAL);
+  intptr_t v;
+  int rc;
+  while ((rc = weft_anext(it, &v)) == 0) {
+  }
+  const weft_js_value *e = weft_js_iter_error(it);
+  const char *text = rc == WEFT_EJS && e && e->text ? e->text : "no error";
+  char *out = malloc(strlen(text) + 1);
+  if (out) strcpy(out, text);
+  weft_aiter_free(it);
+  return out ? (intptr_t)out : weft_fail(WEFT_ENOMEM);
 }
 
 int main(void) { return 0; }

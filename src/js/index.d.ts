@@ -55,6 +55,17 @@ export interface Weft {
    *  weft_js_await(handle, &value) / weft_js_promise(loop, handle, &value).
    *  Each handle can be awaited from C once. */
   handle(promise: unknown): number;
+  /** Iterates the C async generator registered with WEFT_JS_GEN(name):
+   *  `for await (const x of weft.iterate('count', 3))`. Values are numbers,
+   *  or strings with { result: 'string' } (the generator yields malloc'd
+   *  UTF-8 strings, which weft frees). The generator's error rejects next()
+   *  with a WeftError; leaving the loop early (return()) closes it. Throws a
+   *  WeftError (WEFT_EINVAL) when no generator has that name. */
+  iterate(name: string, arg: number | string | null | undefined, options: { result: 'string' }): AsyncIterableIterator<string | null>;
+  iterate(name: string, arg?: number | string | null, options?: { result?: 'number' }): AsyncIterableIterator<number>;
+  /** Registers an async iterable (or a plain iterable) for C, which consumes
+   *  it with weft_js_iter(handle). Each handle can be wrapped once. */
+  iterHandle(iterable: AsyncIterable<unknown> | Iterable<unknown>): number;
   /** The time of the loop JS tasks run on, in milliseconds (monotonic). */
   loopNow(): number;
   /** weft_strerror_name / weft_strerror of a code. */

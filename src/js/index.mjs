@@ -6,6 +6,8 @@
 //   await weft.run('sleep_then', 100);                  // a C task, as a Promise
 //   const h = weft.handle(fetch(url).then((r) => r.text()));
 //   await weft.run('await_promise', h, { result: 'string' });  // C awaits the JS promise
+//   for await (const x of weft.iterate('count', 3)) console.log(x);  // a C async generator
+//   await weft.run('sum_iter', weft.iterHandle(jsAsyncIterable));  // C iterates a JS one
 //
 // Emscripten 3.1.6's loader cannot load its .wasm from a path under Node >= 18
 // and its EXPORT_ES6 output breaks on Node, so on Node the program's
@@ -162,6 +164,8 @@ export async function createWeft(options = {}) {
   return {
     run: (name, arg, opts) => Module.weftRun(name, arg, opts),
     handle: (promise) => Module.weftHandle(promise),
+    iterate: (name, arg, opts) => Module.weftIterate(name, arg, opts),
+    iterHandle: (iterable) => Module.weftIterHandle(iterable),
     loopNow: () => Module.weftLoopNow(),
     strerror: (code) => Module.weftStrerror(code),
     module: Module,

@@ -80,6 +80,31 @@ static intptr_t read_all(void *arg) {
   return 0;
 }
 
+/* A generator yielding one document per fetched page (scenario "gen_cancel"):
+ * the first page answers, the second (/hang) never does. */
+static int pages(void *arg) {
+  (void)arg;
+  const char *paths[] = {"/json", "/hang"};
+  for (int i = 0; i < 2; i++) {
+    weft_response *r;
+    int rc = weft_fetch(url_of(paths[i]), NULL, &r);
+    printf("gen: fetch %s: %s\n", paths[i], weft_strerror_name(rc));
+    if (rc) return rc;
+    int status = weft_response_status(r);
+    weft_response_free(r);
+    if ((rc = weft_gen_yield(status)) != 0) return rc;
+  }
+  return 0;
+}
+
+/* Consumes `pages` until cancelled (scenario "gen_cancel"). */
+static intptr_t consume_pages(void *arg) {
+  int rc;
+  WEFT_AFOR(int, status, weft_gen_new(NULL, pages, arg, NULL), &rc) printf("consumer: page %d\n", status);
+  printf("consumer: %s\n", weft_strerror_name(rc));
+  return rc ? weft_fail(rc) : 0;
+}
+
 static intptr_t amain(void *arg) {
   (void)arg;
   if (!strcmp(scenario, "basic")) {
@@ -123,6 +148,13 @@ static intptr_t amain(void *arg) {
     weft_cancel(t);
     intptr_t v;
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, &v)));
+    weft_release(t);
+    weft_sleep(100); /* lets the server see the connection close */
+  } else if (!strcmp(scenario, "gen_cancel")) {
+    weft_task *t = weft_spawn(NULL, consume_pages, NULL, NULL);
+    weft_sleep(200);
+    weft_cancel(t); /* the consumer waits in anext; the generator in its fetch */
+    printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
     weft_release(t);
     weft_sleep(100); /* lets the server see the connection close */
   } else if (!strcmp(scenario, "many")) {

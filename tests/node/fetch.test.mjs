@@ -81,6 +81,12 @@ async function abortsOne(scenario, lines) {
 test('fetch: cancelling the awaiting task aborts the request (the server sees the connection close)', { skip }, () =>
   abortsOne('cancel', ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']));
 
+test('fetch in a generator: cancelling its consumer cancels the generator\'s fetch, which is aborted', { skip }, () =>
+  // The consumer's WEFT_AFOR closes the generator on its way out, waiting
+  // for the generator's fetch to end (cancelled) before the loop is left.
+  abortsOne('gen_cancel', ['gen: fetch /json: WEFT_OK', 'consumer: page 200', 'gen: fetch /hang: WEFT_ECANCELED',
+    'consumer: WEFT_ECANCELED', 'cancelled: WEFT_ECANCELED']));
+
 test('fetch: wait_for on a task reading a never-ending body times out and aborts the request', { skip }, () =>
   abortsOne('wait_for', ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
 
@@ -135,6 +141,18 @@ test('example get_docs (seed 003): documents one by one across pages, ending on 
     '(page 4: 0 documents)',
   ]);
 });
+
+for (const how of ['iterable', 'iterator']) {
+  test(`example large_file ${how} over a fetched body: chunks of at most 24 bytes, in order`, { skip }, async () => {
+    const r = await run(process.execPath, [runWasm, example('large_file'), how, `${server.url}/slow`], { timeoutMs: 60000 });
+    assert.equal(r.error, null, report(r));
+    assert.equal(r.code, 0, report(r));
+    // /slow sends "chunk0 " … "chunk3 " 50 ms apart; the network may merge
+    // pieces, so only the order and the chunk size are fixed.
+    assert.equal(r.lines.join('').replace(/\s/g, ''), 'chunk0chunk1chunk2chunk3', report(r));
+    assert.ok(r.lines.length >= 2 && r.lines.every((l) => l.length <= 24), report(r));
+  });
+}
 
 test('example download: progress as chunks arrive, then the total', { skip }, async () => {
   const r = await run(process.execPath, [runWasm, example('download'), `${server.url}/download`], { timeoutMs: 60000 });
