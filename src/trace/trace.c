@@ -133,8 +133,14 @@ int weft_trace_drain(weft_loop *loop, weft_trace_record *out, size_t max) {
   return (int)n;
 }
 
+/* A bounded copy by hand: snprintf would make every hook that names
+ * something look, to Asyncify, like code that may suspend (stdio calls
+ * through function pointers), and instrument its callers. */
 static void set_text(weft_trace_record *r, const char *text) {
-  if (text) snprintf(r->text, sizeof r->text, "%s", text);
+  size_t i = 0;
+  if (text)
+    for (; i < sizeof r->text - 1 && text[i]; i++) r->text[i] = text[i];
+  r->text[i] = 0;
 }
 
 /* --- accounting ----------------------------------------------------------- */
