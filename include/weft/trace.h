@@ -175,6 +175,12 @@ int weft_loop_tasks(const weft_loop *loop, weft_task_info *out, size_t max);
  * 0 when nothing is, WEFT_EINVAL, WEFT_EBUSY (already running). */
 int weft_loop_step(weft_loop *loop);
 
+/* Steps (weft_loop_step) until one task has been resumed, or nothing is
+ * left: the page's Step. Callbacks that resume no task (a gather counting a
+ * finished child, a host future's bookkeeping) run on the way. Returns as
+ * weft_loop_step. */
+int weft_loop_step_task(weft_loop *loop);
+
 /* --- await sites (used by the macros of sites.h) --------------------------- */
 
 /* The running task's site slot. The loop points weft__site_now at it while

@@ -108,6 +108,7 @@ struct weft_loop {
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
   uint32_t finishing;  /* id of the task completing its future in finish(): the waker */
   size_t step_left;    /* weft_loop_step: handles left in the current iteration's batch */
+  uint64_t resumes;    /* task slices run so far (weft_loop_step_task) */
 };
 
 /* Tracing hooks: one pointer test when tracing is off. */

@@ -251,6 +251,15 @@ int weft_loop_step(weft_loop *loop) {
   return loop->nready || loop->timers.len || loop->refs > 0 ? 1 : 0;
 }
 
+int weft_loop_step_task(weft_loop *loop) {
+  if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
+  uint64_t before = loop->resumes;
+  int rc;
+  do rc = weft_loop_step(loop);
+  while (rc == 1 && loop->resumes == before);
+  return rc;
+}
+
 int weft_loop_run_once(weft_loop *loop) {
   weft_loop *saved;
   int rc = enter(loop, &saved);

@@ -31,7 +31,8 @@
 // pending host timer is dropped), weftResume() restarts it, weftPaused(),
 // weftLoops() lists the loops the host knows (pointers), weftStep(loop?) runs
 // one unit of work of `loop` (default: the first) and returns 1 while work is
-// left, 0 when none is.
+// left, 0 when none is; weftStep(loop, { task: true }) steps until one task
+// has been resumed (weft_loop_step_task).
 
 mergeInto(LibraryManager.library, {
   $WeftHost__deps: ['$ENV'],
@@ -62,12 +63,12 @@ mergeInto(LibraryManager.library, {
       };
       Module['weftPaused'] = function() { return WeftHost.paused; };
       Module['weftLoops'] = function() { return WeftHost.seen.slice(); };
-      Module['weftStep'] = function(loop) {
+      Module['weftStep'] = function(loop, opts) {
         if (loop == null) loop = WeftHost.seen[0];
         if (!loop) return 0;
         var rc;
         try {
-          rc = Module['_weft_loop_step'](loop);
+          rc = opts && opts['task'] ? Module['_weft_loop_step_task'](loop) : Module['_weft_loop_step'](loop);
         } catch (e) {
           if (e instanceof ExitStatus || e === 'unwind') return 0;
           WeftHost.fail(loop, e);

@@ -89,6 +89,7 @@ static void task_step(weft_loop *loop, void *arg) {
   weft__task *prev = loop->current;
   loop->current = t;
   t->running = 1;
+  loop->resumes++;
   WEFT__TRACE(loop, weft__trace_resume(loop, t));
   weft__site *prev_site = weft__site_now;
   weft__site_now = &t->site;

@@ -363,6 +363,56 @@ static void stepping(void) {
   FREE_LOOP(loop);
 }
 
+/* A gather's bookkeeping is a unit of work that resumes no task:
+ * weft_loop_step runs it alone, weft_loop_step_task runs on to a resume. */
+static intptr_t gather_two(void *arg) {
+  (void)arg;
+  weft_task *t[2];
+  t[0] = weft_spawn(NULL, stepper, "x", NULL);
+  t[1] = weft_spawn(NULL, stepper, "y", NULL);
+  int rc = weft_gather(t, 2, WEFT_GATHER_FAIL_FAST, NULL, NULL);
+  weft_release(t[0]);
+  weft_release(t[1]);
+  LOG("main");
+  return rc;
+}
+
+static size_t count_resumes(weft_loop *loop) {
+  weft_trace_record rs[64];
+  int n = weft_trace_drain(loop, rs, 64);
+  size_t k = 0;
+  for (int i = 0; i < n; i++) k += rs[i].kind == WEFT_TRACE_RESUME;
+  return k;
+}
+
+static void stepping_tasks(void) {
+  weft_loop *loop = traced_loop(0);
+  weft_spawn_detached(loop, gather_two, NULL, NULL);
+  int plain = 0, without = 0;
+  while (weft_loop_step(loop) == 1) {
+    plain++;
+    if (count_resumes(loop) == 0) without++;
+  }
+  CHECK(without >= 2); /* the gather's two child callbacks */
+  CHECK_LOG("x y x' y' x\"@5 y\"@5 main");
+  FREE_LOOP(loop);
+  log_reset();
+  loop = traced_loop(0);
+  weft_spawn_detached(loop, gather_two, NULL, NULL);
+  int steps = 0, rc;
+  while ((rc = weft_loop_step_task(loop)) == 1) {
+    steps++;
+    CHECK_EQ(count_resumes(loop), 1);
+  }
+  CHECK_EQ(rc, 0);
+  CHECK_EQ(count_resumes(loop), 1); /* the last: main's */
+  CHECK_EQ(steps + 1, 8);            /* main, x, y, x, y, x, y, main */
+  CHECK_EQ(plain, steps + without);
+  CHECK_LOG("x y x' y' x\"@5 y\"@5 main");
+  CHECK_EQ(weft_loop_step_task(NULL), WEFT_EINVAL);
+  FREE_LOOP(loop);
+}
+
 static intptr_t steps_inside(void *arg) {
   return weft_loop_step(arg);
 }
@@ -414,6 +464,7 @@ int main(void) {
   RUN(await_cycle);
   RUN(task_table);
   RUN(stepping);
+  RUN(stepping_tasks);
   RUN(step_misuse);
   RUN(sites);
   return DONE();

@@ -185,6 +185,22 @@ test('taches stepped: one unit of work per weftStep, on the virtual clock', { sk
   checkChromeTrace(toChromeTrace(records));
 });
 
+test('weftStep(loop, { task: true }): exactly one task resume per press', { skip, timeout: 30000 }, async () => {
+  const { mod, records, lines, exited } = await start({ manual: true });
+  const perPress = [];
+  let left = 1;
+  while (left) {
+    const before = records.length;
+    left = mod.weftStep(undefined, { task: true });
+    perPress.push(records.slice(before).filter((r) => r.kind === 'resume').map((r) => r.task));
+  }
+  // The last press runs what is left after main finished (its done
+  // callback: the exit) and resumes nothing.
+  assert.deepEqual(perPress, [[1], [2], [3], [4], [3], [4], [2], [1], []]);
+  assert.equal(await exited, 0);
+  assert.equal(lines.length, 7);
+});
+
 test('pause and resume the automatic driving', { skip, timeout: 30000 }, async () => {
   const { mod, lines, exited } = await start({ manual: true });
   mod.weftStep(); // main starts, spawns, suspends on gather
