@@ -169,6 +169,25 @@ static void dropped(void) {
   FREE_LOOP(loop);
 }
 
+/* A generator's hand-off (the generators branch calls this), and resizing
+ * the ring: undrained records are kept when they fit, counted when not. */
+static void yield_value_and_resize(void) {
+  weft_loop *loop = traced_loop(8);
+  weft__trace_yield_value(loop, 3, 1, 42, "quarante-deux");
+  weft__trace_yield_value(loop, 3, 1, -1, NULL);
+  weft__trace_yield_value(NULL, 3, 1, 0, NULL); /* no loop: nothing */
+  CHECK_EQ(weft_trace_enable(loop, 1), 0);      /* one of the two fits */
+  CHECK_EQ(weft_trace_dropped(loop), 1);
+  log_trace(loop);
+  CHECK_LOG("[0.000 yield_value #3 to #1 42 quarante-deux] [0.000 dropped 1]");
+  log_reset();
+  CHECK_EQ(weft_trace_enable(loop, 4), 0);
+  weft__trace_yield_value(loop, 3, 1, 7, NULL);
+  log_trace(loop);
+  CHECK_LOG("[0.000 yield_value #3 to #1 7]");
+  FREE_LOOP(loop);
+}
+
 static void off_records_nothing(void) {
   weft_loop *loop = new_vloop();
   CHECK_EQ(weft_spawn_detached(loop, yielder, (void *)(intptr_t)3, NULL), 0);
@@ -458,6 +477,7 @@ int main(void) {
   RUN(cancel_and_timeout);
   RUN(gather_reason);
   RUN(dropped);
+  RUN(yield_value_and_resize);
   RUN(off_records_nothing);
   RUN(long_running);
   RUN(dropped_future);
