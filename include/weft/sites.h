@@ -25,6 +25,26 @@
 #define weft_response_bytes(r, data, len) WEFT__AT(weft_response_bytes((r), (data), (len)))
 #define weft_response_text(r, text) WEFT__AT(weft_response_text((r), (text)))
 #define weft_js_await(handle, out) WEFT__AT(weft_js_await((handle), (out)))
+/* sync.h */
+#define weft_event_wait(e) WEFT__AT(weft_event_wait(e))
+#define weft_lock_acquire(l) WEFT__AT(weft_lock_acquire(l))
+#define weft_semaphore_acquire(s) WEFT__AT(weft_semaphore_acquire(s))
+#define weft_condition_acquire(c) WEFT__AT(weft_condition_acquire(c))
+#define weft_condition_wait(c) WEFT__AT(weft_condition_wait(c))
+#define weft_condition_wait_for(c, pred, arg) WEFT__AT(weft_condition_wait_for((c), (pred), (arg)))
+#define weft_queue_put(q, value) WEFT__AT(weft_queue_put((q), (value)))
+#define weft_queue_put_priority(q, priority, value) WEFT__AT(weft_queue_put_priority((q), (priority), (value)))
+#define weft_queue_get(q, value) WEFT__AT(weft_queue_get((q), (value)))
+#define weft_queue_get_priority(q, priority, value) WEFT__AT(weft_queue_get_priority((q), (priority), (value)))
+#define weft_queue_join(q) WEFT__AT(weft_queue_join(q))
+#define weft_waiter_wait(w) WEFT__AT(weft_waiter_wait(w))
+/* gen.h, iter.h */
+#define weft_gen_yield(value) WEFT__AT(weft_gen_yield(value))
+#define weft_anext(it, value) WEFT__AT(weft_anext((it), (value)))
+#define weft_aclose(it) WEFT__AT(weft_aclose(it))
+#define weft_aiter_collect(it, values, count) WEFT__AT(weft_aiter_collect((it), (values), (count)))
+/* group.h */
+#define weft_group_wait(g) WEFT__AT(weft_group_wait(g))
 #endif
 
 #endif

@@ -43,6 +43,7 @@ typedef struct gen {
   int ignored_close;    /* ... and it yielded again */
   int freed;            /* weft_aiter_free ran: free the memory when the body ends */
   int consumer_cancels; /* cancellations the consumer passed on to the body */
+  uint32_t consumer_id; /* the task last waiting in anext (the trace's yield_value) */
 } gen;
 
 static intptr_t gen_main(void *arg);
@@ -52,8 +53,13 @@ static intptr_t gen_main(void *arg);
  * (WAIT_RESUME). Tracing tags these waits (reason 'generator', and the
  * yielded value) in this one place. */
 static int gen_wait(gen *g, weft_future *f, int why, intptr_t *out) {
-  (void)g;
-  (void)why;
+  weft__task *self = weft__current();
+  if (why == WAIT_STOP && self) {
+    g->consumer_id = self->id;
+  } else if (why == WAIT_RESUME && self) {
+    WEFT__TRACE(g->loop, weft__trace_yield_value(g->loop, self->id, g->consumer_id, g->value, NULL));
+  }
+  weft__trace_reason(WEFT_REASON_GENERATOR);
   return weft_await(f, out);
 }
 

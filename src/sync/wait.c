@@ -1,5 +1,7 @@
 /* The waiter lists and the one suspension point shared by every
  * synchronisation primitive. */
+#include <string.h>
+
 #include "sync_internal.h"
 
 void weft__sync_list_init(weft__sync_list *l) { l->head.next = l->head.prev = &l->head; }
@@ -24,8 +26,20 @@ int weft__sync_enqueue(weft__sync_list *l, weft__sync_node *n, weft_loop *loop) 
   return 0;
 }
 
+/* The trace's name for a primitive's wait; a Waiter is a countdown future. */
+static weft_trace_reason reason_of(const char *reason) {
+  static const struct { const char *name; weft_trace_reason reason; } names[] = {
+    {"event", WEFT_REASON_EVENT},         {"lock", WEFT_REASON_LOCK},
+    {"semaphore", WEFT_REASON_SEMAPHORE}, {"condition", WEFT_REASON_CONDITION},
+    {"queue", WEFT_REASON_QUEUE},
+  };
+  for (size_t i = 0; reason && i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(reason, names[i].name) == 0) return names[i].reason;
+  return WEFT_REASON_FUTURE;
+}
+
 int weft__sync_wait(weft_future *f, const char *reason) {
-  (void)reason; /* the tracing layer tags the wait with it */
+  weft__trace_reason(reason_of(reason));
   return weft_await(f, NULL);
 }
 
