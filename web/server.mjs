@@ -5,6 +5,7 @@
 //   /build/wasm/examples/…     the examples built as wasm (.js + .wasm)
 //   /examples/<name>.c         their C source, shown by the page
 //   /src/js/<name>.mjs         the package's browser-safe JS (trace.mjs)
+//   /api/features              what the tree has: { trace: bool }
 //   /api/<pages>/<per>/<ms>/docs?page=N
 //                              the paged JSON API that get_docs reads:
 //                              {"page":N,"docs":[…]}, `per` documents a page,
@@ -62,6 +63,13 @@ export function docsPage(page, pages, per) {
 }
 
 function api(url, res) {
+  if (url.pathname === '/api/features') {
+    // What this tree has, so that the page never requests a missing module.
+    const body = JSON.stringify({ trace: existsSync(join(root, 'src/js/trace.mjs')) });
+    res.writeHead(200, headers('application/json'));
+    res.end(body);
+    return true;
+  }
   const m = /^\/api\/(\d{1,3})\/(\d{1,2})\/(\d{1,5})\/docs$/.exec(url.pathname);
   if (!m) return false;
   const [pages, per, ms] = m.slice(1).map(Number);

@@ -1,0 +1,256 @@
+// Where the page's records and output lines come from:
+//   ProgramSource  a wasm example running live in this page (real clock for
+//                  Run; virtual clock, one task resume per step, for Step)
+//   ReplaySource   a recorded trace (an imported one, or a test fixture)
+//                  played back at a speed, or stepped resume by resume
+// Both call the same hooks: onRecords(records), onLine({ t, text, stream,
+// seq }), onExit(status), onError(message), onState().
+
+const noop = () => {};
+
+class Source {
+  constructor(hooks) {
+    this.hooks = { onRecords: noop, onLine: noop, onExit: noop, onError: noop, onState: noop, ...hooks };
+    this.status = 'idle'; // idle | running | paused | stepping | done | error
+    this.speed = 1;
+    this.resumes = 0;
+  }
+  setStatus(s) { this.status = s; this.hooks.onState(); }
+  setSpeed(x) { this.speed = x; }
+}
+
+/* A recorded trace: records (the contract's objects) and output lines
+ * ({ t, text, stream, seq }: seq = how many records preceded the line). */
+export class ReplaySource extends Source {
+  constructor(records, output, hooks) {
+    super(hooks);
+    this.records = records;
+    this.output = output.slice().sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.t - b.t);
+    this.cursor = 0;
+    this.line = 0;
+    this.clock = records.length ? records[0].t : 0;
+    this.raf = 0;
+  }
+
+  emitTo(end) {
+    if (end <= this.cursor) return;
+    const batch = this.records.slice(this.cursor, end);
+    for (const r of batch) if (r.kind === 'resume') this.resumes++;
+    this.cursor = end;
+    this.hooks.onRecords(batch);
+    while (this.line < this.output.length && (this.output[this.line].seq ?? 0) <= this.cursor) this.hooks.onLine(this.output[this.line++]);
+    if (this.cursor >= this.records.length) {
+      while (this.line < this.output.length) this.hooks.onLine(this.output[this.line++]);
+      cancelAnimationFrame(this.raf);
+      this.setStatus('done');
+      this.hooks.onExit(0);
+    }
+  }
+
+  /* Plays on the recorded clock, `speed` times real time. */
+  run() {
+    if (this.status === 'done') return;
+    this.setStatus('running');
+    let last = performance.now();
+    const tick = (now) => {
+      if (this.status !== 'running') return;
+      this.clock += (now - last) * this.speed;
+      last = now;
+      let end = this.cursor;
+      while (end < this.records.length && this.records[end].t <= this.clock) end++;
+      // A still clock (virtual) would stop here forever: jump to the next record.
+      if (end === this.cursor && end < this.records.length && this.records[end].t > this.clock + 60000) this.clock = this.records[end].t;
+      this.emitTo(end);
+      if (this.status === 'running') this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  /* One task resume: everything up to the resume after the next one. */
+  step() {
+    if (this.status === 'done') return false;
+    if (this.status === 'running') cancelAnimationFrame(this.raf);
+    let i = this.cursor;
+    while (i < this.records.length && this.records[i].kind !== 'resume') i++;
+    if (i < this.records.length) i++;
+    while (i < this.records.length && this.records[i].kind !== 'resume') i++;
+    this.setStatus('stepping');
+    if (i < this.records.length) this.clock = this.records[i - 1].t;
+    this.emitTo(i);
+    return this.status !== 'done';
+  }
+
+  pause() { if (this.status === 'running') { cancelAnimationFrame(this.raf); this.setStatus('paused'); } }
+  resume() { if (this.status === 'paused' || this.status === 'stepping') this.run(); }
+  stop() { cancelAnimationFrame(this.raf); this.status = 'idle'; }
+}
+
+const factories = new Map(); // program name → { factory, wasm }
+
+/* Loads build/wasm/examples/<name>.js with a <script> tag (no eval: the page
+ * runs under a strict CSP) and its .wasm; cached per program. */
+export async function loadProgram(name) {
+  if (factories.has(name)) return factories.get(name);
+  const base = `/build/wasm/examples/${name}`;
+  const wasmP = fetch(`${base}.wasm`).then((r) => {
+    if (!r.ok) throw new Error(`${base}.wasm: HTTP ${r.status} (run: node scripts/build.mjs wasm)`);
+    return r.arrayBuffer();
+  });
+  const factory = await new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = `${base}.js`;
+    s.onload = () => {
+      // Each MODULARIZE program defines the same global (a `var`, which
+      // cannot be deleted): take it now, before the next program replaces it.
+      const f = window.createWeftProgram;
+      window.createWeftProgram = undefined;
+      if (typeof f === 'function') resolve(f); else reject(new Error(`${base}.js defined no createWeftProgram`));
+    };
+    s.onerror = () => reject(new Error(`cannot load ${base}.js (run: node scripts/build.mjs wasm)`));
+    document.head.appendChild(s);
+  });
+  const entry = { factory, wasm: await wasmP };
+  factories.set(name, entry);
+  return entry;
+}
+
+/* A live run of an example. `trace` is the page's tracing adapter (trace
+ * glue; null when the runtime has no tracing): it drains the loop's records
+ * after each batch and, for Step, drives the loop by hand. */
+export class ProgramSource extends Source {
+  constructor(name, args, hooks, { trace = null, virtual = false } = {}) {
+    super(hooks);
+    this.name = name;
+    this.args = args;
+    this.trace = trace;
+    this.virtual = virtual;
+    this.recordCount = 0;
+    this.lastResume = 0;
+    this.started = 0;
+    this.module = null;
+    this.dead = false;
+    this.raf = 0;
+  }
+
+  now() {
+    if (this.trace && this.module) {
+      const t = this.trace.now(this.module);
+      if (t != null) return t;
+    }
+    return performance.now() - this.started;
+  }
+
+  async start({ manual = false } = {}) {
+    const { factory, wasm } = await loadProgram(this.name);
+    if (this.dead) return;
+    this.started = performance.now();
+    const self = this;
+    const opts = {
+      arguments: this.args,
+      wasmBinary: wasm,
+      locateFile: (p) => `/build/wasm/examples/${p}`,
+      print: (text) => self.line(text, 'out'),
+      printErr: (text) => self.line(text, 'err'),
+      onWeftExit: (status) => self.exit(status),
+      onWeftError: (msg) => self.fail(msg),
+      onAbort: (what) => self.fail(`abort: ${what}`),
+      preRun: [(M) => {
+        if (self.virtual) M.ENV.WEFT_CLOCK = 'virtual';
+        if (self.trace) self.trace.preRun(M, { manual });
+      }],
+    };
+    if (this.trace) this.trace.options(opts, { manual, source: this });
+    this.setStatus(manual ? 'stepping' : 'running');
+    this.module = await factory(opts);
+    if (this.dead) return;
+    this.drain();
+    if (!manual && this.trace) this.pump();
+  }
+
+  /* While running, drain the records once a frame (the loop drains into the
+   * adapter after each batch; this hands them to the page). */
+  pump() {
+    const tick = () => {
+      if (this.dead) return;
+      this.drain();
+      if (this.status === 'running' || this.status === 'paused') this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  drain() {
+    if (!this.trace || !this.module || this.dead) return;
+    const recs = this.trace.drain(this.module);
+    if (!recs.length) return;
+    for (let k = 0; k < recs.length; k++) if (recs[k].kind === 'resume') { this.resumes++; this.lastResume = this.recordCount + k; }
+    this.recordCount += recs.length;
+    this.hooks.onRecords(recs);
+  }
+
+  line(text, stream) {
+    if (this.dead) return;
+    // Records made so far in this slice are still in the ring: take them
+    // first, so the line sits after the resume that printed it.
+    this.drain();
+    this.hooks.onLine({ t: this.now(), text, stream, seq: this.recordCount });
+  }
+
+  exit(status) {
+    if (this.dead) return;
+    this.drain();
+    cancelAnimationFrame(this.raf);
+    this.exitStatus = status;
+    this.setStatus('done');
+    this.hooks.onExit(status);
+  }
+
+  fail(msg) {
+    if (this.dead) return;
+    this.drain();
+    cancelAnimationFrame(this.raf);
+    this.setStatus('error');
+    this.hooks.onError(msg);
+  }
+
+  /* Step: one task resume. Starts the program by hand first. */
+  async step() {
+    if (this.status === 'done' || this.status === 'error') return false;
+    if (!this.module) { await this.start({ manual: true }); return true; }
+    if (!this.trace || !this.trace.canStep) return false;
+    if (this.status === 'running') this.trace.setManual(this.module, true);
+    this.setStatus('stepping');
+    const before = this.resumes;
+    // Callbacks (timer fires, wakes) are units of work too: go on until a
+    // task has been resumed or nothing is left.
+    for (let guard = 0; guard < 100000 && this.resumes === before; guard++) {
+      const more = this.trace.step(this.module);
+      this.drain();
+      if (!more || this.status === 'done' || this.status === 'error') break;
+    }
+    return this.status !== 'done';
+  }
+
+  pause() {
+    if (this.status !== 'running' || !this.trace || !this.trace.canStep) return;
+    this.trace.setManual(this.module, true);
+    this.setStatus('paused');
+  }
+
+  resume() {
+    if ((this.status !== 'paused' && this.status !== 'stepping') || !this.module) return;
+    this.trace.setManual(this.module, false);
+    this.setStatus('running');
+    this.pump();
+  }
+
+  setSpeed(x) {
+    this.speed = x;
+    if (this.trace && this.module && this.trace.setSpeed) this.trace.setSpeed(this.module, x);
+  }
+
+  stop() {
+    this.dead = true;
+    cancelAnimationFrame(this.raf);
+    if (this.trace && this.module && this.trace.stop) this.trace.stop(this.module);
+  }
+}
