@@ -402,6 +402,7 @@ window.weftPage = {
   },
   get model() { return page.model; },
   get records() { return page.records; },
+  get source() { return page.source; },
   timeline,
   actions,
   ready: main(),

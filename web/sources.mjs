@@ -33,6 +33,7 @@ export class ReplaySource extends Source {
   }
 
   emitTo(end) {
+    end = Math.min(end, this.records.length);
     if (end <= this.cursor) return;
     const batch = this.records.slice(this.cursor, end);
     for (const r of batch) if (r.kind === 'resume') this.resumes++;
@@ -66,16 +67,22 @@ export class ReplaySource extends Source {
     this.raf = requestAnimationFrame(tick);
   }
 
-  /* One task resume: everything up to the resume after the next one. */
+  /* One task resume: the records up to the next resume and through the end
+   * of that task's slice (its suspend or finish). */
   step() {
     if (this.status === 'done') return false;
     if (this.status === 'running') cancelAnimationFrame(this.raf);
+    const recs = this.records;
     let i = this.cursor;
-    while (i < this.records.length && this.records[i].kind !== 'resume') i++;
-    if (i < this.records.length) i++;
-    while (i < this.records.length && this.records[i].kind !== 'resume') i++;
+    while (i < recs.length && recs[i].kind !== 'resume') i++;
+    const task = i < recs.length ? recs[i].task : null;
+    for (i++; i < recs.length; i++) {
+      const r = recs[i];
+      if (r.kind === 'resume') break;
+      if (r.task === task && (r.kind === 'suspend' || r.kind === 'finish')) { i++; break; }
+    }
     this.setStatus('stepping');
-    if (i < this.records.length) this.clock = this.records[i - 1].t;
+    if (i > 0 && i <= recs.length) this.clock = recs[i - 1].t;
     this.emitTo(i);
     return this.status !== 'done';
   }

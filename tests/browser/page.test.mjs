@@ -1,0 +1,213 @@
+// The interactive page (web/) in Debian's chromium, served by its own dev
+// server (web/server.mjs, strict CSP): scenarios run live, a recorded trace
+// (tests/browser/fixtures/taches.records.json, the record contract) drives
+// the timeline, step mode, export → import, and the keyboard shortcuts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumPath, root, screenshot, skipReason } from './lib.mjs';
+import { startPageServer } from '../../web/server.mjs';
+
+const skip = skipReason('examples/taches', 'examples/reception', 'examples/get_docs');
+const fixture = JSON.parse(readFileSync(join(root, 'tests/browser/fixtures/taches.records.json'), 'utf8'));
+let browser, server;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+  server = await startPageServer({ port: 0 });
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+/* Opens the page at `query`; returns { page, errors } (console errors and
+ * uncaught exceptions, CSP violations included). */
+async function open(query = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(`${server.url}/${query}`);
+  await page.evaluate(() => window.weftPage.ready);
+  return { page, errors };
+}
+const state = (page) => page.evaluate(() => window.weftPage.state);
+async function until(page, fn, arg, timeout = 20000) {
+  await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+}
+const finishes = (st) => st.timeline.markers.filter((m) => m.kind === 'finish')
+  .map((m) => st.timeline.lanes.find((l) => l.id === m.task).name);
+const replay = (page, fx) => page.evaluate((fx) => window.weftPage.actions.replay({ ...fx, name: 'fixture' }, { start: false }), fx);
+
+test('page: loads under a strict CSP with no console errors, shows the scenarios and the C source', { skip }, async () => {
+  const { page, errors } = await open();
+  const res = await page.request.get(`${server.url}/`);
+  assert.match(res.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(res.headers()['content-security-policy'], /unsafe-inline|'unsafe-eval'/);
+  const names = await page.$$eval('#scenario option', (o) => o.map((x) => x.value));
+  assert.deepEqual(names, ['taches', 'reception', 'pipeline', 'nombres', 'fetch_and_analyze', 'get_docs']);
+  assert.match(await page.textContent('#source'), /weft_gather\(taches, 3/);
+  assert.equal((await state(page)).scenario, 'taches');
+  // The shortcuts are listed on the page.
+  const keys = await page.$$eval('#keys dt', (d) => d.map((x) => x.textContent));
+  for (const k of ['r', 's', 'space', 'x', '[ ]', 'e', 'i']) assert.ok(keys.includes(k), k);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Run plays taches live; the URL\'s delays set the order of the finishes', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=200&d2=60&d3=120');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  let st = await state(page);
+  assert.equal(st.exit, 0);
+  assert.deepEqual(st.output.map((l) => l.text).slice(3, 6), ['Fin de Tâche 2', 'Fin de Tâche 3', 'Fin de Tâche 1']);
+  // Output lines carry their time: the finishes follow the delays.
+  const t = Object.fromEntries(st.output.map((l) => [l.text, l.t]));
+  assert.ok(t['Fin de Tâche 2'] >= 60 && t['Fin de Tâche 3'] >= 120 && t['Fin de Tâche 1'] >= 200, JSON.stringify(t));
+  await page.close();
+
+  const other = await open('?scenario=taches&d1=40&d2=160&d3=100');
+  await other.page.keyboard.press('r');
+  await until(other.page, () => window.weftPage.state.status === 'done');
+  st = await state(other.page);
+  assert.deepEqual(st.output.map((l) => l.text).slice(3, 6), ['Fin de Tâche 1', 'Fin de Tâche 3', 'Fin de Tâche 2']);
+  assert.deepEqual(st.params, { d1: 40, d2: 160, d3: 100 });
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.page.close();
+});
+
+test('page: reception with a short timeout prints both cancellations; get_docs pages through the page\'s own API', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception&timeout=0.25&i1=100&i2=150&n1=4&n2=3');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  let st = await state(page);
+  assert.deepEqual(st.output.map((l) => l.text).slice(-3), ['Client 1 : réception annulée', 'Client 2 : réception annulée', 'Délai dépassé (TimeoutError)']);
+  await page.selectOption('#scenario', 'get_docs');
+  await page.fill('#params input[name=latency]', '20');
+  await page.press('#params input[name=latency]', 'Enter');
+  await page.locator('#run').click();
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.deepEqual(st.output.map((l) => l.text), [
+    '(page 1: 3 documents)', 'doc: document 1', 'doc: document 2', 'doc: document 3',
+    '(page 2: 3 documents)', 'doc: document 4', 'doc: document 5', 'doc: document 6',
+    '(page 3: 3 documents)', 'doc: document 7', 'doc: document 8', 'doc: document 9', '(page 4: 0 documents)']);
+  assert.match(page.url(), /scenario=get_docs&pages=3&per=3&latency=20/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: a recorded trace draws one lane per task plus the loop, segments by state, arrows and finishes', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  await replay(page, fixture);
+  await page.keyboard.press('r'); // replays the recorded clock: 2 s
+  await until(page, () => window.weftPage.state.status === 'done');
+  const st = await state(page);
+  assert.deepEqual(st.timeline.lanes.map((l) => l.name), ['loop', 'main', 'Tâche 1', 'Tâche 2', 'Tâche 3']);
+  assert.deepEqual(finishes(st), ['Tâche 2', 'Tâche 3', 'Tâche 1', 'main']);
+  const t1 = st.timeline.lanes.find((l) => l.name === 'Tâche 1').segments;
+  assert.deepEqual(t1.map((s) => [s.state, s.reason, s.t0, s.t1]), [
+    ['ready', null, 0, 0], ['running', null, 0, 0], ['waiting', 'timer', 0, 2000], ['ready', null, 2000, 2000], ['running', null, 2000, 2000]]);
+  assert.equal(t1[2].site, 'examples/taches.c:24');
+  // main is woken by the last task to finish; the others by the loop's timers.
+  assert.deepEqual(st.timeline.arrows.map((a) => [a.from, a.to, a.t]), [[0, 3, 1000], [0, 4, 1500], [0, 2, 2000], [2, 1, 2000]]);
+  assert.deepEqual(st.table.map((r) => [r.name, r.state]), [['main', 'done'], ['Tâche 1', 'done'], ['Tâche 2', 'done'], ['Tâche 3', 'done']]);
+  // What the canvas shows at a segment: the await site and the wait.
+  const tip = await page.evaluate(() => {
+    const tl = window.weftPage.timeline;
+    const seg = window.weftPage.model.segments.find((s) => s.task === 2 && s.state === 'waiting');
+    return tl.describe({ lane: 2, seg });
+  });
+  assert.equal(tip, 'task 2 Tâche 1 · waiting on timer · at examples/taches.c:24 · for 2 s · from 0 ms');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Step advances one task resume per key press and highlights where each task is suspended', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  await replay(page, fixture);
+  const seen = [];
+  for (let k = 1; k <= 8; k++) {
+    await page.keyboard.press('s');
+    const st = await state(page);
+    seen.push([st.resumes, st.output.length, st.suspendedLines]);
+  }
+  assert.deepEqual(seen, [
+    [1, 0, [40]],          // main spawned the three tasks and waits in gather
+    [2, 1, [24, 40]],      // Tâche 1 printed, sleeps
+    [3, 2, [24, 40]],
+    [4, 3, [24, 40]],
+    [5, 4, [24, 40]],      // 1 s: Tâche 2 finished
+    [6, 5, [24, 40]],      // 1.5 s: Tâche 3
+    [7, 6, [40]],          // 2 s: Tâche 1
+    [8, 7, []],            // main printed the results and finished
+  ]);
+  const hl = await page.$$eval('#source .line.suspended', (l) => l.map((x) => x.dataset.n));
+  assert.deepEqual(hl, []);
+  assert.equal((await state(page)).status, 'done');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: export as Chrome Trace Event JSON, import it back: the same timeline and output', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  await replay(page, fixture);
+  await page.evaluate(() => window.weftPage.source.emitTo(Infinity));
+  const before = await state(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('e')]);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.ok(Array.isArray(json.traceEvents));
+  assert.equal(json.otherData.scenario, 'taches');
+  await page.keyboard.press('x');
+  assert.equal((await state(page)).records, 0);
+  await page.setInputFiles('#import-file', { name: 'taches.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.status === 'done');
+  const afterImport = await state(page);
+  const shape = (st) => st.timeline.lanes.map((l) => [l.id, l.name, l.segments.map((s) => [s.state, s.reason, s.site, s.t0, s.t1])]);
+  assert.deepEqual(shape(afterImport), shape(before));
+  assert.deepEqual(finishes(afterImport), finishes(before));
+  assert.deepEqual(afterImport.output.map((l) => [l.t, l.text]), before.output.map((l) => [l.t, l.text]));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: keyboard shortcuts change speed, axis, follow, zoom; a screenshot of a finished run', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  await replay(page, fixture);
+  await page.evaluate(() => window.weftPage.source.emitTo(Infinity));
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  assert.equal((await state(page)).speed, 4);
+  assert.match(page.url(), /speed=2/);
+  await page.keyboard.press('[');
+  assert.equal((await state(page)).speed, 2);
+  await page.keyboard.press('a');
+  assert.equal((await state(page)).axis, 'steps');
+  await page.keyboard.press('f');
+  assert.equal((await state(page)).follow, false);
+  const r0 = await page.evaluate(() => window.weftPage.timeline.range());
+  await page.keyboard.press('+');
+  const r1 = await page.evaluate(() => window.weftPage.timeline.range());
+  assert.ok(r1.x1 - r1.x0 < (r0.x1 - r0.x0) * 0.6, JSON.stringify([r0, r1]));
+  await page.keyboard.press('ArrowRight');
+  const r2 = await page.evaluate(() => window.weftPage.timeline.range());
+  assert.ok(r2.x0 > r1.x0);
+  await page.keyboard.press('0');
+  await page.keyboard.press('a');
+  await page.waitForTimeout(100);
+  const file = await screenshot(page, 'page-taches');
+  assert.ok(file.endsWith('page-taches.png'));
+  await page.keyboard.press('x');
+  assert.equal((await state(page)).records, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
