@@ -7,6 +7,8 @@
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   js.h           JS promises awaited from C, C tasks awaited from JS
+ *   trace.h        tracing, the task table, stepping the loop
+ *   sites.h        await sites: the suspending calls record file:line
  *   errors.h       negative error codes and weft_strerror
  */
 #ifndef WEFT_H
@@ -20,6 +22,12 @@
 #include "weft/host.h"
 #include "weft/fetch.h"
 #include "weft/js.h"
+#include "weft/trace.h"
+/* Last: the await-site macros wrap calls declared above (internal sources
+ * leave them out, so weft's own awaits never hide the user's site). */
+#if !defined(WEFT__INTERNAL)
+#include "weft/sites.h"
+#endif
 
 #define WEFT_VERSION_MAJOR 0
 #define WEFT_VERSION_MINOR 1

@@ -150,6 +150,7 @@ int weft__future_complete(weft_future *f, int state, intptr_t value, int err) {
     w->prev->next = w->next;
     w->next->prev = w->prev;
     w->next = w->prev = NULL;
+    if (w->task_wake) WEFT__TRACE(f->loop, weft__trace_wake(f->loop, w->arg, weft__actor(f->loop)));
     weft__ready_push(f->loop, &w->h, run_waiter, w);
   }
   return 0;
@@ -244,6 +245,7 @@ weft_future *weft_retain(weft_future *f) {
 int weft_release(weft_future *f) {
   int rc = weft__check(f);
   if (rc) return rc;
+  WEFT__TRACE(f->loop, weft__trace_release(f));
   if (--f->refs > 0) return 0;
   if (f->kind == KIND_TASK) {
     weft__task *t = (weft__task *)f;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define WEFT__INTERNAL 1 /* weft.h: no await-site macros inside weft */
 #include "weft.h"
 #include "../task/ctx.h"
 
@@ -25,6 +26,7 @@ typedef struct weft__waiter {
   void *arg;
   weft_handle h;
   uint8_t heap_owned; /* freed by the loop after running */
+  uint8_t task_wake;  /* a task's wake-up (weft__task_wait): arg is the task */
 } weft__waiter;
 
 struct weft_future {
@@ -59,6 +61,18 @@ typedef struct weft__task {
   weft_handle step;        /* ready-queue entry that resumes the task */
   weft_handle timer;       /* weft_sleep's timer */
   struct weft__task *next_alive, *prev_alive;
+  uint32_t parent;         /* id of the task that spawned it, 0 outside a task */
+  /* The user's await site while a public suspending call runs (sites.h):
+   * the outermost call sets it, nested ones only count. */
+  const char *site_file;
+  int32_t site_line, site_depth;
+  uint8_t reason_hint;     /* weft__trace_reason: tags the next suspension */
+  uint8_t reason;          /* why it is (or was last) suspended */
+  uint8_t trace_state;     /* WEFT_TASK_READY/RUNNING/WAITING, tracing only */
+  /* Accounting, kept only while the loop traces. */
+  uint32_t resumes, wakes;
+  weft_time_t busy_us, sched_us, idle_us, state_since;
+  weft_time_t run_start_real;
 } weft__task;
 
 typedef struct weft__heap {
@@ -92,7 +106,17 @@ struct weft_loop {
   } pools[3];
   double armed_delay; /* wasm: last delay handed to the host timer */
   weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
+  struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
+  uint32_t finishing;  /* id of the task completing its future in finish(): the waker */
+  size_t step_left;    /* weft_loop_step: handles left in the current iteration's batch */
 };
+
+/* Tracing hooks: one pointer test when tracing is off. */
+#define WEFT__TRACING(loop) __builtin_expect((loop)->trace != NULL, 0)
+#define WEFT__TRACE(loop, call) \
+  do {                          \
+    if (WEFT__TRACING(loop)) call; \
+  } while (0)
 
 /* loop.c */
 void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
@@ -102,6 +126,21 @@ void weft__set_running_loop(weft_loop *loop);
 /* A loop configured from the environment, for the loops weft creates itself
  * (weft_run, the JS bridge): WEFT_CLOCK=virtual, WEFT_BUDGET_US. */
 weft_loop *weft__loop_new_from_env(void);
+
+weft_time_t weft__real_now(void);
+
+/* trace.c (called through WEFT__TRACE only) */
+void weft__trace_spawn(weft_loop *loop, weft__task *t);
+void weft__trace_resume(weft_loop *loop, weft__task *t);
+void weft__trace_suspend(weft_loop *loop, weft__task *t, uint32_t other);
+void weft__trace_wake(weft_loop *loop, weft__task *t, uint32_t waker);
+void weft__trace_event(weft_loop *loop, int kind, uint32_t task, uint32_t other, int64_t value);
+void weft__trace_text(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text);
+void weft__trace_finish(weft_loop *loop, weft__task *t, int ran);
+void weft__trace_release(weft_future *f);
+void weft__trace_free(weft_loop *loop);
+/* The id of whoever acts now: the running task, the task finishing, or 0. */
+uint32_t weft__actor(const weft_loop *loop);
 
 /* future.c */
 void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind);

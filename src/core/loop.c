@@ -40,6 +40,8 @@ static weft_time_t real_now(void) {
 #endif
 }
 
+weft_time_t weft__real_now(void) { return real_now(); }
+
 weft_time_t weft__clock_now(const weft_loop *loop) {
   return loop->clock == WEFT_CLOCK_VIRTUAL ? loop->now : real_now();
 }
@@ -66,7 +68,14 @@ weft_loop *weft__loop_new_from_env(void) {
   opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
   const char *budget = getenv("WEFT_BUDGET_US");
   if (budget) opts.budget_us = strtoll(budget, NULL, 10);
-  return weft_loop_new(&opts);
+  weft_loop *loop = weft_loop_new(&opts);
+  /* WEFT_TRACE=<capacity in records> (0 or "on": the default capacity). */
+  const char *trace = getenv("WEFT_TRACE");
+  if (loop && trace && *trace && strcmp(trace, "off") != 0) {
+    long long cap = strtoll(trace, NULL, 10);
+    weft_trace_enable(loop, cap > 0 ? (size_t)cap : 0);
+  }
+  return loop;
 }
 
 weft_time_t weft_loop_now(const weft_loop *loop) { return loop ? loop->now : 0; }
@@ -155,7 +164,9 @@ int weft_handle_active(const weft_handle *h) { return h && h->state_ != H_INACTI
 
 /* --- running ------------------------------------------------------------- */
 
-static int run_once(weft_loop *loop) {
+/* The start of an iteration: read the clock (or, virtual and idle, jump to
+ * the next deadline) and move every due timer to the ready queue. */
+static void begin_iteration(weft_loop *loop) {
   if (loop->clock == WEFT_CLOCK_VIRTUAL) {
     weft_handle *next = weft__heap_min(&loop->timers);
     if (!loop->nready && next && next->when_ > loop->now) loop->now = next->when_;
@@ -167,6 +178,11 @@ static int run_once(weft_loop *loop) {
     weft__heap_remove(&loop->timers, h);
     weft__ready_push(loop, h, h->cb_, h->arg_);
   }
+}
+
+static int run_once(weft_loop *loop) {
+  begin_iteration(loop);
+  loop->step_left = 0; /* a step after this starts a fresh iteration */
   /* Detach this iteration's batch onto a local list (asyncio pops exactly
    * the handles that were ready). Counting n and popping the shared queue's
    * front instead ran a handle scheduled meanwhile whenever a callback
@@ -183,7 +199,7 @@ static int run_once(weft_loop *loop) {
   }
   int ran = 0;
   while (batch.next_ != &batch) {
-    h = batch.next_;
+    weft_handle *h = batch.next_;
     ready_unlink(loop, h);
     h->state_ = H_INACTIVE;
     weft_cb cb = h->cb_;
@@ -207,6 +223,30 @@ static int enter(weft_loop *loop, weft_loop **saved) {
 static void leave(weft_loop *loop, weft_loop *saved) {
   loop->running = 0;
   running_loop = saved;
+}
+
+int weft_loop_step(weft_loop *loop) {
+  weft_loop *saved;
+  int rc = enter(loop, &saved);
+  if (rc) return rc;
+  /* The same order as run_once: an iteration's batch is what was ready when
+   * it began (counted in step_left); only once it is used up do due timers
+   * join. A handle of the batch cancelled meanwhile lets one scheduled
+   * later run in its place: the only way steps can differ from run_once. */
+  if (loop->step_left > loop->nready) loop->step_left = loop->nready;
+  if (loop->step_left == 0) {
+    begin_iteration(loop);
+    loop->step_left = loop->nready;
+  }
+  if (loop->step_left > 0) {
+    weft_handle *h = loop->ready.next_;
+    ready_unlink(loop, h);
+    loop->step_left--;
+    h->state_ = H_INACTIVE;
+    h->cb_(loop, h->arg_); /* may free h */
+  }
+  leave(loop, saved);
+  return loop->nready || loop->timers.len || loop->refs > 0 ? 1 : 0;
 }
 
 int weft_loop_run_once(weft_loop *loop) {
@@ -335,6 +375,7 @@ int weft_loop_free(weft_loop *loop) {
   }
   weft__heap_free(&loop->timers);
   weft__loop_drain_pool(loop);
+  weft__trace_free(loop);
   size_t leaked = loop->live_objects;
 #if defined(__EMSCRIPTEN__)
   weft_js_arm(loop, -1);

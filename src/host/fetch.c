@@ -70,6 +70,7 @@ static char *join_headers(const char *const *headers) {
  * the step produced after all (the task was cancelled once it had arrived)
  * is freed. */
 static int await_step(weft_future *f, int id, intptr_t *value) {
+  if (!weft_future_done(f)) weft__trace_reason(WEFT_REASON_FETCH);
   int rc = weft_await(f, value);
   intptr_t late;
   if (rc && weft_future_state_of(f) == WEFT_RESOLVED && weft_future_result(f, &late) == 0) free((void *)late);
@@ -104,7 +105,11 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
   weft_js_fetch_start(f, r->id, url, opts && opts->method ? opts->method : "GET", headers, opts ? opts->body : NULL,
                       opts ? opts->body_len : 0);
   free(headers);
+  weft_loop *loop = f->loop;
+  uint32_t task = weft__current()->id;
+  WEFT__TRACE(loop, weft__trace_text(loop, WEFT_TRACE_FETCH_START, task, 0, url));
   int rc = await_step(f, r->id, NULL);
+  WEFT__TRACE(loop, weft__trace_text(loop, WEFT_TRACE_FETCH_END, task, rc ? rc : weft_js_fetch_status(r->id), NULL));
   if (rc) {
     weft_js_fetch_close(r->id);
     free(r);

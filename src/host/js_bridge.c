@@ -81,6 +81,7 @@ int weft_js_await(int handle, weft_js_value *out) {
   memset(v, 0, sizeof *v);
   weft_future *f = weft_js_promise(NULL, handle, v);
   if (!f) return WEFT_EINVAL;
+  if (!weft_future_done(f)) weft__trace_reason(WEFT_REASON_PROMISE);
   int rc = weft_await(f, NULL);
   weft_release(f);
   if (!out) weft_js_value_clear(&local);

@@ -110,7 +110,7 @@ int weft_gather(weft_future *const *futs, size_t n, int flags, intptr_t *results
   }
   weft_future *g = weft_gather_future(t->fut.loop, futs, n, flags);
   if (!g) return WEFT_ENOMEM;
-  int rc = weft_await(g, NULL);
+  int rc = weft_await(g, NULL); /* reason 'gather': weft__task_wait knows the kind */
   for (size_t i = 0; i < n; i++) {
     intptr_t v = 0;
     int st = weft_future_result(futs[i], &v);
@@ -126,11 +126,12 @@ int weft_gather(weft_future *const *futs, size_t n, int flags, intptr_t *results
 typedef struct wait_for_state {
   weft_future *f;
   int fired;
+  uint32_t task; /* the waiting task, for the trace */
 } wait_for_state;
 
 static void on_wait_for_timeout(weft_loop *loop, void *arg) {
-  (void)loop;
   wait_for_state *st = arg;
+  WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, st->task, 0, 0));
   st->fired = 1;
   weft_cancel(st->f);
 }
@@ -141,13 +142,18 @@ int weft_wait_for(weft_future *f, int64_t timeout_ms, intptr_t *result) {
   int rc = weft__check(f);
   if (rc) return rc;
   if (timeout_ms < 0 || f->state != WEFT_PENDING) return weft_await(f, result);
-  wait_for_state st = {f, 0};
+  weft_loop *loop = t->fut.loop;
+  wait_for_state st = {f, 0, t->id};
   weft_handle h = {0};
-  rc = weft_call_later(t->fut.loop, &h, timeout_ms, on_wait_for_timeout, &st);
+  rc = weft_call_later(loop, &h, timeout_ms, on_wait_for_timeout, &st);
   if (rc) return rc;
+  WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_ARM, t->id, 0, h.when_ / 1000));
   int requests = t->cancel_requests;
   rc = weft_await(f, result);
-  if (weft_handle_active(&h)) weft_handle_cancel(&h);
+  if (weft_handle_active(&h)) {
+    weft_handle_cancel(&h);
+    WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_CANCEL, t->id, 0, 0));
+  }
   if (st.fired && rc == WEFT_ECANCELED && t->cancel_requests == requests) return WEFT_ETIMEDOUT;
   return rc;
 }

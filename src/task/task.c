@@ -35,6 +35,7 @@ static void task_step(weft_loop *loop, void *arg);
 
 static void finish(weft__task *t) {
   weft_loop *loop = t->fut.loop;
+  int ran = t->has_ctx; /* it ran a slice that ends here (not cancelled before starting) */
   if (t->has_ctx) {
     weft__ctx_free(&t->ctx); /* the stack goes back now, not when the handle is released */
     t->has_ctx = 0;
@@ -42,12 +43,15 @@ static void finish(weft__task *t) {
   t->next_alive->prev_alive = t->prev_alive;
   t->prev_alive->next_alive = t->next_alive;
   loop->nalive--;
+  loop->finishing = t->id; /* the waker of its awaiters */
   if (t->cancel_requests > 0)
     weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
   else if (t->fail_code)
     weft__future_complete(&t->fut, WEFT_FAILED, 0, t->fail_code);
   else
     weft__future_complete(&t->fut, WEFT_RESOLVED, t->fut.value, 0);
+  loop->finishing = 0;
+  WEFT__TRACE(loop, weft__trace_finish(loop, t, ran));
   weft_release(&t->fut); /* the loop's reference */
 }
 
@@ -85,10 +89,11 @@ static void task_step(weft_loop *loop, void *arg) {
   weft__task *prev = loop->current;
   loop->current = t;
   t->running = 1;
+  WEFT__TRACE(loop, weft__trace_resume(loop, t));
   int suspended = weft__ctx_resume(&t->ctx);
-  t->running = 0;
   loop->current = prev;
   if (!weft__ctx_stack_ok(&t->ctx)) stack_overflow(t);
+  t->running = 0;
   if (!suspended) finish(t);
 }
 
@@ -101,8 +106,17 @@ static void resume_now(weft__task *t, int status) {
 
 void weft__task_wake(weft__task *t, int status) {
   if (weft_handle_active(&t->step)) return;
+  WEFT__TRACE(t->fut.loop, weft__trace_wake(t->fut.loop, t, weft__actor(t->fut.loop)));
   t->wake_status = status;
   weft__ready_push(t->fut.loop, &t->step, task_step, t);
+}
+
+/* Why the coming suspension waits: a primitive's tag (weft__trace_reason)
+ * wins over the caller's default. Kept even when not tracing, for the task
+ * table. */
+static void set_reason(weft__task *t, int deflt) {
+  t->reason = t->reason_hint ? t->reason_hint : (uint8_t)deflt;
+  t->reason_hint = 0;
 }
 
 int weft__suspend(weft__task *t) {
@@ -119,6 +133,10 @@ int weft__task_wait(weft__task *t, weft_future *f) {
   weft_retain(f);
   t->waiting_on = f;
   weft__waiter_add(f, &t->wake, on_awaited_done, t);
+  t->wake.task_wake = 1;
+  set_reason(t, f->kind == KIND_TASK ? WEFT_REASON_TASK : f->kind == KIND_GATHER ? WEFT_REASON_GATHER : WEFT_REASON_FUTURE);
+  WEFT__TRACE(t->fut.loop,
+              weft__trace_suspend(t->fut.loop, t, f->kind == KIND_TASK ? ((weft__task *)f)->id : 0));
   int st = weft__suspend(t);
   t->waiting_on = NULL;
   weft__waiter_remove(&t->wake);
@@ -148,6 +166,7 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
   t->fn = fn;
   t->arg = arg;
   t->id = ++loop->next_task_id;
+  t->parent = loop->current ? loop->current->id : 0;
   t->stack_size = opts && opts->stack_size ? opts->stack_size : loop->stack_size;
   t->async_size = opts && opts->asyncify_size ? opts->asyncify_size : loop->asyncify_size;
   if (opts && opts->name)
@@ -159,6 +178,7 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
   loop->alive.prev_alive->next_alive = t;
   loop->alive.prev_alive = t;
   loop->nalive++;
+  WEFT__TRACE(loop, weft__trace_spawn(loop, t));
   weft__task_wake(t, 0);
   *err = 0;
   return t;
@@ -192,7 +212,10 @@ int weft_await(weft_future *f, intptr_t *result) {
   if (!t) return WEFT_ENOTTASK;
   int rc = weft__check(f);
   if (rc) return rc;
-  if (awaits_transitively(f, t)) return WEFT_EDEADLK;
+  if (awaits_transitively(f, t)) {
+    WEFT__TRACE(t->fut.loop, weft__trace_event(t->fut.loop, WEFT_TRACE_WARN, t->id, ((weft__task *)f)->id, 0));
+    return WEFT_EDEADLK;
+  }
   int cancelled = 0;
   if (t->must_cancel) {
     t->must_cancel = 0;
@@ -209,8 +232,9 @@ int weft_await(weft_future *f, intptr_t *result) {
 }
 
 static void on_sleep_timer(weft_loop *loop, void *arg) {
-  (void)loop;
-  resume_now(arg, 0);
+  weft__task *t = arg;
+  WEFT__TRACE(loop, (weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, t->id, 0, 0), weft__trace_wake(loop, t, 0)));
+  resume_now(t, 0);
 }
 
 int weft_sleep(int64_t ms) {
@@ -221,12 +245,18 @@ int weft_sleep(int64_t ms) {
     return WEFT_ECANCELED;
   }
   int st;
+  weft_loop *loop = t->fut.loop;
   if (ms <= 0) {
+    set_reason(t, WEFT_REASON_YIELD);
+    WEFT__TRACE(loop, weft__trace_suspend(loop, t, 0));
     weft__task_wake(t, 0);
     st = weft__suspend(t);
   } else {
-    int rc = weft_call_later(t->fut.loop, &t->timer, ms, on_sleep_timer, t);
+    int rc = weft_call_later(loop, &t->timer, ms, on_sleep_timer, t);
     if (rc) return rc;
+    set_reason(t, WEFT_REASON_TIMER);
+    WEFT__TRACE(loop, (weft__trace_event(loop, WEFT_TRACE_TIMER_ARM, t->id, 0, t->timer.when_ / 1000),
+                       weft__trace_suspend(loop, t, 0)));
     st = weft__suspend(t);
   }
   if (t->must_cancel) {
@@ -267,6 +297,8 @@ int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind =
 /* --- cancellation -------------------------------------------------------- */
 
 int weft__task_cancel(weft__task *t) {
+  weft_loop *loop = t->fut.loop;
+  WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_CANCEL, t->id, weft__actor(loop), 0));
   t->cancel_requests++;
   if (t->waiting_on && !weft_handle_active(&t->step)) {
     if (weft_cancel(t->waiting_on) == 0) {
@@ -279,6 +311,7 @@ int weft__task_cancel(weft__task *t) {
   }
   if (weft_handle_active(&t->timer)) {
     weft_handle_cancel(&t->timer);
+    WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_CANCEL, t->id, 0, 0));
     weft__task_wake(t, WEFT_ECANCELED);
     return 0;
   }
