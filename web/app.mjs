@@ -131,11 +131,33 @@ const actions = {
   async run() {
     if (page.source && page.mode === 'replay') { page.source.setSpeed(speed()); page.source.run(); return; }
     if (page.source && (page.source.status === 'paused' || page.source.status === 'stepping')) { actions.resume(); return; }
+    if (speed() !== 1 && page.glue && !page.scenario.fetches) { await actions.runAtSpeed(); return; }
     clear();
     page.mode = 'run';
     page.source = newProgramSource(false);
     page.source.setSpeed(speed());
     try { await page.source.start(); } catch (e) { page.errors.push(String(e.message || e)); dirty(); }
+  },
+  /* Run at another speed than real time: the program runs to its end on the
+   * virtual clock (a few ms), then its recording is replayed at the speed. */
+  async runAtSpeed() {
+    clear();
+    const records = [], output = [], errors = [];
+    const sc = page.scenario;
+    const src = new ProgramSource(sc.name, sc.args(page.params), {
+      onRecords: (recs) => { for (const r of recs) records.push(r); },
+      onLine: (l) => output.push(l),
+      onError: (msg) => errors.push(msg),
+    }, { trace: page.glue, virtual: true });
+    page.status = 'recording';
+    await src.start({ manual: true });
+    for (let n = 1; await src.step(); n++) {
+      if (n % 500 === 0) await new Promise((r) => setTimeout(r, 0));
+      if (records.length > 1e6) { errors.push('stopped after a million records'); break; }
+    }
+    src.stop();
+    actions.replay({ records, output, name: `a virtual-clock run at ×${speed()}` });
+    page.errors.push(...errors);
   },
   /* Step: one task resume, on the virtual clock. */
   async step() {
@@ -263,7 +285,7 @@ function render() {
   const st = $('status');
   st.textContent = statusText();
   st.className = `status ${page.errors.length ? 'error' : page.source?.status === 'done' ? 'done' : ''}`;
-  $('pause').textContent = page.source?.status === 'running' ? '⏸ Pause' : '⏵ Resume';
+  $('pause').textContent = page.source?.status === 'running' ? 'Pause' : 'Resume';
   $('pause').disabled = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
   renderTable();
   renderSource();
@@ -325,11 +347,18 @@ function renderSource() {
     byLine.get(p.line).push(`${lane?.name || 'task ' + task} (${reason})`);
   }
   page.suspendedLines = [...byLine.keys()].sort((a, b) => a - b);
+  let first = null;
   for (const [line, who] of byLine) {
     const span = pre.children[line - 1];
     if (!span) continue;
     span.classList.add('suspended');
     span.append(el('span', { className: 'who' }, `⟵ ${who.join(', ')}`));
+    if (!first || line < first.line) first = { line, span };
+  }
+  // Keep the topmost suspended line in view (inside the pane only).
+  if (first && page.source?.status !== 'running') {
+    const top = first.span.offsetTop - pre.offsetTop;
+    if (top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 20) pre.scrollTop = top - 40;
   }
 }
 

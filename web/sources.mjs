@@ -132,18 +132,17 @@ export class ProgramSource extends Source {
     this.trace = trace;
     this.virtual = virtual;
     this.recordCount = 0;
-    this.lastResume = 0;
+    this.lastT = 0;
     this.started = 0;
     this.module = null;
     this.dead = false;
     this.raf = 0;
   }
 
+  /* The loop's clock as the records tell it (the last record's time), or
+   * the page's own without tracing. */
   now() {
-    if (this.trace && this.module) {
-      const t = this.trace.now(this.module);
-      if (t != null) return t;
-    }
+    if (this.trace) return this.lastT;
     return performance.now() - this.started;
   }
 
@@ -189,8 +188,9 @@ export class ProgramSource extends Source {
     if (!this.trace || !this.module || this.dead) return;
     const recs = this.trace.drain(this.module);
     if (!recs.length) return;
-    for (let k = 0; k < recs.length; k++) if (recs[k].kind === 'resume') { this.resumes++; this.lastResume = this.recordCount + k; }
+    for (const r of recs) if (r.kind === 'resume') this.resumes++;
     this.recordCount += recs.length;
+    this.lastT = recs[recs.length - 1].t;
     this.hooks.onRecords(recs);
   }
 

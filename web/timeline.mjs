@@ -67,8 +67,9 @@ export class Timeline {
   extent() {
     const m = this.model;
     if (!m || m.count === 0) return { x0: 0, x1: 1 };
-    if (this.axis === 'time') return { x0: m.t0 ?? 0, x1: Math.max(m.t1, (m.t0 ?? 0) + 1) };
-    return { x0: 0, x1: Math.max(m.count, 1) };
+    // A margin after the end, so that the last markers are not cut.
+    if (this.axis === 'time') { const x0 = m.t0 ?? 0, x1 = Math.max(m.t1, x0 + 1); return { x0, x1: x1 + (x1 - x0) * 0.02 }; }
+    return { x0: 0, x1: Math.max(m.count, 1) * 1.02 };
   }
 
   /* The visible range: the user's view, moved to the end when following. */

@@ -59,6 +59,30 @@ const CASES = [
     expected: ['Consommé : 0', 'Consommé : 2', 'Consommé : 4', 'Consommé : 6', 'Consommé : 8'],
   },
   { name: 'nombres', seconds: 0.5, expected: ['Traité : 0', 'Traité : 1', 'Traité : 2'] },
+  // The parameters the page passes (web/scenarios.mjs): other delays, other orders.
+  {
+    name: 'taches', args: ['300', '100', '200'], seconds: 0.3,
+    expected: ['Début de Tâche 1', 'Début de Tâche 2', 'Début de Tâche 3', 'Fin de Tâche 2', 'Fin de Tâche 3', 'Fin de Tâche 1',
+      "Résultats : ['Résultat de Tâche 1', 'Résultat de Tâche 2', 'Résultat de Tâche 3']"],
+  },
+  {
+    name: 'taches', args: ['100', '300', '200'], seconds: 0.3,
+    expected: ['Début de Tâche 1', 'Début de Tâche 2', 'Début de Tâche 3', 'Fin de Tâche 1', 'Fin de Tâche 3', 'Fin de Tâche 2',
+      "Résultats : ['Résultat de Tâche 1', 'Résultat de Tâche 2', 'Résultat de Tâche 3']"],
+  },
+  {
+    name: 'fetch_and_analyze', args: ['300', '100'], seconds: 0.3,
+    expected: ['[Source 1] Récupération des données...', '[Source 2] Récupération des données...',
+      '[Source 2] Moyenne calculée: 60.26', '[Source 1] Moyenne calculée: 63.44', 'Moyenne globale: 61.85'],
+  },
+  {
+    name: 'reception', args: ['--timeout', '0.25', '--intervalles', '100,60', '--iterations', '2,5'], seconds: 0.25,
+    expected: ['Client 1 reçoit des données', 'Client 2 reçoit des données', 'Client 2 reçoit des données', // 0, 0, 60
+      'Client 1 reçoit des données', 'Client 2 reçoit des données', 'Client 2 reçoit des données', // 100, 120, 180
+      'Client 2 reçoit des données', 'Client 2 : réception annulée', 'Délai dépassé (TimeoutError)'], // 240; 250 ms
+  },
+  { name: 'pipeline', args: ['3', '100', '50'], seconds: 0.15, expected: ['Consommé : 0', 'Consommé : 2', 'Consommé : 4'] },
+  { name: 'nombres', args: ['5', '100'], seconds: 0.1, expected: ['Traité : 0', 'Traité : 1', 'Traité : 2', 'Traité : 3', 'Traité : 4'] },
 ];
 
 const MODES = [
