@@ -18,6 +18,8 @@
 /* Provided by src/js/library_weft.js: keeps one host timer per loop armed
  * for `delay_ms` (0: as soon as possible, -1: disarm). */
 extern void weft_js_arm(weft_loop *loop, double delay_ms);
+/* Disarms and forgets the loop (weftLoops() no longer lists it). */
+extern void weft_js_loop_freed(weft_loop *loop);
 #endif
 
 static _Thread_local weft_loop *running_loop;
@@ -378,7 +380,7 @@ int weft_loop_free(weft_loop *loop) {
   weft__trace_free(loop);
   size_t leaked = loop->live_objects;
 #if defined(__EMSCRIPTEN__)
-  weft_js_arm(loop, -1);
+  weft_js_loop_freed(loop);
 #endif
   if (leaked) {
     /* Objects the caller still references keep pointing at the loop: keep

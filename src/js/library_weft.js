@@ -18,15 +18,65 @@
 //                 weft_loop_options.budget_us. Smaller keeps rendering and
 //                 input more responsive while tasks stay busy; larger costs
 //                 fewer host round trips.
+//   weftTrace     record every scheduler event of the loops weft creates
+//                 (weft_run, the JS bridge): true, or a ring capacity in
+//                 records (sets WEFT_TRACE; read them with src/js/trace.mjs).
+//   weftManual    JS drives the loop itself: the host arms no timer and runs
+//                 nothing until Module.weftResume(); Module.weftStep() runs one
+//                 unit of work (weft_loop_step).
+//   onWeftBatch   called as onWeftBatch(loop) after each batch the host runs
+//                 (and after each weftStep): the place to drain the trace.
+//
+// Module functions added here: weftPause() stops the automatic driving (a
+// pending host timer is dropped), weftResume() restarts it, weftPaused(),
+// weftLoops() lists the loops the host knows (pointers), weftStep(loop?) runs
+// one unit of work of `loop` (default: the first) and returns 1 while work is
+// left, 0 when none is.
 
 mergeInto(LibraryManager.library, {
   $WeftHost__deps: ['$ENV'],
-  $WeftHost__postset: "addOnPreRun(function() { if (Module['weftBudgetUs'] != null) ENV['WEFT_BUDGET_US'] = String(Math.max(1, Math.round(Number(Module['weftBudgetUs'])))); });",
+  $WeftHost__postset: "addOnPreRun(function() { if (Module['weftBudgetUs'] != null) ENV['WEFT_BUDGET_US'] = String(Math.max(1, Math.round(Number(Module['weftBudgetUs'])))); " +
+    "var tr = Module['weftTrace']; if (tr) ENV['WEFT_TRACE'] = tr === true ? 'on' : String(Math.max(1, Math.round(Number(tr)))); " +
+    "if (Module['weftManual']) WeftHost.paused = true; }); WeftHost.install();",
   $WeftHost: {
     // Plain objects only: Emscripten serialises this object into the output.
     // loops[loop] = { timer: setTimeout id or null, immediate: bool, gen }
     loops: {},
+    seen: [], // every loop that ever asked for the host, until freed
+    paused: false,
     channel: null,
+    install: function() {
+      Module['weftPause'] = function() {
+        WeftHost.paused = true;
+        for (var k in WeftHost.loops) {
+          var s = WeftHost.loops[k];
+          s.gen++; // a pending immediate does nothing
+          s.immediate = false;
+          if (s.timer !== null) { clearTimeout(s.timer); s.timer = null; }
+        }
+      };
+      Module['weftResume'] = function() {
+        WeftHost.paused = false;
+        // The loop recomputes what it needs and re-arms for it.
+        for (var k in WeftHost.loops) WeftHost.arm(Number(k), 0);
+      };
+      Module['weftPaused'] = function() { return WeftHost.paused; };
+      Module['weftLoops'] = function() { return WeftHost.seen.slice(); };
+      Module['weftStep'] = function(loop) {
+        if (loop == null) loop = WeftHost.seen[0];
+        if (!loop) return 0;
+        var rc;
+        try {
+          rc = Module['_weft_loop_step'](loop);
+        } catch (e) {
+          if (e instanceof ExitStatus || e === 'unwind') return 0;
+          WeftHost.fail(loop, e);
+          return 0;
+        }
+        if (Module['onWeftBatch']) Module['onWeftBatch'](loop);
+        return rc;
+      };
+    },
     queue: [],
     immediate: function(fn) {
       if (typeof setImmediate === 'function') { setImmediate(fn); return; }
@@ -44,13 +94,19 @@ mergeInto(LibraryManager.library, {
     // delay: ms until the loop next needs to run; 0 now, < 0 never (disarm).
     arm: function(loop, delay) {
       var s = WeftHost.loops[loop];
-      if (!s) { s = { timer: null, immediate: false, gen: 0 }; WeftHost.loops[loop] = s; }
+      if (!s) {
+        s = { timer: null, immediate: false, gen: 0, pending: -1 };
+        WeftHost.loops[loop] = s;
+        if (WeftHost.seen.indexOf(loop) < 0) WeftHost.seen.push(loop);
+      }
+      s.pending = delay;
       if (delay < 0) {
         s.gen++; // a pending immediate, which cannot be withdrawn, does nothing
         if (s.timer !== null) clearTimeout(s.timer);
         delete WeftHost.loops[loop];
         return;
       }
+      if (WeftHost.paused) return; // JS drives: remembered, nothing scheduled
       if (s.immediate) return; // the loop runs very soon and re-arms itself
       if (s.timer !== null) { clearTimeout(s.timer); s.timer = null; }
       var gen = ++s.gen;
@@ -75,7 +131,9 @@ mergeInto(LibraryManager.library, {
       } catch (e) {
         if (e instanceof ExitStatus || e === 'unwind') return;
         WeftHost.fail(loop, e);
+        return;
       }
+      if (Module['onWeftBatch']) Module['onWeftBatch'](loop);
     },
     // A trap inside the loop is fatal for the module (its C state is
     // mid-switch): name the cause, mark the module aborted, and return
@@ -99,6 +157,13 @@ mergeInto(LibraryManager.library, {
 
   weft_js_arm__deps: ['$WeftHost', '$ENV'],
   weft_js_arm: function(loop, delay) { WeftHost.arm(loop, delay); },
+
+  weft_js_loop_freed__deps: ['$WeftHost'],
+  weft_js_loop_freed: function(loop) {
+    WeftHost.arm(loop, -1);
+    var i = WeftHost.seen.indexOf(loop);
+    if (i >= 0) WeftHost.seen.splice(i, 1);
+  },
 
   weft_js_main_done: function(status) {
     if (Module['onWeftExit']) Module['onWeftExit'](status);
