@@ -133,6 +133,7 @@ export class ProgramSource extends Source {
     this.virtual = virtual;
     this.recordCount = 0;
     this.lastT = 0;
+    this.t0 = null;
     this.started = 0;
     this.module = null;
     this.dead = false;
@@ -188,7 +189,12 @@ export class ProgramSource extends Source {
     if (!this.trace || !this.module || this.dead) return;
     const recs = this.trace.drain(this.module);
     if (!recs.length) return;
-    for (const r of recs) if (r.kind === 'resume') this.resumes++;
+    // Times from the first record: the real clock does not start at 0.
+    if (this.t0 == null) this.t0 = recs[0].t;
+    for (const r of recs) {
+      r.t -= this.t0;
+      if (r.kind === 'resume') this.resumes++;
+    }
     this.recordCount += recs.length;
     this.lastT = recs[recs.length - 1].t;
     this.hooks.onRecords(recs);
@@ -222,8 +228,11 @@ export class ProgramSource extends Source {
   /* Step: one task resume. Starts the program by hand first. */
   async step() {
     if (this.status === 'done' || this.status === 'error') return false;
-    if (!this.module) { await this.start({ manual: true }); return true; }
     if (!this.trace || !this.trace.canStep) return false;
+    if (!this.module) {
+      await this.start({ manual: true });
+      if (this.dead || !this.module) return false;
+    }
     if (this.status === 'running') this.trace.setManual(this.module, true);
     this.setStatus('stepping');
     const before = this.resumes;
