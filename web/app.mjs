@@ -375,13 +375,21 @@ function buildLegend() {
 
 /* ---- wiring -------------------------------------------------------------- */
 
+/* Controls run one after the other (a Step that loads the program finishes
+ * before the next one starts); weftPage.settled() waits for them. */
+let chain = Promise.resolve();
+function queue(fn) {
+  chain = chain.then(() => fn()).catch((e) => { page.errors.push(String(e && e.message || e)); dirty(); });
+  return chain;
+}
+
 function bindControls() {
   $('scenario').addEventListener('change', (e) => actions.selectScenario(e.target.value));
   $('params').addEventListener('submit', (e) => e.preventDefault());
-  $('run').addEventListener('click', () => actions.run());
-  $('step').addEventListener('click', () => actions.step());
-  $('pause').addEventListener('click', () => actions.pauseResume());
-  $('reset').addEventListener('click', () => actions.reset());
+  $('run').addEventListener('click', () => queue(actions.run));
+  $('step').addEventListener('click', () => queue(actions.step));
+  $('pause').addEventListener('click', () => queue(actions.pauseResume));
+  $('reset').addEventListener('click', () => queue(actions.reset));
   $('speed').addEventListener('input', (e) => setSpeed(Number(e.target.value)));
   $('axis').addEventListener('change', (e) => timeline.setAxis(e.target.value));
   $('follow').addEventListener('change', (e) => { timeline.follow = e.target.checked; if (timeline.follow) timeline.fit(); });
@@ -402,7 +410,7 @@ function bindControls() {
     const fn = keys[e.key];
     if (!fn) return;
     e.preventDefault();
-    fn();
+    queue(fn);
   });
 }
 
@@ -434,5 +442,6 @@ window.weftPage = {
   get source() { return page.source; },
   timeline,
   actions,
+  settled: () => chain,
   ready: main(),
 };

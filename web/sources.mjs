@@ -193,6 +193,7 @@ export class ProgramSource extends Source {
     if (this.t0 == null) this.t0 = recs[0].t;
     for (const r of recs) {
       r.t -= this.t0;
+      if (r.kind === 'timer_arm' && typeof r.value === 'number') r.value -= this.t0; // a deadline
       if (r.kind === 'resume') this.resumes++;
     }
     this.recordCount += recs.length;

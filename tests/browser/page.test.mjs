@@ -39,12 +39,17 @@ async function open(query = '') {
   await page.evaluate(() => window.weftPage.ready);
   return { page, errors };
 }
-const state = (page) => page.evaluate(() => window.weftPage.state);
+// The state once the controls pressed so far have done their work.
+const state = (page) => page.evaluate(async () => { await window.weftPage.settled(); return window.weftPage.state; });
 async function until(page, fn, arg, timeout = 20000) {
   await page.waitForFunction(fn, arg, { timeout, polling: 50 });
 }
 const finishes = (st) => st.timeline.markers.filter((m) => m.kind === 'finish')
   .map((m) => st.timeline.lanes.find((l) => l.id === m.task).name);
+// The await lines of examples/taches.c, as the trace names them.
+const tachesSrc = readFileSync(join(root, 'examples/taches.c'), 'utf8').split('\n');
+const SLEEP = tachesSrc.findIndex((l) => l.includes('weft_sleep(a->delai_ms)')) + 1;
+const GATHER = tachesSrc.findIndex((l) => l.includes('weft_gather(taches, 3')) + 1;
 const replay = (page, fx) => page.evaluate((fx) => window.weftPage.actions.replay({ ...fx, name: 'fixture' }, { start: false }), fx);
 
 test('page: loads under a strict CSP with no console errors, shows the scenarios and the C source', { skip }, async () => {
@@ -208,6 +213,171 @@ test('page: keyboard shortcuts change speed, axis, follow, zoom; a screenshot of
   assert.ok(file.endsWith('page-taches.png'));
   await page.keyboard.press('x');
   assert.equal((await state(page)).records, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: a traced live run of taches draws its lanes, finishes, waker arrows and task table', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=200&d2=60&d3=120');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const st = await state(page);
+  assert.equal(st.tracing, true);
+  assert.deepEqual(st.timeline.lanes.map((l) => l.name), ['loop', 'main', 'Tâche 1', 'Tâche 2', 'Tâche 3']);
+  assert.deepEqual(finishes(st), ['Tâche 2', 'Tâche 3', 'Tâche 1', 'main']);
+  const lane = (name) => st.timeline.lanes.find((l) => l.name === name);
+  for (const [name, ms] of [['Tâche 1', 200], ['Tâche 2', 60], ['Tâche 3', 120]]) {
+    const waits = lane(name).segments.filter((s) => s.state === 'waiting');
+    assert.equal(waits.length, 1, name);
+    assert.equal(waits[0].reason, 'timer');
+    assert.equal(waits[0].site, `taches.c:${SLEEP}`);
+    // Woken at the deadline or later (times count from the first record,
+    // which precedes the iteration the timer was armed in).
+    assert.ok(waits[0].t1 >= ms, `${name} woken at ${waits[0].t1} ms`);
+    assert.deepEqual(lane(name).segments.map((s) => s.state), ['ready', 'running', 'waiting', 'ready', 'running']);
+  }
+  assert.deepEqual(lane('main').segments.filter((s) => s.state === 'waiting').map((s) => [s.reason, s.site]), [['gather', `taches.c:${GATHER}`]]);
+  // The loop wakes the three tasks (their timers), then main (gather's
+  // done callback, once the last task has finished).
+  const id = (name) => lane(name).id;
+  assert.deepEqual(st.timeline.arrows.map((a) => [a.from, a.to]), [[0, id('Tâche 2')], [0, id('Tâche 3')], [0, id('Tâche 1')], [0, id('main')]]);
+  assert.deepEqual(st.table.map((r) => [r.name, r.state, r.resumes]), [['main', 'done', 2], ['Tâche 1', 'done', 2], ['Tâche 2', 'done', 2], ['Tâche 3', 'done', 2]]);
+  // The table on the page is that table.
+  assert.deepEqual(await page.$$eval('#tasks tbody tr', (rows) => rows.map((r) => r.cells[1].textContent)), ['main', 'Tâche 1', 'Tâche 2', 'Tâche 3']);
+  // The canvas has room for the five lanes.
+  const h = await page.$eval('#timeline', (c) => c.clientHeight);
+  assert.equal(h, 20 + 5 * 22 + 8);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Step runs taches one resume per key press on the virtual clock, the output grows, the await lines light up', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  const seen = [];
+  for (let k = 1; k <= 8; k++) {
+    await page.keyboard.press('s');
+    const st = await state(page);
+    seen.push([st.resumes, st.output.length, st.suspendedLines]);
+    if (k === 3) {
+      const marked = await page.$$eval('#source .line.suspended', (l) => l.map((x) => [Number(x.dataset.n), x.querySelector('.who').textContent]));
+      assert.deepEqual(marked, [[SLEEP, '⟵ Tâche 1 (timer), Tâche 2 (timer)'], [GATHER, '⟵ main (gather)']]);
+    }
+  }
+  assert.deepEqual(seen, [
+    [1, 0, [GATHER]],
+    [2, 1, [SLEEP, GATHER]],
+    [3, 2, [SLEEP, GATHER]],
+    [4, 3, [SLEEP, GATHER]],
+    [5, 4, [SLEEP, GATHER]],
+    [6, 5, [SLEEP, GATHER]],
+    [7, 6, [GATHER]],
+    [8, 7, []],
+  ]);
+  let st = await state(page);
+  // The virtual clock jumped from deadline to deadline.
+  assert.deepEqual(st.output.map((l) => [l.t, l.text]), [
+    [0, 'Début de Tâche 1'], [0, 'Début de Tâche 2'], [0, 'Début de Tâche 3'],
+    [1000, 'Fin de Tâche 2'], [1500, 'Fin de Tâche 3'], [2000, 'Fin de Tâche 1'],
+    [2000, "Résultats : ['Résultat de Tâche 1', 'Résultat de Tâche 2', 'Résultat de Tâche 3']"]]);
+  assert.equal(st.mode, 'step');
+  await page.keyboard.press('s'); // main's done callback: the program ends
+  st = await state(page);
+  assert.equal(st.status, 'done');
+  assert.equal(st.exit, 0);
+  assert.equal(st.resumes, 8);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Step then Resume finishes the run; Pause stops a live run until Resume', { skip }, async () => {
+  const { page, errors } = await open('?scenario=nombres&max=3&delay=50');
+  await page.keyboard.press('s');
+  await page.keyboard.press('s');
+  assert.equal((await state(page)).resumes, 2);
+  await page.keyboard.press(' ');
+  await until(page, () => window.weftPage.state.status === 'done');
+  assert.deepEqual((await state(page)).output.map((l) => l.text), ['Traité : 0', 'Traité : 1', 'Traité : 2']);
+
+  await page.goto(`${server.url}/?scenario=taches&d1=400&d2=300&d3=350`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.output.length >= 3);
+  await page.keyboard.press(' ');
+  let st = await state(page);
+  assert.equal(st.status, 'paused');
+  await page.waitForTimeout(500); // past every deadline: nothing runs while paused
+  assert.equal((await state(page)).records, st.records);
+  assert.equal((await state(page)).output.length, 3);
+  await page.keyboard.press(' ');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.deepEqual(st.output.map((l) => l.text).slice(3, 6), ['Fin de Tâche 2', 'Fin de Tâche 3', 'Fin de Tâche 1']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Run at ×8 replays a virtual-clock recording, 8 times faster than real time', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&speed=3');
+  assert.equal((await state(page)).speed, 8);
+  const t0 = Date.now();
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const ms = Date.now() - t0;
+  const st = await state(page);
+  assert.equal(st.mode, 'replay');
+  assert.deepEqual(finishes(st), ['Tâche 2', 'Tâche 3', 'Tâche 1', 'main']);
+  assert.deepEqual(st.output.map((l) => l.t), [0, 0, 0, 1000, 1500, 2000, 2000]);
+  assert.ok(ms >= 200 && ms < 2000, `2 s of virtual time at ×8 took ${ms} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: the timeout scenario shows the cancelled tasks as cancelled', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception&timeout=0.25&i1=100&i2=150&n1=4&n2=3');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const st = await state(page);
+  assert.deepEqual(st.table.map((r) => [r.name, r.state]), [['main', 'done'], ['main', 'cancelled'], ['Client 1', 'cancelled'], ['Client 2', 'cancelled']]);
+  const cancelled = st.timeline.markers.filter((m) => m.kind === 'cancel').map((m) => m.task);
+  assert.deepEqual(cancelled.sort(), [2, 3, 4]);
+  assert.deepEqual(st.timeline.markers.filter((m) => m.kind === 'finish' && m.status === 'cancelled').map((m) => m.task).sort(), [2, 3, 4]);
+  assert.deepEqual(await page.$$eval('#tasks tbody tr.state-cancelled', (r) => r.length), 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: a live run exported is valid Trace Event JSON matching the run, and imports back to the same timeline', { skip }, async () => {
+  const { page, errors } = await open('?scenario=pipeline&n=3&transform=30&consume=20');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const before = await state(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const ev = json.traceEvents;
+  for (const e of ev) {
+    assert.ok(['M', 'X', 'b', 'e', 's', 'f', 'i'].includes(e.ph), JSON.stringify(e));
+    assert.equal(typeof e.pid, 'number');
+    if (e.ph !== 'M') assert.ok(Number.isFinite(e.ts), JSON.stringify(e));
+  }
+  // One named thread per task; as many run slices as resumes, never overlapping.
+  const names = ev.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.tid !== 0).map((e) => e.args.name);
+  assert.equal(names.length, before.table.length);
+  for (const row of before.table) {
+    const xs = ev.filter((e) => e.ph === 'X' && e.tid === row.id).sort((a, b) => a.ts - b.ts);
+    assert.equal(xs.length, row.resumes, row.name);
+    for (let k = 1; k < xs.length; k++) assert.ok(xs[k].ts >= xs[k - 1].ts + xs[k - 1].dur, `${row.name}: slices overlap`);
+  }
+  const flows = ev.filter((e) => e.ph === 's' || e.ph === 'f');
+  assert.ok(flows.length > 0 && flows.filter((e) => e.ph === 's').length === flows.filter((e) => e.ph === 'f').length);
+  assert.deepEqual(ev.filter((e) => e.cat === 'weft.output').map((e) => e.name), ['Consommé : 0', 'Consommé : 2', 'Consommé : 4']);
+  await page.keyboard.press('x');
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.status === 'done');
+  const after = await state(page);
+  const shape = (st) => st.timeline.lanes.map((l) => [l.id, l.name, l.segments.map((s) => [s.state, s.reason, s.site])]);
+  assert.deepEqual(shape(after), shape(before));
+  assert.deepEqual(after.timeline.arrows.map((a) => [a.from, a.to]), before.timeline.arrows.map((a) => [a.from, a.to]));
+  assert.deepEqual(after.output.map((l) => l.text), before.output.map((l) => l.text));
   assert.deepEqual(errors, []);
   await page.close();
 });
