@@ -11,6 +11,11 @@
  *       Prints one line per workload with every repetition, the best and the
  *       median.
  *
+ *   switch switch-traced <N> <K> [reps] [warmups]
+ *       The same with tracing on (include/weft/trace.h): every switch writes
+ *       its records into the loop's ring, which the first task drains into
+ *       a local buffer once per round, as a host would after each batch.
+ *
  *   switch callback <N> <K> [reps] [warmups]
  *       The loop alone, as a baseline: N callbacks that re-arm themselves
  *       with weft_call_soon K times (no task, no Asyncify), timed the same
@@ -58,12 +63,17 @@ static double now_ms(void) {
 
 static long yields_per_task;
 static long total_yields;
+static int traced;                       /* switch-traced */
+static weft_trace_record drained[4096]; /* where the first task drains the ring */
 
 static intptr_t yielder(void *arg) {
-  (void)arg;
+  weft_loop *loop = arg;
   for (long i = 0; i < yields_per_task; i++) {
     if (weft_yield() != 0) return weft_fail(WEFT_EFAILED);
     total_yields++;
+    if (loop)
+      while (weft_trace_drain(loop, drained, 4096) == 4096) {
+      }
   }
   return 0;
 }
@@ -73,11 +83,12 @@ static double run_switch(long n, long k) {
   weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
   weft_loop *loop = weft_loop_new(&opts);
   if (!loop) return -1;
+  if (traced && weft_trace_enable(loop, (size_t)n * 4 + 64) != 0) return -1;
   yields_per_task = k;
   total_yields = 0;
   double t0 = now_ms();
   for (long i = 0; i < n; i++) {
-    if (weft_spawn_detached(loop, yielder, NULL, NULL) != 0) {
+    if (weft_spawn_detached(loop, yielder, traced && i == 0 ? loop : NULL, NULL) != 0) {
       weft_loop_free(loop);
       return -1;
     }
@@ -85,6 +96,11 @@ static double run_switch(long n, long k) {
   int rc = weft_loop_run(loop);
   if (rc != 0 || total_yields != n * k || weft_loop_alive_tasks(loop) != 0) {
     fprintf(stderr, "switch: run failed (rc=%d, %ld of %ld yields)\n", rc, total_yields, n * k);
+    weft_loop_free(loop);
+    return -1;
+  }
+  if (traced && weft_trace_dropped(loop) != 0) {
+    fprintf(stderr, "switch: the ring dropped records\n");
     weft_loop_free(loop);
     return -1;
   }
@@ -249,13 +265,15 @@ static int bench_max(long cap, long batch) {
 
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "switch";
-  if ((!strcmp(mode, "switch") || !strcmp(mode, "callback")) && argc >= 4)
-    return bench_switch(mode, !strcmp(mode, "switch") ? run_switch : run_callback, atol(argv[2]), atol(argv[3]),
+  traced = !strcmp(mode, "switch-traced");
+  if ((!strcmp(mode, "switch") || traced || !strcmp(mode, "callback")) && argc >= 4)
+    return bench_switch(mode, strcmp(mode, "callback") ? run_switch : run_callback, atol(argv[2]), atol(argv[3]),
                         argc > 4 ? atoi(argv[4]) : 7, argc > 5 ? atoi(argv[5]) : 2);
   if (!strcmp(mode, "mem") && argc >= 3) return bench_mem(atol(argv[2]));
   if (!strcmp(mode, "max") && argc >= 4) return bench_max(atol(argv[2]), atol(argv[3]));
   fprintf(stderr,
           "usage: switch switch <N> <K> [reps] [warmups]\n"
+          "       switch switch-traced <N> <K> [reps] [warmups]\n"
           "       switch callback <N> <K> [reps] [warmups]\n"
           "       switch mem <M>\n"
           "       switch max <cap> <batch>\n");

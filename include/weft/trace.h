@@ -175,10 +175,38 @@ int weft_loop_tasks(const weft_loop *loop, weft_task_info *out, size_t max);
  * 0 when nothing is, WEFT_EINVAL, WEFT_EBUSY (already running). */
 int weft_loop_step(weft_loop *loop);
 
-/* --- await sites (used by the macros below) ------------------------------- */
+/* --- await sites (used by the macros of sites.h) --------------------------- */
 
-void weft__site_begin(const char *file, int line);
-int weft__site_end(int rc);
+/* The running task's site slot. The loop points weft__site_now at it while
+ * the task runs (NULL outside tasks), so recording a site costs a few
+ * instructions and no lookup. Private. */
+typedef struct weft__site {
+  const char *file;
+  int32_t line, depth;
+} weft__site;
+
+#ifdef __cplusplus
+extern thread_local weft__site *weft__site_now;
+#else
+extern _Thread_local weft__site *weft__site_now;
+#endif
+
+/* Records `file:line` as the running task's await site, unless an outer
+ * call already did. Pair with weft__site_end. */
+static inline void weft__site_begin(const char *file, int line) {
+  weft__site *s = weft__site_now;
+  if (s && s->depth++ == 0) {
+    s->file = file;
+    s->line = line;
+  }
+}
+
+/* Ends what weft__site_begin started; returns rc. */
+static inline int weft__site_end(int rc) {
+  weft__site *s = weft__site_now;
+  if (s && s->depth > 0 && --s->depth == 0) s->file = NULL;
+  return rc;
+}
 
 #ifdef __cplusplus
 }

@@ -64,8 +64,7 @@ typedef struct weft__task {
   uint32_t parent;         /* id of the task that spawned it, 0 outside a task */
   /* The user's await site while a public suspending call runs (sites.h):
    * the outermost call sets it, nested ones only count. */
-  const char *site_file;
-  int32_t site_line, site_depth;
+  weft__site site;
   uint8_t reason_hint;     /* weft__trace_reason: tags the next suspension */
   uint8_t reason;          /* why it is (or was last) suspended */
   uint8_t trace_state;     /* WEFT_TASK_READY/RUNNING/WAITING, tracing only */

@@ -90,7 +90,10 @@ static void task_step(weft_loop *loop, void *arg) {
   loop->current = t;
   t->running = 1;
   WEFT__TRACE(loop, weft__trace_resume(loop, t));
+  weft__site *prev_site = weft__site_now;
+  weft__site_now = &t->site;
   int suspended = weft__ctx_resume(&t->ctx);
+  weft__site_now = prev_site;
   loop->current = prev;
   if (!weft__ctx_stack_ok(&t->ctx)) stack_overflow(t);
   t->running = 0;

@@ -192,9 +192,9 @@ void weft__trace_suspend(weft_loop *loop, weft__task *t, uint32_t other) {
   if (!r) return;
   r->reason = t->reason;
   r->other = other;
-  if (t->site_depth > 0) {
-    r->site_file = t->site_file;
-    r->site_line = t->site_line;
+  if (t->site.depth > 0 && t->site.file) {
+    r->site_file = t->site.file;
+    r->site_line = t->site.line;
   }
 }
 
@@ -270,23 +270,7 @@ void weft__trace_yield_value(weft_loop *loop, uint32_t task, uint32_t consumer, 
 
 /* --- await sites ----------------------------------------------------------- */
 
-void weft__site_begin(const char *file, int line) {
-  weft__task *t = weft__current();
-  if (!t) return;
-  if (t->site_depth++ == 0) {
-    t->site_file = file;
-    t->site_line = line;
-  }
-}
-
-int weft__site_end(int rc) {
-  weft__task *t = weft__current();
-  if (t && t->site_depth > 0 && --t->site_depth == 0) {
-    t->site_file = NULL;
-    t->site_line = 0;
-  }
-  return rc;
-}
+_Thread_local weft__site *weft__site_now;
 
 /* --- names and formatting ---------------------------------------------------- */
 
@@ -374,9 +358,9 @@ int weft_loop_tasks(const weft_loop *loop, weft_task_info *out, size_t max) {
       i->state = WEFT_TASK_WAITING;
     if (i->state == WEFT_TASK_WAITING) {
       i->reason = (weft_trace_reason)t->reason;
-      if (t->site_depth > 0) {
-        i->site_file = t->site_file;
-        i->site_line = t->site_line;
+      if (t->site.depth > 0 && t->site.file) {
+        i->site_file = t->site.file;
+        i->site_line = t->site.line;
       }
       if (t->waiting_on && t->waiting_on->kind == KIND_TASK) i->waiting_on = ((const weft__task *)t->waiting_on)->id;
     }

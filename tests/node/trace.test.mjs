@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 
 import { root } from './lib.mjs';
+import { startServer } from './server.mjs';
 import { drain, taskTable, toChromeTrace, fromChromeTrace } from '../../src/js/trace.mjs';
 
 const taches = join(root, 'build', 'wasm', 'examples', 'taches.js');
@@ -26,18 +27,19 @@ function loadFactory(file) {
 /* Starts taches.js with tracing on the virtual clock. Resolves to
  * { mod, records, lines, exited } once the module is ready; `exited` resolves
  * to the exit status. */
-async function start({ manual = false, capacity = true, drainEach = true } = {}) {
+async function start({ manual = false, capacity = true, drainEach = true, program = taches, args = [], virtual = true } = {}) {
   const records = [];
   const lines = [];
   let exit;
   const exited = new Promise((r) => { exit = r; });
-  const factory = loadFactory(taches);
+  const factory = loadFactory(program);
   let mod;
   mod = await factory({
-    wasmBinary: readFileSync(taches.replace(/\.js$/, '.wasm')),
+    arguments: args,
+    wasmBinary: readFileSync(program.replace(/\.js$/, '.wasm')),
     weftTrace: capacity,
     weftManual: manual,
-    preRun: [(M) => { M.ENV.WEFT_CLOCK = 'virtual'; }],
+    preRun: [(M) => { if (virtual) M.ENV.WEFT_CLOCK = 'virtual'; }],
     print: (l) => lines.push(l),
     printErr: (l) => lines.push(`stderr: ${l}`),
     onWeftBatch: drainEach ? (loop) => { records.push(...drain(mod, loop)); } : undefined,
@@ -205,4 +207,29 @@ test('a small ring reports what it dropped', { skip, timeout: 30000 }, async () 
   assert.ok(d.value > 20, `dropped ${d.value}`);
   assert.equal(d.seq, 4 + d.value);
   assert.deepEqual(drain(mod), []);
+});
+
+const getDocs = join(root, 'build', 'wasm', 'examples', 'get_docs.js');
+
+test('get_docs traced: fetch started and finished, suspended on fetch at the user\'s line', { skip: existsSync(getDocs) ? false : 'get_docs not built', timeout: 60000 }, async () => {
+  const server = await startServer();
+  try {
+    const { records, exited, lines } = await start({ program: getDocs, args: [server.url], virtual: false });
+    assert.equal(await exited, 0, lines.join('\n'));
+    const starts = records.filter((r) => r.kind === 'fetch_start');
+    const ends = records.filter((r) => r.kind === 'fetch_end');
+    assert.equal(starts.length, 4); // pages 1 to 4
+    assert.ok(starts.every((r) => r.detail.startsWith(server.url)), JSON.stringify(starts));
+    assert.deepEqual(ends.map((r) => r.status), [200, 200, 200, 200]);
+    const src = readFileSync(join(root, 'examples', 'get_docs.c'), 'utf8').split('\n');
+    const fetchLine = src.findIndex((l) => l.includes('weft_fetch(')) + 1;
+    const onFetch = records.filter((r) => r.kind === 'suspend' && r.reason === 'fetch');
+    assert.ok(onFetch.length >= 4);
+    assert.ok(onFetch.some((r) => r.site === `get_docs.c:${fetchLine}`), JSON.stringify(onFetch));
+    // Real clock: time advances, and the fetches are apart from each other.
+    assert.ok(ends[3].t > starts[0].t);
+    checkChromeTrace(toChromeTrace(records));
+  } finally {
+    await server.close();
+  }
 });
