@@ -2,11 +2,16 @@
 // segments coloured by state, arrows from waker to woken, markers for
 // yielded values, cancellations, finishes. Wheel zooms around the pointer,
 // dragging pans, hovering shows the await site and how long the wait lasted.
-// Reusable: give it a <canvas> and a TimelineModel (model.mjs); it has no
+// Reusable (the package exports it as 'weft/timeline'): give it a <canvas>
+// and a TimelineModel fed with trace records (src/js/trace.mjs); it has no
 // other dependency and renders every name with fillText (never as HTML).
 //
+//   import { Timeline, TimelineModel } from 'weft/timeline';
+//   const model = new TimelineModel().add(records);   // add more as they come
 //   const tl = new Timeline(canvas, { tooltip: divElement });
-//   tl.setModel(model); tl.follow = true; tl.invalidate();
+//   tl.setModel(model); tl.invalidate();              // redraw after add()
+
+export { TimelineModel, suspendedSites, parseSite } from './model.mjs';
 
 export const COLORS = {
   running: '#2f9e44', ready: '#f2c94c',
