@@ -26,6 +26,22 @@ export function colorOf(seg) {
   return COLORS[seg.state] || '#ccc';
 }
 
+/* The colours as packed RGBA words (ImageData order, little-endian). */
+function paletteOf() {
+  const keys = Object.keys(COLORS);
+  const rgba = new Uint32Array(keys.length);
+  keys.forEach((k, i) => {
+    const h = COLORS[k];
+    const [r, g, b] = [1, 3, 5].map((o) => parseInt(h.slice(o, o + 2), 16));
+    rgba[i] = (255 << 24 | b << 16 | g << 8 | r) >>> 0;
+  });
+  const at = new Map(keys.map((k, i) => [k, i]));
+  return {
+    keys, rgba,
+    index: (seg) => at.get(seg.state === 'waiting' ? (COLORS[seg.reason] ? seg.reason : 'waiting') : seg.state) ?? at.get('waiting'),
+  };
+}
+
 /* Index of the first element of `arr` (sorted by key(x)) whose key ≥ v. */
 function lowerBound(arr, v, key) {
   let lo = 0, hi = arr.length;
@@ -160,12 +176,17 @@ export class Timeline {
     }
     ctx.save();
     ctx.beginPath(); ctx.rect(L, 0, R - L, h); ctx.clip();
-    // Segments, lane by lane, only the visible ones.
+    // Segments, lane by lane, only the visible ones. A lane with more
+    // segments than pixels is drawn by pixel column instead (drawDense).
     const segs = m.segments;
+    const dense = [];
+    const pw = this.plotWidth();
     for (let k = 1; k < m.lanes.length; k++) {
       const idx = m.byLane[k];
       const y = this.yOf(k) + 3, hh = this.laneHeight - 6;
       let j = lowerBound(idx, r.x0, (s) => this.s1(segs[s]));
+      const jEnd = lowerBound(idx, r.x1 + 1e-9, (s) => this.s0(segs[s]));
+      if (jEnd - j > pw / 3) { dense.push([k, j, jEnd]); continue; }
       let lastPx = -1;
       for (; j < idx.length; j++) {
         const seg = segs[idx[j]];
@@ -179,11 +200,12 @@ export class Timeline {
         ctx.fillRect(xa, seg.state === 'ready' ? y + hh / 3 : y, Math.max(xb - xa, 1), seg.state === 'ready' ? hh / 3 : hh);
       }
     }
+    if (dense.length) this.drawDense(dense, r);
     // Arrows waker → woken (skipped when too dense to read).
     const arrows = m.arrows;
     const a0 = lowerBound(arrows, r.x0, (a) => this.pos(a));
     const a1 = lowerBound(arrows, r.x1 + 1e-9, (a) => this.pos(a));
-    if (a1 - a0 <= 3000) {
+    if (a1 - a0 <= 1000) {
       for (let j = a0; j < a1; j++) this.drawArrow(arrows[j], r);
     }
     // Markers.
@@ -194,6 +216,45 @@ export class Timeline {
     ctx.restore();
     this.frames++;
     this.lastDrawMs = performance.now() - started;
+  }
+
+  /* Lanes with more segments than pixels: each device-pixel column takes the
+   * colour of the segment under its centre, written into a one-pixel high
+   * row per lane of an ImageData, then stretched to the lane's height (a
+   * drawImage per lane instead of a fillRect per segment). */
+  drawDense(lanes, r) {
+    const m = this.model, segs = m.segments;
+    const dpr = window.devicePixelRatio || 1;
+    const W = Math.max(1, Math.round(this.plotWidth() * dpr));
+    const H = m.lanes.length;
+    if (!this.off || this.off.width !== W || this.off.height !== H) {
+      this.off = document.createElement('canvas');
+      this.off.width = W;
+      this.off.height = H;
+      this.offCtx = this.off.getContext('2d');
+    }
+    const img = this.offCtx.createImageData(W, H);
+    const px = new Uint32Array(img.data.buffer);
+    const palette = this.palette || (this.palette = paletteOf());
+    const scale = W / (r.x1 - r.x0);
+    const time = this.axis === 'time', end = time ? m.t1 : m.count;
+    for (const [k, j0, j1] of lanes) {
+      const idx = m.byLane[k], row = k * W;
+      for (let j = j0; j < j1; j++) {
+        const seg = segs[idx[j]];
+        const a = ((time ? seg.t0 : seg.i0) - r.x0) * scale;
+        const b = (((time ? seg.t1 : seg.i1) ?? end) - r.x0) * scale;
+        const c0 = Math.max(0, Math.ceil(a - 0.5)), c1 = Math.min(W - 1, Math.ceil(b - 0.5) - 1);
+        if (c0 > c1) continue;
+        const color = palette.rgba[seg.ci ?? (seg.ci = palette.index(seg))];
+        for (let c = c0; c <= c1; c++) px[row + c] = color;
+      }
+    }
+    this.offCtx.putImageData(img, 0, 0);
+    const ctx = this.ctx;
+    ctx.imageSmoothingEnabled = false;
+    for (const [k] of lanes) ctx.drawImage(this.off, 0, k, W, 1, this.labelWidth, this.yOf(k) + 3, W / dpr, this.laneHeight - 6);
+    ctx.imageSmoothingEnabled = true;
   }
 
   drawAxis(r, w) {
