@@ -236,13 +236,19 @@ export class ProgramSource extends Source {
     }
     if (this.status === 'running') this.trace.setManual(this.module, true);
     this.setStatus('stepping');
-    const before = this.resumes;
+    const before = this.resumes, started = performance.now();
     // Callbacks (timer fires, wakes) are units of work too: go on until a
-    // task has been resumed or nothing is left.
-    for (let guard = 0; guard < 100000 && this.resumes === before; guard++) {
+    // task has been resumed or nothing is left. When nothing ran, the loop
+    // waits on the host (a fetch): let the browser deliver it.
+    while (this.resumes === before && !this.dead) {
+      const count = this.recordCount;
       const more = this.trace.step(this.module);
       this.drain();
       if (!more || this.status === 'done' || this.status === 'error') break;
+      if (this.recordCount === count) {
+        if (performance.now() - started > 60000) { this.hooks.onError('step: nothing to run for 60 s'); break; }
+        await new Promise((r) => setTimeout(r, 4));
+      }
     }
     return this.status !== 'done';
   }

@@ -436,3 +436,22 @@ test('page: 100 000 records pan and zoom at 30 frames a second or better; hoveri
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('page: Step through the paginated fetch waits for each response, one resume per press', { skip }, async () => {
+  const { page, errors } = await open('?scenario=get_docs&pages=1&per=2&latency=50');
+  const seen = [];
+  for (let k = 0; k < 20; k++) {
+    await page.keyboard.press('s');
+    const st = await state(page);
+    seen.push([st.resumes, st.output.length]);
+    if (st.status === 'done') break;
+  }
+  const st = await state(page);
+  assert.deepEqual(st.output.map((l) => l.text), ['(page 1: 2 documents)', 'doc: document 1', 'doc: document 2', '(page 2: 0 documents)']);
+  // Every press resumed exactly one more time.
+  seen.forEach(([resumes], k) => assert.equal(resumes, Math.min(k + 1, st.resumes)));
+  const waits = st.timeline.lanes.find((l) => l.id === 1).segments.filter((s) => s.state === 'waiting').map((s) => s.reason);
+  assert.ok(waits.includes('fetch'), JSON.stringify(waits));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
