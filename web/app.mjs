@@ -129,7 +129,13 @@ function newProgramSource(virtual) {
 const actions = {
   /* Run: the program live on the real clock (an imported trace: replayed). */
   async run() {
-    if (page.source && page.mode === 'replay') { page.source.setSpeed(speed()); page.source.run(); return; }
+    if (page.source && page.mode === 'replay' && !page.imported?.recorded) {
+      // An imported trace: play it (again, from the start, once finished).
+      if (page.source.status === 'done') actions.replay(page.imported, { start: false });
+      page.source.setSpeed(speed());
+      page.source.run();
+      return;
+    }
     if (page.source && (page.source.status === 'paused' || page.source.status === 'stepping')) { actions.resume(); return; }
     if (speed() !== 1 && page.glue && !page.scenario.fetches) { await actions.runAtSpeed(); return; }
     clear();
@@ -156,13 +162,13 @@ const actions = {
       if (records.length > 1e6) { errors.push('stopped after a million records'); break; }
     }
     src.stop();
-    actions.replay({ records, output, name: `a virtual-clock run at ×${speed()}` });
+    actions.replay({ records, output, name: `a virtual-clock run at ×${speed()}`, recorded: true });
     page.errors.push(...errors);
   },
   /* Step: one task resume, on the virtual clock. */
   async step() {
     if (!page.source || page.source.status === 'done' || page.source.status === 'error') {
-      if (page.mode === 'replay' && page.imported) { actions.replay(page.imported); }
+      if (page.mode === 'replay' && page.imported && !page.imported.recorded) actions.replay(page.imported, { start: false });
       else {
         clear();
         page.mode = 'step';
