@@ -29,8 +29,7 @@ const page = {
   glue: null,          // tracing (src/js/trace.mjs and the runtime's hooks), or null
   sourceText: '',
   speedExp: 0,
-  imported: null,      // { name } of an imported trace
-  consoleErrors: [],
+  imported: null,      // the replayed trace: { records, output, name, recorded }
 };
 
 const timeline = new Timeline($('timeline'), { tooltip: $('tooltip') });
@@ -155,7 +154,6 @@ const actions = {
       onLine: (l) => output.push(l),
       onError: (msg) => errors.push(msg),
     }, { trace: page.glue, virtual: true });
-    page.status = 'recording';
     await src.start({ manual: true });
     for (let n = 1; await src.step(); n++) {
       if (n % 500 === 0) await new Promise((r) => setTimeout(r, 0));
@@ -419,8 +417,6 @@ function bindControls() {
     queue(fn);
   });
 }
-
-window.addEventListener('error', (e) => page.consoleErrors.push(String(e.message)));
 
 async function main() {
   readURL();
