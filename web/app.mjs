@@ -98,7 +98,7 @@ async function loadSource() {
 function hooks() {
   return {
     onRecords: (recs) => { for (const r of recs) page.records.push(r); page.model.add(recs); dirty(); },
-    onLine: (line) => { page.output.push(line); appendLine(line); dirty(); },
+    onLine: (line) => { page.output.push(line); page.model.addOutput(line); appendLine(line); dirty(); },
     onExit: (status) => { page.exit = status; dirty(); },
     onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
     onState: () => dirty(),

@@ -8,7 +8,8 @@
 //             "steps" axis); t1/i1 null while the segment is still open
 //   arrows    [{ from, to, t, i }]  waker → woken (0 = loop/timer/host)
 //   markers   [{ task, kind, t, i, label }]  kind: 'yield' | 'cancel' |
-//             'finish' | 'warn' | 'fetch' | 'dropped'; finish has status
+//             'finish' | 'warn' | 'fetch' | 'dropped' | 'output' | 'stderr'
+//             (printed lines, on the loop's lane); finish has status
 //
 // Records are added in order; the model grows incrementally, so a live run
 // costs O(new records) per drain.
@@ -121,6 +122,12 @@ export class TimelineModel {
       default:
         break; // timer_* and unknown kinds: nothing to draw (forward compatible)
     }
+  }
+
+  /* A line the program printed, as a tick on the loop's lane at its time
+   * (`seq`: how many records preceded it, its place on the steps axis). */
+  addOutput({ t, seq, text, stream }) {
+    this.markers.push({ task: 0, kind: stream === 'err' ? 'stderr' : 'output', t: Number(t) || 0, i: seq ?? this.count, label: text });
   }
 
   /* The end of the drawn range: open segments extend to it. */

@@ -19,7 +19,7 @@ export const COLORS = {
   lock: '#c0392b', event: '#d35400', semaphore: '#a04000', condition: '#b9770e', generator: '#d6589f',
   yield: '#e5a3c8', promise: '#8e7cc3', waiting: '#9aa5b1',
 };
-const MARK = { finish: '#222', cancel: '#d62728', yield: '#c2185b', warn: '#ff8f00', fetch: '#6a1b9a', dropped: '#d62728' };
+const MARK = { finish: '#222', cancel: '#d62728', yield: '#c2185b', warn: '#ff8f00', fetch: '#6a1b9a', dropped: '#d62728', output: '#444', stderr: '#b00020' };
 
 export function colorOf(seg) {
   if (seg.state === 'waiting') return COLORS[seg.reason] || COLORS.waiting;
@@ -304,6 +304,8 @@ export class Timeline {
       ctx.moveTo(x, y - 7); ctx.lineTo(x + 6, y); ctx.lineTo(x, y + 7); ctx.closePath(); ctx.fill();
     } else if (mk.kind === 'cancel') {
       ctx.lineWidth = 2; ctx.moveTo(x - 5, y - 5); ctx.lineTo(x + 5, y + 5); ctx.moveTo(x + 5, y - 5); ctx.lineTo(x - 5, y + 5); ctx.stroke(); ctx.lineWidth = 1;
+    } else if (mk.kind === 'output' || mk.kind === 'stderr') {
+      ctx.fillRect(x - 1, y - 7, 2, 14);
     } else if (mk.kind === 'yield') {
       ctx.arc(x, y, 4, 0, Math.PI * 2); ctx.fill();
     } else {
@@ -351,7 +353,7 @@ export class Timeline {
       }
       parts.push(`from ${fmtMs(s.t0)}`);
     }
-    if (h.marker) parts.push(h.marker.label);
+    if (h.marker) parts.push(h.marker.kind === 'output' || h.marker.kind === 'stderr' ? `printed: ${h.marker.label}` : h.marker.label);
     return parts.join(' · ');
   }
 

@@ -243,6 +243,9 @@ test('page: a traced live run of taches draws its lanes, finishes, waker arrows 
   const id = (name) => lane(name).id;
   assert.deepEqual(st.timeline.arrows.map((a) => [a.from, a.to]), [[0, id('Tâche 2')], [0, id('Tâche 3')], [0, id('Tâche 1')], [0, id('main')]]);
   assert.deepEqual(st.table.map((r) => [r.name, r.state, r.resumes]), [['main', 'done', 2], ['Tâche 1', 'done', 2], ['Tâche 2', 'done', 2], ['Tâche 3', 'done', 2]]);
+  // Each printed line is a tick on the loop's lane, at its time.
+  const ticks = st.timeline.markers.filter((m) => m.kind === 'output');
+  assert.deepEqual(ticks.map((m) => [m.task, m.label, m.t]), st.output.map((l) => [0, l.text, l.t]));
   // The table on the page is that table.
   assert.deepEqual(await page.$$eval('#tasks tbody tr', (rows) => rows.map((r) => r.cells[1].textContent)), ['main', 'Tâche 1', 'Tâche 2', 'Tâche 3']);
   // The canvas has room for the five lanes.
