@@ -398,6 +398,8 @@ function bindControls() {
   $('axis').addEventListener('change', (e) => timeline.setAxis(e.target.value));
   $('follow').addEventListener('change', (e) => { timeline.follow = e.target.checked; if (timeline.follow) timeline.fit(); });
   $('export').addEventListener('click', () => actions.exportTrace());
+  // A clicked button keeps no focus: space then pauses rather than clicking it again.
+  for (const b of document.querySelectorAll('.controls button')) b.addEventListener('click', () => b.blur());
   $('import').addEventListener('click', () => $('import-file').click());
   $('import-file').addEventListener('change', (e) => { if (e.target.files[0]) actions.importFile(e.target.files[0]); e.target.value = ''; });
   document.addEventListener('keydown', (e) => {

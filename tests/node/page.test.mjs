@@ -2,6 +2,7 @@
 // trace records (web/model.mjs), the scenarios' parameters, and the dev
 // server (web/server.mjs: what it serves, refuses, and its docs API).
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,4 +97,22 @@ test('dev server: the page with a strict CSP, the built examples, their source, 
   } finally {
     await s.close();
   }
+});
+
+test('npm start -- --no-build --port 0: prints the URL, serves the page on 127.0.0.1', async () => {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--no-build', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out); if (m) resolve(m[0]); });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const r = await fetch(url);
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /<title>weft/);
+  } finally {
+    child.kill();
+  }
+  const bad = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', 'x'], { stdio: 'ignore' });
+  assert.equal(await new Promise((r) => bad.on('exit', r)), 2);
 });
