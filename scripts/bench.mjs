@@ -157,6 +157,18 @@ for (const [n, k] of WORKLOADS) {
   }
 }
 
+// The same switches with tracing on (include/weft/trace.h): every switch
+// writes its records to the loop's ring, drained once per round. The
+// switch rows above are the cost with tracing off.
+for (const [n, k] of WORKLOADS) {
+  for (const [id, run] of [['weft-wasm', runWasm], ['weft-native', runNative]]) {
+    const r = run(['switch-traced', n, k, REPS, WARMUPS].map(String), `${id} switch-traced ${n}x${k}`)[0];
+    raw.push(r);
+    console.error(`bench: ${id.padEnd(16)} ${n} x ${k} traced: best ${r.best_ns} ns/switch, median ${r.median_ns}`);
+    add(id, `switch traced ${n}x${k} best`, r.best_ns, 'ns/switch');
+  }
+}
+
 const mem = runWasm(['mem', String(MEM_TASKS)], 'weft wasm mem')[0];
 raw.push(mem);
 add('weft-wasm', 'bytes per suspended task (malloc)', mem.malloc_bytes_per_task, 'bytes');
@@ -237,6 +249,10 @@ for (const [n, k] of WORKLOADS) {
 for (const [n, k] of WORKLOADS) {
   const metric = `loop callback ${n}x${k} best`;
   rows.push([`baseline: ns per loop callback, no task (${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')}, best)`, fmt(get('weft-wasm', metric)), '—', '—', fmt(get('weft-native', metric)), '—', '—']);
+}
+for (const [n, k] of WORKLOADS) {
+  const metric = `switch traced ${n}x${k} best`;
+  rows.push([`ns/switch with tracing on, ${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')} (best)`, fmt(get('weft-wasm', metric)), '—', '—', fmt(get('weft-native', metric)), '—', '—']);
 }
 const wasmB = get('weft-wasm', 'bytes per suspended task (malloc)');
 const jsB = get('js-microtask', 'bytes per suspended task (JS heap)');

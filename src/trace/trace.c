@@ -99,9 +99,11 @@ static weft_trace_record *emit(weft_loop *loop, int kind, uint32_t task) {
     tr->dropped++;
     return NULL;
   }
-  weft_trace_record *r = &tr->buf[(tr->head + tr->len) % tr->cap];
+  size_t i = tr->head + tr->len;
+  weft_trace_record *r = &tr->buf[i >= tr->cap ? i - tr->cap : i];
   tr->len++;
-  memset(r, 0, sizeof *r);
+  /* Every field but the text, which only needs its terminator. */
+  memset(r, 0, offsetof(weft_trace_record, text) + 1);
   r->seq = seq;
   r->t_ms = now_ms(loop);
   r->kind = (uint8_t)kind;
