@@ -171,6 +171,8 @@ const actions = {
         clear();
         page.mode = 'step';
         page.source = newProgramSource(true);
+        // On a virtual clock that stands still, time shows no order: steps do.
+        if (timeline.axis === 'time') { $('axis').value = 'steps'; timeline.setAxis('steps'); }
       }
     }
     try { await page.source.step(); } catch (e) { page.errors.push(String(e.message || e)); }
