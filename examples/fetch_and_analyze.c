@@ -27,9 +27,12 @@
  *   [Source 1] Moyenne calculée: 63.44
  *   [Source 2] Moyenne calculée: 60.26
  *   Moyenne globale: 61.85
+ *
+ * Usage: fetch_and_analyze [ms1 ms2]   (the two delays; 1000 1500 by default)
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <weft.h>
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and the same on every
@@ -66,9 +69,11 @@ static intptr_t fetch_and_analyze(void *arg) {
   return (intptr_t)&a->avg;
 }
 
+static int64_t delais[2] = {1000, 1500};
+
 static intptr_t amain(void *arg) {
   (void)arg;
-  source_args sources[2] = {{"Source 1", 1000, 1, 0}, {"Source 2", 1500, 2, 0}};
+  source_args sources[2] = {{"Source 1", delais[0], 1, 0}, {"Source 2", delais[1], 2, 0}};
   weft_task *taches[2];
   for (int i = 0; i < 2; i++) {
     taches[i] = weft_spawn(NULL, fetch_and_analyze, &sources[i], &(weft_task_options){.name = sources[i].source});
@@ -86,7 +91,16 @@ static intptr_t amain(void *arg) {
   return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc && i <= 2; i++) {
+    char *end;
+    long long ms = strtoll(argv[i], &end, 10);
+    if (*end || end == argv[i] || ms < 0 || ms > 86400000) {
+      fprintf(stderr, "usage: fetch_and_analyze [ms1 ms2]\n");
+      return 2;
+    }
+    delais[i - 1] = ms;
+  }
   int rc = weft_run(amain, NULL, NULL);
   if (rc) fprintf(stderr, "fetch_and_analyze: %s\n", weft_strerror(rc));
   return rc ? 1 : 0;

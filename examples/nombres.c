@@ -17,16 +17,22 @@
  *   Traité : 0
  *   Traité : 1
  *   Traité : 2
+ *
+ * Usage: nombres [maximum [ms]]   (3 numbers, 500 ms by default; at most 64)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <weft.h>
 
-#define MAXIMUM 3
+#define MAXIMUM_MAX 64
+
+static int maximum = 3;
+static int64_t delai_ms = 500;
 
 /* def generer_nombres(maximum): for i in range(maximum): yield i */
 static int generer_nombres(void *arg) {
-  int maximum = (int)(intptr_t)arg;
-  for (int i = 0; i < maximum; i++) {
+  int count = (int)(intptr_t)arg;
+  for (int i = 0; i < count; i++) {
     int rc = weft_gen_yield(i);
     if (rc) return rc;
   }
@@ -35,7 +41,7 @@ static int generer_nombres(void *arg) {
 
 static intptr_t traiter_nombre(void *arg) {
   int nombre = (int)(intptr_t)arg;
-  int rc = weft_sleep(500); /* simule une tâche I/O */
+  int rc = weft_sleep(delai_ms); /* simule une tâche I/O */
   if (rc) return weft_fail(rc);
   printf("Traité : %d\n", nombre);
   return 0;
@@ -43,25 +49,31 @@ static intptr_t traiter_nombre(void *arg) {
 
 static intptr_t amain(void *arg) {
   (void)arg;
-  weft_task *taches[MAXIMUM];
+  weft_task *taches[MAXIMUM_MAX];
   int n = 0, status;
-  /* taches = [traiter_nombre(nombre) for nombre in generer_nombres(3)] */
-  WEFT_AFOR(int, nombre, weft_gen_new(NULL, generer_nombres, (void *)(intptr_t)MAXIMUM, NULL), &status) {
+  /* taches = [traiter_nombre(nombre) for nombre in generer_nombres(maximum)] */
+  WEFT_AFOR(int, nombre, weft_gen_new(NULL, generer_nombres, (void *)(intptr_t)maximum, NULL), &status) {
     char nom[32];
     snprintf(nom, sizeof nom, "traiter_nombre-%d", nombre);
     taches[n] = weft_spawn(NULL, traiter_nombre, (void *)(intptr_t)nombre, &(weft_task_options){.name = nom});
-    if (!taches[n] || ++n == MAXIMUM) break;
+    if (!taches[n] || ++n == maximum) break;
   }
-  int rc = status ? status : n == MAXIMUM ? weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, NULL, NULL) : WEFT_ENOMEM;
+  int rc = status ? status : n == maximum ? weft_gather(taches, (size_t)n, WEFT_GATHER_FAIL_FAST, NULL, NULL) : WEFT_ENOMEM;
   for (int i = 0; i < n; i++) {
-    if (rc && n < MAXIMUM) weft_cancel(taches[i]);
+    if (rc && n < maximum) weft_cancel(taches[i]);
     weft_release(taches[i]);
   }
   return rc ? weft_fail(rc) : 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  char *end = NULL;
+  if (argc > 1 && ((maximum = (int)strtol(argv[1], &end, 10)) < 1 || maximum > MAXIMUM_MAX || *end)) goto usage;
+  if (argc > 2 && ((delai_ms = strtoll(argv[2], &end, 10)) < 0 || delai_ms > 86400000 || *end)) goto usage;
   int rc = weft_run(amain, NULL, NULL);
   if (rc) fprintf(stderr, "nombres: %s\n", weft_strerror(rc));
   return rc ? 1 : 0;
+usage:
+  fprintf(stderr, "usage: nombres [maximum [ms]]   (maximum <= %d)\n", MAXIMUM_MAX);
+  return 2;
 }

@@ -24,17 +24,22 @@
  *   Consommé : 4
  *   Consommé : 6
  *   Consommé : 8
+ *
+ * Usage: pipeline [n [transform_ms [consume_ms]]]   (5, 300, 200 by default; n <= 16)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <weft.h>
 
-#define N 5
+#define N 16
+
+static int n_donnees = 5;
+static int64_t transformer_ms = 300, consommer_ms = 200;
 
 /* def generer_donnees(): for i in range(5): yield i */
 static int generer_donnees(void *arg) {
   (void)arg;
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < n_donnees; i++) {
     int rc = weft_gen_yield(i);
     if (rc) return rc;
   }
@@ -43,14 +48,14 @@ static int generer_donnees(void *arg) {
 
 static intptr_t transformer(void *arg) {
   intptr_t donnee = (intptr_t)arg;
-  int rc = weft_sleep(300);
+  int rc = weft_sleep(transformer_ms);
   if (rc) return weft_fail(rc);
   return donnee * 2;
 }
 
 static intptr_t consommer(void *arg) {
   intptr_t donnee = (intptr_t)arg;
-  int rc = weft_sleep(200);
+  int rc = weft_sleep(consommer_ms);
   if (rc) return weft_fail(rc);
   printf("Consommé : %d\n", (int)donnee);
   return 0;
@@ -87,8 +92,15 @@ static intptr_t amain(void *arg) {
   return rc ? weft_fail(rc) : 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  char *end = NULL;
+  if (argc > 1 && ((n_donnees = (int)strtol(argv[1], &end, 10)) < 1 || n_donnees > N || *end)) goto usage;
+  if (argc > 2 && ((transformer_ms = strtoll(argv[2], &end, 10)) < 0 || transformer_ms > 86400000 || *end)) goto usage;
+  if (argc > 3 && ((consommer_ms = strtoll(argv[3], &end, 10)) < 0 || consommer_ms > 86400000 || *end)) goto usage;
   int rc = weft_run(amain, NULL, NULL);
   if (rc) fprintf(stderr, "pipeline: %s\n", weft_strerror(rc));
   return rc ? 1 : 0;
+usage:
+  fprintf(stderr, "usage: pipeline [n [transform_ms [consume_ms]]]   (n <= %d)\n", N);
+  return 2;
 }

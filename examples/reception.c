@@ -38,6 +38,8 @@
  *   Client 1 : réception annulée     2.5 s
  *   Client 2 : réception annulée     2.5 s
  *   Délai dépassé (TimeoutError)     2.5 s
+ *
+ * Usage: reception [--timeout S] [--intervalles MS1,MS2] [--iterations N1,N2]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +67,13 @@ static intptr_t simuler_reception(void *arg) {
   return 0;
 }
 
+/* Set by main from its arguments (static: see timeout_ms below). */
+static long long intervalles[2] = {1000, 1500}, iterations[2] = {4, 3};
+
 /* main(): the two clients under gather. */
 static intptr_t principal(void *arg) {
   (void)arg;
-  client_args clients[2] = {{"Client 1", 1000, 4}, {"Client 2", 1500, 3}};
+  client_args clients[2] = {{"Client 1", intervalles[0], (int)iterations[0]}, {"Client 2", intervalles[1], (int)iterations[1]}};
   weft_task *taches[2];
   for (int i = 0; i < 2; i++) {
     taches[i] = weft_spawn(NULL, simuler_reception, &clients[i], &(weft_task_options){.name = clients[i].nom});
@@ -112,8 +117,17 @@ int main(int argc, char **argv) {
         return 2;
       }
       timeout_ms = (int64_t)(s * 1000 + 0.5);
+    } else if ((strcmp(argv[i], "--intervalles") == 0 || strcmp(argv[i], "--iterations") == 0) && i + 1 < argc) {
+      long long *v = strcmp(argv[i], "--intervalles") == 0 ? intervalles : iterations;
+      char *end;
+      v[0] = strtoll(argv[++i], &end, 10);
+      if (*end == ',') v[1] = strtoll(end + 1, &end, 10);
+      if (*end || v[0] < 0 || v[1] < 0 || v[0] > 86400000 || v[1] > 86400000) {
+        fprintf(stderr, "reception: bad value '%s' (two integers: A,B)\n", argv[i]);
+        return 2;
+      }
     } else {
-      fprintf(stderr, "usage: reception [--timeout SECONDS]\n");
+      fprintf(stderr, "usage: reception [--timeout SECONDS] [--intervalles MS1,MS2] [--iterations N1,N2]\n");
       return 2;
     }
   }

@@ -5,8 +5,11 @@
  *       print(f"Début de {nom}"); await asyncio.sleep(delai); print(f"Fin de {nom}")
  *       return f"Résultat de {nom}"
  *   resultats = await asyncio.gather(tache("Tâche 1", 2), tache("Tâche 2", 1), tache("Tâche 3", 1.5))
+ *
+ * Usage: taches [ms1 ms2 ms3]   (the three delays; 2000 1000 1500 by default)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <weft.h>
 
 typedef struct tache_args {
@@ -25,9 +28,12 @@ static intptr_t tache(void *arg) {
   return (intptr_t)a->resultat;
 }
 
+/* Static: on wasm main's frame is gone while the tasks run. */
+static int64_t delais[3] = {2000, 1000, 1500};
+
 static intptr_t amain(void *arg) {
   (void)arg;
-  tache_args args[3] = {{"Tâche 1", 2000, ""}, {"Tâche 2", 1000, ""}, {"Tâche 3", 1500, ""}};
+  tache_args args[3] = {{"Tâche 1", delais[0], ""}, {"Tâche 2", delais[1], ""}, {"Tâche 3", delais[2], ""}};
   weft_task *taches[3];
   for (int i = 0; i < 3; i++) taches[i] = weft_spawn(NULL, tache, &args[i], &(weft_task_options){.name = args[i].nom});
   intptr_t resultats[3];
@@ -38,7 +44,16 @@ static intptr_t amain(void *arg) {
   return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc && i <= 3; i++) {
+    char *end;
+    long long ms = strtoll(argv[i], &end, 10);
+    if (*end || end == argv[i] || ms < 0 || ms > 86400000) {
+      fprintf(stderr, "usage: taches [ms1 ms2 ms3]\n");
+      return 2;
+    }
+    delais[i - 1] = ms;
+  }
   int rc = weft_run(amain, NULL, NULL);
   if (rc) fprintf(stderr, "taches: %s\n", weft_strerror(rc));
   return rc ? 1 : 0;

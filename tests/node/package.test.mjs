@@ -35,7 +35,7 @@ test('npm pack, npm install the tarball, import { createWeft } from "weft"', { s
   const files = packed[0].files.map((f) => f.path);
   for (const f of ['dist/weft.js', 'dist/weft.wasm', 'src/js/index.mjs', 'src/js/index.d.ts', 'include/weft.h',
     'include/weft/js.h', 'src/js/library_weft.js', 'src/js/library_promise.js', 'src/host/js_bridge.c', 'CMakeLists.txt',
-    'package.json']) {
+    'package.json', 'web/timeline.mjs', 'web/timeline.d.ts', 'web/model.mjs']) {
     assert.ok(files.includes(f), `the tarball lacks ${f}`);
   }
   assert.ok(!files.some((f) => f.startsWith('build/') || f.startsWith('tests/')), 'the tarball carries build/ or tests/');

@@ -1,0 +1,118 @@
+// The page's pieces that need no browser: the timeline model built from
+// trace records (web/model.mjs), the scenarios' parameters, and the dev
+// server (web/server.mjs: what it serves, refuses, and its docs API).
+import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './lib.mjs';
+import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
+import { SCENARIOS, paramsOf, scenario } from '../../web/scenarios.mjs';
+import { startPageServer, docsPage } from '../../web/server.mjs';
+
+const fixture = JSON.parse(readFileSync(join(root, 'tests/browser/fixtures/taches.records.json'), 'utf8'));
+
+test('model: lanes, segments, arrows and markers of a recorded taches run', () => {
+  const m = new TimelineModel().add(fixture.records);
+  const snap = m.snapshot();
+  assert.deepEqual(snap.lanes.map((l) => [l.id, l.name, l.parent]), [[0, 'loop', null], [1, 'main', 0], [2, 'Tâche 1', 1], [3, 'Tâche 2', 1], [4, 'Tâche 3', 1]]);
+  assert.deepEqual(snap.lanes[3].segments.map((s) => [s.state, s.reason, s.t0, s.t1]),
+    [['ready', null, 0, 0], ['running', null, 0, 0], ['waiting', 'timer', 0, 1000], ['ready', null, 1000, 1000], ['running', null, 1000, 1000]]);
+  assert.deepEqual(snap.markers.filter((k) => k.kind === 'finish').map((k) => k.task), [3, 4, 2, 1]);
+  assert.equal(snap.t1, 2000);
+  assert.equal(snap.records, fixture.records.length);
+});
+
+test('model: built in pieces equals built at once; step-by-step suspended sites', () => {
+  const whole = new TimelineModel().add(fixture.records).snapshot();
+  const parts = new TimelineModel();
+  const sites = [];
+  for (const r of fixture.records) {
+    parts.add([r]);
+    if (r.kind === 'suspend') sites.push([...suspendedSites(parts).values()].map((s) => s.site).sort());
+  }
+  assert.deepEqual(parts.snapshot(), whole);
+  assert.deepEqual(sites[0], ['examples/taches.c:40']);
+  assert.deepEqual(sites[3], ['examples/taches.c:24', 'examples/taches.c:24', 'examples/taches.c:24', 'examples/taches.c:40']);
+  assert.deepEqual(parseSite('/abs/path/taches.c:24'), { file: 'taches.c', line: 24 });
+  assert.equal(parseSite('nonsense'), null);
+});
+
+test('model: unknown kinds and junk are ignored; cancel, yield, warn and dropped become markers', () => {
+  const m = new TimelineModel().add([
+    null, 42, { seq: 0, t: 0, kind: 'spawn', task: 1, other: 0, name: '<b>x</b>' },
+    { seq: 1, t: 1, kind: 'from_the_future', task: 1 },
+    { seq: 2, t: 2, kind: 'yield_value', task: 1, other: 2, value: 7 },
+    { seq: 3, t: 3, kind: 'cancel', task: 1, other: 2 },
+    { seq: 4, t: 4, kind: 'warn', task: 1, detail: 'long_running', value: 120 },
+    { seq: 5, t: 5, kind: 'dropped', value: 10 },
+    { seq: 6, t: 6, kind: 'finish', task: 1, status: 'cancelled' },
+  ]);
+  assert.equal(m.lanes[1].name, '<b>x</b>'); // drawn as text by the canvas, never parsed
+  assert.deepEqual(m.markers.map((k) => [k.kind, k.label]), [
+    ['yield', 'yield 7'], ['cancel', 'cancelled by task 2'], ['warn', 'long_running 120'], ['dropped', '10 records dropped'], ['finish', 'cancelled']]);
+  assert.equal(m.dropped, 10);
+  assert.deepEqual(m.arrows, [{ from: 1, to: 2, t: 2, i: 2, kind: 'yield' }]); // i counts records, junk excluded
+});
+
+test('scenarios: every example has one; parameters are checked and become arguments', () => {
+  assert.deepEqual(SCENARIOS.map((s) => s.name), ['taches', 'reception', 'pipeline', 'nombres', 'fetch_and_analyze', 'get_docs']);
+  const sc = scenario('taches');
+  assert.deepEqual(sc.args(paramsOf(sc).params), ['2000', '1000', '1500']);
+  const { params, errors } = paramsOf(sc, { d1: '300', d2: '-5', d3: 'abc' });
+  assert.deepEqual(params, { d1: 300, d2: 1000, d3: 1500 });
+  assert.equal(errors.length, 2);
+  const r = scenario('reception');
+  assert.deepEqual(r.args(paramsOf(r, { timeout: '2.5' }).params), ['--timeout', '2.5', '--intervalles', '1000,1500', '--iterations', '4,3']);
+  assert.equal(scenario('nope'), null);
+});
+
+test('dev server: the page with a strict CSP, the built examples, their source, the docs API; nothing else', async () => {
+  const s = await startPageServer({ port: 0 });
+  try {
+    const get = (p) => fetch(s.url + p);
+    let r = await get('/');
+    assert.equal(r.status, 200);
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
+    assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.match(await r.text(), /<canvas id="timeline"/);
+    assert.equal((await get('/web/app.mjs')).headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(await (await get('/examples/taches.c')).text(), /weft_gather/);
+    assert.equal((await get('/src/js/trace.mjs')).status, 200);
+    for (const p of ['/package.json', '/web/../package.json', '/%2e%2e/package.json', '/examples/CMakeLists.txt', '/src/core/loop.c', '/build/wasm/CMakeCache.txt', '/nope']) {
+      assert.equal((await get(p)).status, 404, p);
+    }
+    assert.deepEqual(await (await get('/api/features')).json(), { trace: true });
+    assert.deepEqual(await (await get('/api/2/3/0/docs?page=2')).json(), { page: 2, docs: ['document 4', 'document 5', 'document 6'] });
+    assert.deepEqual(await (await get('/api/2/3/0/docs?page=3')).json(), { page: 3, docs: [] });
+    const t0 = Date.now();
+    await (await get('/api/1/1/120/docs?page=1')).json();
+    assert.ok(Date.now() - t0 >= 115, 'the latency parameter delays the answer');
+    assert.equal((await fetch(s.url + '/', { method: 'POST' })).status, 405);
+    assert.deepEqual(docsPage(0, 3, 2), { page: 0, docs: [] });
+  } finally {
+    await s.close();
+  }
+});
+
+test('npm start -- --no-build --port 0: prints the URL, serves the page on 127.0.0.1', async () => {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--no-build', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out); if (m) resolve(m[0]); });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const r = await fetch(url);
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /<title>weft/);
+  } finally {
+    child.kill();
+  }
+  const bad = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', 'x'], { stdio: 'ignore' });
+  assert.equal(await new Promise((r) => bad.on('exit', r)), 2);
+});

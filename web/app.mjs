@@ -1,0 +1,453 @@
+// The interactive page: scenarios, controls, the timeline, output, task
+// table and source. Everything the drawing is made from is exposed as
+// window.weftPage (state, model, actions) for the browser tests.
+import { SCENARIOS, scenario as findScenario, paramsOf } from './scenarios.mjs';
+import { TimelineModel, suspendedSites, parseSite } from './model.mjs';
+import { Timeline, COLORS, fmtMs } from './timeline.mjs';
+import { ProgramSource, ReplaySource } from './sources.mjs';
+import { loadTraceGlue } from './trace-glue.mjs';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, text) => {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  if (text != null) e.textContent = String(text); // names are text, never HTML
+  return e;
+};
+
+const page = {
+  scenario: null,
+  params: {},
+  paramErrors: [],
+  mode: 'idle',        // idle | run | step | replay
+  source: null,
+  records: [],
+  output: [],
+  exit: null,
+  errors: [],
+  model: new TimelineModel(),
+  glue: null,          // tracing (src/js/trace.mjs and the runtime's hooks), or null
+  sourceText: '',
+  speedExp: 0,
+  imported: null,      // the replayed trace: { records, output, name, recorded }
+};
+
+const timeline = new Timeline($('timeline'), { tooltip: $('tooltip') });
+timeline.setModel(page.model);
+
+function speed() { return 2 ** page.speedExp; }
+
+/* ---- scenario & URL ------------------------------------------------------ */
+
+function readURL() {
+  const q = new URLSearchParams(location.search);
+  const sc = findScenario(q.get('scenario')) || SCENARIOS[0];
+  const { params, errors } = paramsOf(sc, Object.fromEntries(q));
+  page.scenario = sc;
+  page.params = params;
+  page.paramErrors = errors;
+  const s = Number(q.get('speed'));
+  if (Number.isInteger(s) && s >= -3 && s <= 3) page.speedExp = s;
+}
+
+function writeURL() {
+  const q = new URLSearchParams({ scenario: page.scenario.name });
+  for (const p of page.scenario.params) q.set(p.key, String(page.params[p.key]));
+  if (page.speedExp) q.set('speed', String(page.speedExp));
+  history.replaceState(null, '', `${location.pathname}?${q}`);
+}
+
+function buildScenarioUI() {
+  const sel = $('scenario');
+  sel.replaceChildren(...SCENARIOS.map((s) => el('option', { value: s.name, selected: s === page.scenario }, `${s.name} — ${s.title}`)));
+  const form = $('params');
+  form.replaceChildren(...page.scenario.params.map((p) => {
+    const label = el('label', {}, null);
+    label.append(document.createTextNode(p.label + ' '));
+    const input = el('input', { name: p.key, value: String(page.params[p.key]), type: 'text', inputMode: 'decimal' });
+    input.addEventListener('change', () => {
+      try {
+        page.params[p.key] = p.check(input.value);
+        input.setCustomValidity('');
+        writeURL();
+      } catch (e) {
+        input.setCustomValidity(e.message);
+        input.reportValidity();
+      }
+    });
+    label.append(input);
+    return label;
+  }));
+  $('about').textContent = page.scenario.about + (page.paramErrors.length ? `  (ignored: ${page.paramErrors.join('; ')})` : '');
+}
+
+async function loadSource() {
+  const name = `${page.scenario.name}.c`;
+  $('source-name').textContent = `examples/${name}`;
+  try {
+    const r = await fetch(`/examples/${name}`);
+    page.sourceText = r.ok ? await r.text() : `/* examples/${name}: HTTP ${r.status} */`;
+  } catch (e) {
+    page.sourceText = `/* cannot load examples/${name}: ${e.message} */`;
+  }
+  renderSource();
+}
+
+/* ---- the run ------------------------------------------------------------- */
+
+function hooks() {
+  return {
+    onRecords: (recs) => { for (const r of recs) page.records.push(r); page.model.add(recs); dirty(); },
+    onLine: (line) => { page.output.push(line); page.model.addOutput(line); appendLine(line); dirty(); },
+    onExit: (status) => { page.exit = status; dirty(); },
+    onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
+    onState: () => dirty(),
+  };
+}
+
+function clear() {
+  if (page.source) page.source.stop();
+  page.source = null;
+  page.records = [];
+  page.output = [];
+  page.exit = null;
+  page.errors = [];
+  page.mode = 'idle';
+  page.model = new TimelineModel();
+  timeline.setModel(page.model);
+  timeline.follow = $('follow').checked = true;
+  $('output').replaceChildren();
+  dirty();
+}
+
+function newProgramSource(virtual) {
+  const sc = page.scenario;
+  return new ProgramSource(sc.name, sc.args(page.params), hooks(), { trace: page.glue, virtual });
+}
+
+const actions = {
+  /* Run: the program live on the real clock (an imported trace: replayed). */
+  async run() {
+    if (page.source && page.mode === 'replay' && !page.imported?.recorded) {
+      // An imported trace: play it (again, from the start, once finished).
+      if (page.source.status === 'done') actions.replay(page.imported, { start: false });
+      page.source.setSpeed(speed());
+      page.source.run();
+      return;
+    }
+    if (page.source && (page.source.status === 'paused' || page.source.status === 'stepping')) { actions.resume(); return; }
+    if (speed() !== 1 && page.glue && !page.scenario.fetches) { await actions.runAtSpeed(); return; }
+    clear();
+    page.mode = 'run';
+    page.source = newProgramSource(false);
+    page.source.setSpeed(speed());
+    try { await page.source.start(); } catch (e) { page.errors.push(String(e.message || e)); dirty(); }
+  },
+  /* Run at another speed than real time: the program runs to its end on the
+   * virtual clock (a few ms), then its recording is replayed at the speed. */
+  async runAtSpeed() {
+    clear();
+    const records = [], output = [], errors = [];
+    const sc = page.scenario;
+    const src = new ProgramSource(sc.name, sc.args(page.params), {
+      onRecords: (recs) => { for (const r of recs) records.push(r); },
+      onLine: (l) => output.push(l),
+      onError: (msg) => errors.push(msg),
+    }, { trace: page.glue, virtual: true });
+    await src.start({ manual: true });
+    for (let n = 1; await src.step(); n++) {
+      if (n % 500 === 0) await new Promise((r) => setTimeout(r, 0));
+      if (records.length > 1e6) { errors.push('stopped after a million records'); break; }
+    }
+    src.stop();
+    actions.replay({ records, output, name: `a virtual-clock run at ×${speed()}`, recorded: true });
+    page.errors.push(...errors);
+  },
+  /* Step: one task resume, on the virtual clock. */
+  async step() {
+    if (!page.source || page.source.status === 'done' || page.source.status === 'error') {
+      if (page.mode === 'replay' && page.imported && !page.imported.recorded) actions.replay(page.imported, { start: false });
+      else {
+        clear();
+        page.mode = 'step';
+        page.source = newProgramSource(true);
+        // On a virtual clock that stands still, time shows no order: steps do.
+        if (timeline.axis === 'time') { $('axis').value = 'steps'; timeline.setAxis('steps'); }
+      }
+    }
+    try { await page.source.step(); } catch (e) { page.errors.push(String(e.message || e)); }
+    dirty();
+  },
+  pauseResume() {
+    const s = page.source;
+    if (!s) return;
+    if (s.status === 'running') s.pause(); else actions.resume();
+  },
+  resume() { if (page.source) { page.source.setSpeed(speed()); page.source.resume(); } },
+  reset() {
+    const imported = page.mode === 'replay' ? page.imported : null;
+    clear();
+    if (imported) actions.replay(imported, { start: false });
+  },
+  faster() { setSpeed(page.speedExp + 1); },
+  slower() { setSpeed(page.speedExp - 1); },
+  toggleAxis() { $('axis').value = timeline.axis === 'time' ? 'steps' : 'time'; timeline.setAxis($('axis').value); },
+  toggleFollow() { timeline.follow = !timeline.follow; $('follow').checked = timeline.follow; if (timeline.follow) timeline.fit(); },
+  /* The trace as Chrome Trace Event JSON (an object). */
+  exportJSON() {
+    const json = page.glue && page.glue.toChromeTrace ? page.glue.toChromeTrace(page.records) : { traceEvents: [], weftRecords: page.records };
+    // The program's output travels as instant events on the loop's thread.
+    for (const l of page.output) {
+      json.traceEvents.push({ name: l.text, cat: 'weft.output', ph: 'i', s: 't', ts: Math.round(l.t * 1000), pid: 1, tid: 0, args: { stream: l.stream, seq: l.seq } });
+    }
+    json.otherData = { ...(json.otherData || {}), weft: 'trace', scenario: page.scenario.name, params: JSON.stringify(page.params) };
+    return json;
+  },
+  exportTrace() {
+    const blob = new Blob([JSON.stringify(actions.exportJSON())], { type: 'application/json' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: `weft-${page.scenario.name}.trace.json` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  },
+  /* Loads a trace (Chrome Trace Event JSON from Export, or a plain list of
+   * records) and replays it. `start`: play it at once (default: show all). */
+  importJSON(json, name = 'imported trace') {
+    let records, output = [];
+    if (Array.isArray(json)) records = json;
+    else if (json && Array.isArray(json.traceEvents)) {
+      output = json.traceEvents.filter((e) => e.cat === 'weft.output' && e.ph === 'i')
+        .map((e) => ({ t: e.ts / 1000, text: e.name, stream: e.args?.stream || 'out', seq: e.args?.seq ?? 0 }));
+      const rest = { ...json, traceEvents: json.traceEvents.filter((e) => e.cat !== 'weft.output') };
+      if (page.glue && page.glue.fromChromeTrace) records = page.glue.fromChromeTrace(rest);
+      else if (Array.isArray(json.weftRecords)) records = json.weftRecords;
+      else throw new Error('no weft records in this trace (is src/js/trace.mjs there?)');
+    } else throw new Error('not a trace: expected {traceEvents: […]} or a list of records');
+    actions.replay({ records, output, name }, { start: false, all: true });
+  },
+  replay(imported, { start = true, all = false } = {}) {
+    clear();
+    page.mode = 'replay';
+    page.imported = imported;
+    page.source = new ReplaySource(imported.records, imported.output, hooks());
+    page.source.setSpeed(speed());
+    if (all) page.source.emitTo(imported.records.length);
+    else if (start) page.source.run();
+    dirty();
+  },
+  importFile(file) {
+    file.text().then((text) => actions.importJSON(JSON.parse(text), file.name))
+      .catch((e) => { page.errors.push(`import: ${e.message}`); dirty(); });
+  },
+  selectScenario(name) {
+    const sc = findScenario(name);
+    if (!sc) return;
+    page.scenario = sc;
+    page.params = paramsOf(sc).params;
+    page.paramErrors = [];
+    page.imported = null;
+    writeURL();
+    buildScenarioUI();
+    clear();
+    loadSource();
+  },
+};
+
+function setSpeed(k) {
+  page.speedExp = Math.max(-3, Math.min(3, k));
+  $('speed').value = String(page.speedExp);
+  $('speed-out').textContent = speed() >= 1 ? `×${speed()}` : `×1/${1 / speed()}`;
+  if (page.source) page.source.setSpeed(speed());
+  writeURL();
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+let renderPending = false;
+function dirty() {
+  timeline.invalidate();
+  if (renderPending) return;
+  renderPending = true;
+  requestAnimationFrame(() => { renderPending = false; render(); });
+}
+
+function appendLine(l) {
+  const li = el('li', { className: l.stream === 'err' ? 'err' : '' });
+  li.append(el('span', { className: 't' }, fmtMs(l.t)), el('span', { className: 'text' }, l.text));
+  $('output').append(li);
+  li.scrollIntoView({ block: 'nearest' });
+}
+
+function statusText() {
+  const s = page.source;
+  if (!s) return page.glue ? 'ready' : 'ready (this runtime has no tracing: Run shows output only)';
+  const what = page.mode === 'replay' ? `replay of ${page.imported?.name || 'a trace'}` : page.mode === 'step' ? 'step mode, virtual clock' : 'real clock';
+  const st = s.status === 'done' ? `finished (exit ${page.exit ?? 0})` : s.status;
+  return `${page.scenario.name}: ${st} — ${what}; ${s.resumes} resumes, ${page.records.length} records${page.errors.length ? ' — ' + page.errors.join('; ') : ''}`;
+}
+
+function render() {
+  const st = $('status');
+  st.textContent = statusText();
+  st.className = `status ${page.errors.length ? 'error' : page.source?.status === 'done' ? 'done' : ''}`;
+  $('pause').textContent = page.source?.status === 'running' ? 'Pause' : 'Resume';
+  $('pause').disabled = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
+  renderTable();
+  renderSource();
+}
+
+function taskRows() {
+  if (page.glue && page.glue.taskTable) return page.glue.taskTable(page.records);
+  // Without src/js/trace.mjs: what the timeline's model knows.
+  const m = page.model, rows = [];
+  for (let k = 1; k < m.lanes.length; k++) {
+    const l = m.lanes[k];
+    const segs = m.byLane[k].map((s) => m.segments[s]);
+    const fin = m.markers.find((mk) => mk.kind === 'finish' && mk.task === l.id);
+    const last = segs[segs.length - 1];
+    const sum = (state) => segs.filter((s) => s.state === state).reduce((a, s) => a + ((s.t1 ?? m.t1) - s.t0), 0);
+    rows.push({
+      id: l.id, name: l.name, parent: l.parent, state: fin ? fin.status : last ? last.state : 'ready',
+      reason: !fin && last?.state === 'waiting' ? last.reason : null, site: !fin && last?.state === 'waiting' ? last.site : null,
+      waitingOn: !fin && last?.state === 'waiting' ? last.other : null, awaitedBy: [],
+      busyMs: sum('running'), scheduledMs: sum('ready'), idleMs: sum('waiting'),
+      resumes: segs.filter((s) => s.state === 'running').length, wakes: m.arrows.filter((a) => a.to === l.id).length,
+    });
+  }
+  return rows;
+}
+
+function renderTable() {
+  const rows = taskRows();
+  page.table = rows;
+  const ms = (v) => (v == null ? '' : fmtMs(v));
+  $('tasks').tBodies[0].replaceChildren(...rows.map((r) => {
+    const tr = el('tr', { className: `state-${r.state}` });
+    const cells = [
+      [r.id, 'num'], [r.name], [r.parent ?? ''], [r.state + (r.reason && r.state === 'waiting' ? ` (${r.reason})` : ''), 'state'],
+      [r.waitingOn ? `task ${r.waitingOn}` : ''], [r.site ? r.site.split('/').pop() : ''], [(r.awaitedBy || []).join(', ')],
+      [ms(r.busyMs), 'num'], [ms(r.scheduledMs), 'num'], [ms(r.idleMs), 'num'], [r.resumes ?? '', 'num'], [r.wakes ?? '', 'num'],
+    ];
+    tr.append(...cells.map(([v, cls]) => el('td', { className: cls || '' }, v)));
+    return tr;
+  }));
+}
+
+let shownSource = null;
+function renderSource() {
+  const pre = $('source');
+  if (shownSource !== page.sourceText) {
+    shownSource = page.sourceText;
+    pre.replaceChildren(...page.sourceText.split('\n').map((text, i) => el('span', { className: 'line' }, text)));
+    [...pre.children].forEach((s, i) => { s.dataset.n = String(i + 1); });
+  }
+  for (const s of pre.querySelectorAll('.suspended')) { s.classList.remove('suspended'); s.querySelector('.who')?.remove(); }
+  const file = `${page.scenario.name}.c`;
+  const byLine = new Map();
+  for (const [task, { site, reason }] of suspendedSites(page.model)) {
+    const p = parseSite(site);
+    if (!p || p.file !== file) continue;
+    const lane = page.model.lanes[page.model.laneIndex.get(task)];
+    if (!byLine.has(p.line)) byLine.set(p.line, []);
+    byLine.get(p.line).push(`${lane?.name || 'task ' + task} (${reason})`);
+  }
+  page.suspendedLines = [...byLine.keys()].sort((a, b) => a - b);
+  let first = null;
+  for (const [line, who] of byLine) {
+    const span = pre.children[line - 1];
+    if (!span) continue;
+    span.classList.add('suspended');
+    span.append(el('span', { className: 'who' }, `⟵ ${who.join(', ')}`));
+    if (!first || line < first.line) first = { line, span };
+  }
+  // Keep the topmost suspended line in view (inside the pane only).
+  if (first && page.source?.status !== 'running') {
+    const top = first.span.offsetTop - pre.offsetTop;
+    if (top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 20) pre.scrollTop = top - 40;
+  }
+}
+
+function buildLegend() {
+  const items = [['running', COLORS.running], ['ready', COLORS.ready], ...['timer', 'fetch', 'future', 'task', 'gather', 'queue', 'lock', 'generator', 'promise'].map((k) => [`waiting: ${k}`, COLORS[k]])];
+  $('legend').replaceChildren(...items.map(([name, color]) => {
+    const li = el('li');
+    const sw = el('i');
+    sw.style.background = color;
+    li.append(sw, document.createTextNode(name));
+    return li;
+  }), el('li', {}, '◆ finish  ✕ cancel  ● yielded value  ▲ warning / fetch  ↘ waker → woken'));
+}
+
+/* ---- wiring -------------------------------------------------------------- */
+
+/* Controls run one after the other (a Step that loads the program finishes
+ * before the next one starts); weftPage.settled() waits for them. */
+let chain = Promise.resolve();
+function queue(fn) {
+  chain = chain.then(() => fn()).catch((e) => { page.errors.push(String(e && e.message || e)); dirty(); });
+  return chain;
+}
+
+function bindControls() {
+  $('scenario').addEventListener('change', (e) => actions.selectScenario(e.target.value));
+  $('params').addEventListener('submit', (e) => e.preventDefault());
+  $('run').addEventListener('click', () => queue(actions.run));
+  $('step').addEventListener('click', () => queue(actions.step));
+  $('pause').addEventListener('click', () => queue(actions.pauseResume));
+  $('reset').addEventListener('click', () => queue(actions.reset));
+  $('speed').addEventListener('input', (e) => setSpeed(Number(e.target.value)));
+  $('axis').addEventListener('change', (e) => timeline.setAxis(e.target.value));
+  $('follow').addEventListener('change', (e) => { timeline.follow = e.target.checked; if (timeline.follow) timeline.fit(); });
+  $('export').addEventListener('click', () => actions.exportTrace());
+  // A clicked button keeps no focus: space then pauses rather than clicking it again.
+  for (const b of document.querySelectorAll('.controls button')) b.addEventListener('click', () => b.blur());
+  $('import').addEventListener('click', () => $('import-file').click());
+  $('import-file').addEventListener('change', (e) => { if (e.target.files[0]) actions.importFile(e.target.files[0]); e.target.value = ''; });
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'range') return;
+    if (t instanceof HTMLSelectElement) return;
+    const keys = {
+      r: actions.run, s: actions.step, ' ': actions.pauseResume, x: actions.reset,
+      '[': actions.slower, ']': actions.faster, '+': () => timeline.zoom(0.5), '=': () => timeline.zoom(0.5), '-': () => timeline.zoom(2),
+      ArrowLeft: () => timeline.pan(-0.2), ArrowRight: () => timeline.pan(0.2), 0: () => timeline.fit(),
+      f: actions.toggleFollow, a: actions.toggleAxis, e: actions.exportTrace, i: () => $('import-file').click(),
+    };
+    const fn = keys[e.key];
+    if (!fn) return;
+    e.preventDefault();
+    queue(fn);
+  });
+}
+
+async function main() {
+  readURL();
+  buildScenarioUI();
+  buildLegend();
+  bindControls();
+  setSpeed(page.speedExp);
+  page.glue = await loadTraceGlue();
+  await loadSource();
+  dirty();
+}
+
+window.weftPage = {
+  get state() {
+    return {
+      scenario: page.scenario.name, params: { ...page.params }, mode: page.mode,
+      status: page.source ? page.source.status : 'idle', exit: page.exit, errors: page.errors.slice(),
+      resumes: page.source ? page.source.resumes : 0, records: page.records.length,
+      output: page.output.map((l) => ({ ...l })), table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
+      timeline: page.model.snapshot(), tracing: Boolean(page.glue), speed: speed(), axis: timeline.axis, follow: timeline.follow,
+    };
+  },
+  get model() { return page.model; },
+  get records() { return page.records; },
+  get source() { return page.source; },
+  timeline,
+  actions,
+  settled: () => chain,
+  ready: main(),
+};

@@ -1,0 +1,279 @@
+// Where the page's records and output lines come from:
+//   ProgramSource  a wasm example running live in this page (real clock for
+//                  Run; virtual clock, one task resume per step, for Step)
+//   ReplaySource   a recorded trace (an imported one, or a test fixture)
+//                  played back at a speed, or stepped resume by resume
+// Both call the same hooks: onRecords(records), onLine({ t, text, stream,
+// seq }), onExit(status), onError(message), onState().
+
+const noop = () => {};
+
+class Source {
+  constructor(hooks) {
+    this.hooks = { onRecords: noop, onLine: noop, onExit: noop, onError: noop, onState: noop, ...hooks };
+    this.status = 'idle'; // idle | running | paused | stepping | done | error
+    this.speed = 1;
+    this.resumes = 0;
+  }
+  setStatus(s) { this.status = s; this.hooks.onState(); }
+  setSpeed(x) { this.speed = x; }
+}
+
+/* A recorded trace: records (the contract's objects) and output lines
+ * ({ t, text, stream, seq }: seq = how many records preceded the line). */
+export class ReplaySource extends Source {
+  constructor(records, output, hooks) {
+    super(hooks);
+    this.records = records;
+    this.output = output.slice().sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.t - b.t);
+    this.cursor = 0;
+    this.line = 0;
+    this.clock = records.length ? records[0].t : 0;
+    this.raf = 0;
+  }
+
+  emitTo(end) {
+    end = Math.min(end, this.records.length);
+    if (end <= this.cursor) return;
+    const batch = this.records.slice(this.cursor, end);
+    for (const r of batch) if (r.kind === 'resume') this.resumes++;
+    this.cursor = end;
+    this.hooks.onRecords(batch);
+    while (this.line < this.output.length && (this.output[this.line].seq ?? 0) <= this.cursor) this.hooks.onLine(this.output[this.line++]);
+    if (this.cursor >= this.records.length) {
+      while (this.line < this.output.length) this.hooks.onLine(this.output[this.line++]);
+      cancelAnimationFrame(this.raf);
+      this.setStatus('done');
+      this.hooks.onExit(0);
+    }
+  }
+
+  /* Plays on the recorded clock, `speed` times real time. */
+  run() {
+    if (this.status === 'done') return;
+    this.setStatus('running');
+    let last = performance.now();
+    const tick = (now) => {
+      if (this.status !== 'running') return;
+      this.clock += (now - last) * this.speed;
+      last = now;
+      let end = this.cursor;
+      while (end < this.records.length && this.records[end].t <= this.clock) end++;
+      // A still clock (virtual) would stop here forever: jump to the next record.
+      if (end === this.cursor && end < this.records.length && this.records[end].t > this.clock + 60000) this.clock = this.records[end].t;
+      this.emitTo(end);
+      if (this.status === 'running') this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  /* One task resume: the records up to the next resume and through the end
+   * of that task's slice (its suspend or finish). */
+  step() {
+    if (this.status === 'done') return false;
+    if (this.status === 'running') cancelAnimationFrame(this.raf);
+    const recs = this.records;
+    let i = this.cursor;
+    while (i < recs.length && recs[i].kind !== 'resume') i++;
+    const task = i < recs.length ? recs[i].task : null;
+    for (i++; i < recs.length; i++) {
+      const r = recs[i];
+      if (r.kind === 'resume') break;
+      if (r.task === task && (r.kind === 'suspend' || r.kind === 'finish')) { i++; break; }
+    }
+    this.setStatus('stepping');
+    if (i > 0 && i <= recs.length) this.clock = recs[i - 1].t;
+    this.emitTo(i);
+    return this.status !== 'done';
+  }
+
+  pause() { if (this.status === 'running') { cancelAnimationFrame(this.raf); this.setStatus('paused'); } }
+  resume() { if (this.status === 'paused' || this.status === 'stepping') this.run(); }
+  stop() { cancelAnimationFrame(this.raf); this.status = 'idle'; }
+}
+
+const factories = new Map(); // program name → { factory, wasm }
+
+/* Loads build/wasm/examples/<name>.js with a <script> tag (no eval: the page
+ * runs under a strict CSP) and its .wasm; cached per program. */
+export async function loadProgram(name) {
+  if (factories.has(name)) return factories.get(name);
+  const base = `/build/wasm/examples/${name}`;
+  const wasmP = fetch(`${base}.wasm`).then((r) => {
+    if (!r.ok) throw new Error(`${base}.wasm: HTTP ${r.status} (run: node scripts/build.mjs wasm)`);
+    return r.arrayBuffer();
+  });
+  const factory = await new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = `${base}.js`;
+    s.onload = () => {
+      // Each MODULARIZE program defines the same global (a `var`, which
+      // cannot be deleted): take it now, before the next program replaces it.
+      const f = window.createWeftProgram;
+      window.createWeftProgram = undefined;
+      if (typeof f === 'function') resolve(f); else reject(new Error(`${base}.js defined no createWeftProgram`));
+    };
+    s.onerror = () => reject(new Error(`cannot load ${base}.js (run: node scripts/build.mjs wasm)`));
+    document.head.appendChild(s);
+  });
+  const entry = { factory, wasm: await wasmP };
+  factories.set(name, entry);
+  return entry;
+}
+
+/* A live run of an example. `trace` is the page's tracing adapter (trace
+ * glue; null when the runtime has no tracing): it drains the loop's records
+ * after each batch and, for Step, drives the loop by hand. */
+export class ProgramSource extends Source {
+  constructor(name, args, hooks, { trace = null, virtual = false } = {}) {
+    super(hooks);
+    this.name = name;
+    this.args = args;
+    this.trace = trace;
+    this.virtual = virtual;
+    this.recordCount = 0;
+    this.lastT = 0;
+    this.t0 = null;
+    this.started = 0;
+    this.module = null;
+    this.dead = false;
+    this.raf = 0;
+  }
+
+  /* The loop's clock as the records tell it (the last record's time), or
+   * the page's own without tracing. */
+  now() {
+    if (this.trace) return this.lastT;
+    return performance.now() - this.started;
+  }
+
+  async start({ manual = false } = {}) {
+    const { factory, wasm } = await loadProgram(this.name);
+    if (this.dead) return;
+    this.started = performance.now();
+    const self = this;
+    const opts = {
+      arguments: this.args,
+      wasmBinary: wasm,
+      locateFile: (p) => `/build/wasm/examples/${p}`,
+      print: (text) => self.line(text, 'out'),
+      printErr: (text) => self.line(text, 'err'),
+      onWeftExit: (status) => self.exit(status),
+      onWeftError: (msg) => self.fail(msg),
+      onAbort: (what) => self.fail(`abort: ${what}`),
+      preRun: [(M) => {
+        if (self.virtual) M.ENV.WEFT_CLOCK = 'virtual';
+        if (self.trace) self.trace.preRun(M, { manual });
+      }],
+    };
+    if (this.trace) this.trace.options(opts, { manual, source: this });
+    this.setStatus(manual ? 'stepping' : 'running');
+    this.module = await factory(opts);
+    if (this.dead) return;
+    this.drain();
+    if (!manual && this.trace) this.pump();
+  }
+
+  /* While running, drain the records once a frame (the loop drains into the
+   * adapter after each batch; this hands them to the page). */
+  pump() {
+    const tick = () => {
+      if (this.dead) return;
+      this.drain();
+      if (this.status === 'running' || this.status === 'paused') this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  drain() {
+    if (!this.trace || !this.module || this.dead) return;
+    const recs = this.trace.drain(this.module);
+    if (!recs.length) return;
+    // Times from the first record: the real clock does not start at 0.
+    if (this.t0 == null) this.t0 = recs[0].t;
+    for (const r of recs) {
+      r.t -= this.t0;
+      if (r.kind === 'timer_arm' && typeof r.value === 'number') r.value -= this.t0; // a deadline
+      if (r.kind === 'resume') this.resumes++;
+    }
+    this.recordCount += recs.length;
+    this.lastT = recs[recs.length - 1].t;
+    this.hooks.onRecords(recs);
+  }
+
+  line(text, stream) {
+    if (this.dead) return;
+    // Records made so far in this slice are still in the ring: take them
+    // first, so the line sits after the resume that printed it.
+    this.drain();
+    this.hooks.onLine({ t: this.now(), text, stream, seq: this.recordCount });
+  }
+
+  exit(status) {
+    if (this.dead) return;
+    this.drain();
+    cancelAnimationFrame(this.raf);
+    this.exitStatus = status;
+    this.setStatus('done');
+    this.hooks.onExit(status);
+  }
+
+  fail(msg) {
+    if (this.dead) return;
+    this.drain();
+    cancelAnimationFrame(this.raf);
+    this.setStatus('error');
+    this.hooks.onError(msg);
+  }
+
+  /* Step: one task resume. Starts the program by hand first. */
+  async step() {
+    if (this.status === 'done' || this.status === 'error') return false;
+    if (!this.trace || !this.trace.canStep) return false;
+    if (!this.module) {
+      await this.start({ manual: true });
+      if (this.dead || !this.module) return false;
+    }
+    if (this.status === 'running') this.trace.setManual(this.module, true);
+    this.setStatus('stepping');
+    const before = this.resumes, started = performance.now();
+    // Callbacks (timer fires, wakes) are units of work too: go on until a
+    // task has been resumed or nothing is left. When nothing ran, the loop
+    // waits on the host (a fetch): let the browser deliver it.
+    while (this.resumes === before && !this.dead) {
+      const count = this.recordCount;
+      const more = this.trace.step(this.module);
+      this.drain();
+      if (!more || this.status === 'done' || this.status === 'error') break;
+      if (this.recordCount === count) {
+        if (performance.now() - started > 60000) { this.hooks.onError('step: nothing to run for 60 s'); break; }
+        await new Promise((r) => setTimeout(r, 4));
+      }
+    }
+    return this.status !== 'done';
+  }
+
+  pause() {
+    if (this.status !== 'running' || !this.trace || !this.trace.canStep) return;
+    this.trace.setManual(this.module, true);
+    this.setStatus('paused');
+  }
+
+  resume() {
+    if ((this.status !== 'paused' && this.status !== 'stepping') || !this.module) return;
+    this.trace.setManual(this.module, false);
+    this.setStatus('running');
+    this.pump();
+  }
+
+  setSpeed(x) {
+    this.speed = x;
+    if (this.trace && this.module && this.trace.setSpeed) this.trace.setSpeed(this.module, x);
+  }
+
+  stop() {
+    this.dead = true;
+    cancelAnimationFrame(this.raf);
+    if (this.trace && this.module && this.trace.stop) this.trace.stop(this.module);
+  }
+}

@@ -1,0 +1,49 @@
+// Types for 'weft/timeline' (web/timeline.mjs, web/model.mjs).
+/** A trace record (docs/tracing.md); fields a kind does not use may be absent. */
+export interface TimelineRecord { seq?: number; t: number; kind: string; task?: number; [field: string]: unknown }
+
+export interface Segment {
+  task: number; state: 'ready' | 'running' | 'waiting'; reason: string | null; site: string | null;
+  other: number | null; t0: number; t1: number | null; i0: number; i1: number | null;
+}
+export interface Marker { task: number; kind: string; t: number; i: number; label: string; status?: string }
+export interface Arrow { from: number; to: number; t: number; i: number; kind?: 'yield' }
+export interface Lane { id: number; name: string; parent: number | null }
+
+/** Lanes, segments, arrows and markers built incrementally from trace records. */
+export class TimelineModel {
+  lanes: Lane[];
+  segments: Segment[];
+  arrows: Arrow[];
+  markers: Marker[];
+  count: number;
+  t0: number | null;
+  t1: number;
+  dropped: number;
+  /** Adds records in order (unknown kinds are ignored); returns this. */
+  add(records: Iterable<TimelineRecord>): this;
+  /** A printed line, as a tick on the loop's lane. */
+  addOutput(line: { t: number; seq?: number; text: string; stream?: 'out' | 'err' }): void;
+  snapshot(): object;
+}
+export function suspendedSites(model: TimelineModel): Map<number, { site: string; reason: string }>;
+export function parseSite(site: string | null | undefined): { file: string; line: number } | null;
+
+export const COLORS: Record<string, string>;
+
+/** Draws a TimelineModel on a canvas: wheel zooms, drag pans, hover describes. */
+export class Timeline {
+  constructor(canvas: HTMLCanvasElement, options?: { tooltip?: HTMLElement | null; laneHeight?: number; labelWidth?: number });
+  model: TimelineModel | null;
+  axis: 'time' | 'steps';
+  follow: boolean;
+  setModel(model: TimelineModel): void;
+  setAxis(axis: 'time' | 'steps'): void;
+  /** Redraws at the next animation frame. */
+  invalidate(): void;
+  draw(): void;
+  fit(): void;
+  zoom(factor: number, atPx?: number): void;
+  pan(fraction: number): void;
+  range(): { x0: number; x1: number };
+}
