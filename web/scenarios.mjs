@@ -13,6 +13,11 @@ const num = (min, max) => (v) => {
   return n;
 };
 const MS = int(0, 600000);
+const oneOf = (...values) => (v) => {
+  if (!values.includes(String(v))) throw new RangeError(`one of ${values.join(', ')}`);
+  return String(v);
+};
+const yesNo = oneOf('yes', 'no');
 
 export const SCENARIOS = [
   {
@@ -76,6 +81,72 @@ export const SCENARIOS = [
     // A relative base resolves against the page (same origin).
     args: (p) => [`/api/${p.pages}/${p.per}/${p.latency}`],
     fetches: true, // needs the real clock: the host's fetch does not follow a virtual one
+  },
+  {
+    name: 'counter', title: 'two async iterators, in turn or under gather (seed 002)',
+    about: 'Two AsyncCounterIterator loops with seeded random pauses: one after the other, or interleaved when gathered.',
+    params: [{ key: 'gather', label: 'under gather (yes/no)', value: 'yes', check: yesNo }],
+    args: (p) => (p.gather === 'yes' ? ['--gather'] : []),
+  },
+  {
+    name: 'async_range', title: 'async for over an AsyncRange (seed 002)',
+    about: 'v1: a class-style iterator; v2: an iterable that returns a generator; v3: a generator function. One async for consumes all three the same way.',
+    params: [{ key: 'version', label: 'version (v1/v2/v3)', value: 'v3', check: oneOf('v1', 'v2', 'v3') }],
+    args: (p) => [p.version],
+  },
+  {
+    name: 'inf_integers', title: 'an endless generator pulled with anext (seed 002)',
+    about: 'anext pulls from an infinite generator until a stop value; closing it runs its cleanup.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'async_comp', title: 'async comprehensions (seed 002)',
+    about: 'A list and a dict built from an async generator with collect and map.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'async_csv', title: 'skip a header row with anext (seed 002)',
+    about: 'An AsyncCSVIterator: anext takes the header row, then async for reads the rest.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'stream_generator', title: 'a generator re-yielding another\'s chunks (seed 002)',
+    about: 'A compressing generator consumes a reading generator chunk by chunk.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'large_file', title: 'a large file in chunks (seed 002)',
+    about: 'An async iterable or iterator hands out chunks; the consumer naps between them; the generator\'s cleanup closes the file on every path.',
+    params: [{ key: 'how', label: 'iterable/iterator', value: 'iterable', check: oneOf('iterable', 'iterator') }],
+    args: (p) => [p.how],
+  },
+  {
+    name: 'waiter', title: 'Waiter: wait without polling (seed 004)',
+    about: 'One task waits on a Waiter until another, counting up, notifies it.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'gather_waiter', title: 'gather rebuilt from Waiter(n) (seed 004)',
+    about: 'A countdown future as the building block of gather; the workflow variant chains several.',
+    params: [{ key: 'workflow', label: 'workflow (yes/no)', value: 'no', check: yesNo }],
+    args: (p) => (p.workflow === 'yes' ? ['--workflow'] : []),
+  },
+  {
+    name: 'echo_server', title: 'echo server and client with async with (seed 004)',
+    about: 'A server and a client over in-memory sockets (queues): the message comes back reversed, and each socket is closed by an async with on every path.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'equipe', title: 'task groups and timeout scopes',
+    about: 'A task group, failures that cancel siblings, nested timeout scopes, and a group under a timeout whose async-with connection is closed on cancellation.',
+    params: [],
+    args: () => [],
   },
 ];
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib.mjs';
 import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
@@ -57,7 +57,13 @@ test('model: unknown kinds and junk are ignored; cancel, yield, warn and dropped
 });
 
 test('scenarios: every example has one; parameters are checked and become arguments', () => {
-  assert.deepEqual(SCENARIOS.map((s) => s.name), ['taches', 'reception', 'pipeline', 'nombres', 'fetch_and_analyze', 'get_docs']);
+  // Every example but `download` (a URL to stream, no interleaving to see) is a scenario.
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
+    .filter((n) => n !== 'download').sort();
+  assert.deepEqual(SCENARIOS.map((s) => s.name).sort(), examples);
+  for (const s of SCENARIOS) assert.deepEqual(s.args(paramsOf(s).params).every((a) => typeof a === 'string'), true, s.name);
+  assert.deepEqual(scenario('counter').args(paramsOf(scenario('counter'), { gather: 'no' }).params), []);
+  assert.equal(paramsOf(scenario('async_range'), { version: 'v9' }).errors.length, 1);
   const sc = scenario('taches');
   assert.deepEqual(sc.args(paramsOf(sc).params), ['2000', '1000', '1500']);
   const { params, errors } = paramsOf(sc, { d1: '300', d2: '-5', d3: 'abc' });
