@@ -43,6 +43,7 @@
 #define weft_anext(it, value) WEFT__AT(weft_anext((it), (value)))
 #define weft_aclose(it) WEFT__AT(weft_aclose(it))
 #define weft_aiter_collect(it, values, count) WEFT__AT(weft_aiter_collect((it), (values), (count)))
+#define weft__afor_next(f) WEFT__AT(weft__afor_next(f)) /* each step of a WEFT_AFOR loop, at its line */
 /* group.h */
 #define weft_group_wait(g) WEFT__AT(weft_group_wait(g))
 #endif

@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath, root, screenshot, skipReason } from './lib.mjs';
 import { startPageServer } from '../../web/server.mjs';
+import { SCENARIOS } from '../../web/scenarios.mjs';
 
 const skip = skipReason('examples/taches', 'examples/reception', 'examples/get_docs');
 const fixture = JSON.parse(readFileSync(join(root, 'tests/browser/fixtures/taches.records.json'), 'utf8'));
@@ -59,7 +60,7 @@ test('page: loads under a strict CSP with no console errors, shows the scenarios
   assert.match(res.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
   assert.doesNotMatch(res.headers()['content-security-policy'], /unsafe-inline|'unsafe-eval'/);
   const names = await page.$$eval('#scenario option', (o) => o.map((x) => x.value));
-  assert.deepEqual(names, ['taches', 'reception', 'pipeline', 'nombres', 'fetch_and_analyze', 'get_docs']);
+  assert.deepEqual(names, SCENARIOS.map((sc) => sc.name));
   assert.match(await page.textContent('#source'), /weft_gather\(taches, 3/);
   assert.equal((await state(page)).scenario, 'taches');
   // The shortcuts are listed on the page.
@@ -216,6 +217,39 @@ test('page: keyboard shortcuts change speed, axis, follow, zoom; a screenshot of
   assert.equal((await state(page)).records, 0);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('page: a generator scenario shows the consumer waiting on the generator and one yield marker per value; the echo server waits on queues', { skip }, async () => {
+  const { page, errors } = await open('?scenario=async_range&version=v3');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  let st = await state(page);
+  assert.equal(st.exit, 0, JSON.stringify(st.errors));
+  assert.deepEqual(st.output.map((l) => l.text), ['0', '1', '2', '3', '4']);
+  const yields = st.timeline.markers.filter((m) => m.kind === 'yield');
+  assert.deepEqual(yields.map((m) => m.label), ['yield 0', 'yield 1', 'yield 2', 'yield 3', 'yield 4']);
+  // The consumer's waits are on the generator, at the WEFT_AFOR line.
+  const consumer = st.timeline.lanes.find((l) =>
+    l.segments.some((sg) => sg.state === 'waiting' && sg.reason === 'generator'));
+  assert.ok(consumer, JSON.stringify(st.timeline.lanes.map((l) => [l.name, l.segments.map((sg) => sg.reason)])));
+  const afor = readFileSync(join(root, 'examples', 'async_range.c'), 'utf8').split('\n')
+    .findIndex((l) => l.includes('WEFT_AFOR(int, i, weft_gen_new(NULL, async_range')) + 1;
+  const sites = new Set(consumer.segments.filter((sg) => sg.reason === 'generator').map((sg) => sg.site));
+  assert.deepEqual([...sites], [`async_range.c:${afor}`]);
+  // Arrows go from the generator to its consumer at each yield.
+  assert.equal(st.timeline.arrows.filter((a) => a.kind === 'yield' && a.to === consumer.id).length, 5);
+  await page.close();
+
+  const echo = await open('?scenario=echo_server');
+  await echo.page.keyboard.press('r');
+  await until(echo.page, () => window.weftPage.state.status === 'done');
+  st = await state(echo.page);
+  assert.equal(st.exit, 0, JSON.stringify(st.errors));
+  const queueWaits = st.timeline.lanes.flatMap((l) => l.segments).filter((sg) => sg.state === 'waiting' && sg.reason === 'queue');
+  assert.ok(queueWaits.length >= 2, JSON.stringify(st.timeline.lanes.map((l) => [l.name, l.segments.map((sg) => sg.reason)])));
+  assert.ok(queueWaits.every((sg) => /^echo_server\.c:\d+$/.test(sg.site)), JSON.stringify(queueWaits));
+  assert.deepEqual([...errors, ...echo.errors], []);
+  await echo.page.close();
 });
 
 test('page: a traced live run of taches draws its lanes, finishes, waker arrows and task table', { skip }, async () => {
