@@ -1,7 +1,7 @@
 /* The model: what a program must do, by asyncio's rules, on a virtual clock.
  *
  * A discrete-event simulation written from the semantics (asyncio's and
- * include/weft/*.h's contracts), not from weft's code. Futures have FIFO
+ * the contracts in include/weft/), not from weft's code. Futures have FIFO
  * waiter lists; completing a future schedules each waiter as a step; steps
  * due at the current time run one at a time, in an order chosen by a
  * policy; when none is due the clock jumps to the next timer. Tasks are
