@@ -38,7 +38,7 @@ function figures(text) {
 }
 
 function check(name, r, passRe = / 0 failed\s*$/) {
-  const ok = r.status === 0 && passRe.test(r.out.trim() + '\n');
+  const ok = r.status === 0 && passRe.test((r.stdout || '').trim() + '\n');
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${r.seconds.toFixed(1)} s)`);
   if (!ok) {
     failures.push(name);
@@ -109,7 +109,7 @@ const lines = [
   '| what | figure | reproduce with |',
   '|---|---|---|',
   `| property tests: programs generated | ${n(p.programs)} (seed ${p.seed}), ${n(p.checked)} checked against the model, ${n(p.ambiguous)} ambiguous (skipped), ${n(p.tasks)} tasks, ${n(p.ops)} ops, ${p.seconds.toFixed(1)} s under ${p.tree === 'asan' ? 'ASan+UBSan' : 'a release build'} | \`${p.command}\` |`,
-  `| property tests on the real clock | ${n(p.real_checked)} programs, same outcome and end order as the model | same command |`,
+  `| property tests on the real clock | ${n(p.real_checked)} programs, same outcome and end order as the model (${n(p.real_retries)} rerun after a late timer) | same command |`,
   `| fault injection: allocations failed | ${n(report.faults.runs)} runs of a ${n(report.faults.allocations_per_run)}-allocation program, ${n(report.faults.injected)} failures injected at ${n(report.faults.sites)} distinct allocation sites, each call gave its result or WEFT_ENOMEM, 0 blocks leaked | \`${report.faults.command}\` |`,
   `| limits and bad input | ${n(report.limits.bad_inputs)} bad inputs, each a named error; ${n(report.limits.tasks)} tasks spawned and finished with ${n(report.limits.live_growth)} blocks of growth after the first 10 000 | \`${report.limits.command}\` |`,
 ];
