@@ -33,7 +33,7 @@ function run(cmd, argv, env = {}) {
 
 function figures(text) {
   const f = {};
-  for (const m of text.matchAll(/^FIGURE (\S+) = (\S+)$/gm)) f[m[1]] = Number(m[2]);
+  for (const m of text.matchAll(/^FIGURE \w+\.(\S+) = (\S+)$/gm)) f[m[1]] = Number(m[2]);
   return f;
 }
 
@@ -83,12 +83,13 @@ if (!has('--no-valgrind')) {
   for (const p of progs) {
     const r = run('valgrind', ['-q', '--error-exitcode=99', '--leak-check=full',
       '--errors-for-leak-kinds=definite,indirect,possible', '--show-leak-kinds=definite,indirect,possible',
-      tree('native', p)], { WEFT_LIMITS_TASKS: '20000' });
+      tree('native', p)], { WEFT_LIMITS_TASKS: '20000', WEFT_PROP_COUNT: '2000' });
     if (check(`valgrind ${p}`, r)) clean++;
     else errors++;
   }
   report.valgrind = { programs: progs.length, clean, failed: errors, seconds: Math.round((Date.now() - t0) / 1000),
-    list: progs.join(', '), command: 'valgrind --leak-check=full --error-exitcode=99 build/native/tests/<test>` (test_limits with WEFT_LIMITS_TASKS=20000)' };
+    list: progs.join(', '), command: 'valgrind --leak-check=full --error-exitcode=99 build/native/tests/<test>',
+    note: 'test_limits with WEFT_LIMITS_TASKS=20000, test_prop with WEFT_PROP_COUNT=2000' };
 }
 
 // 5. libFuzzer.
@@ -114,7 +115,7 @@ const lines = [
   `| limits and bad input | ${n(report.limits.bad_inputs)} bad inputs, each a named error; ${n(report.limits.tasks)} tasks spawned and finished with ${n(report.limits.live_growth)} blocks of growth after the first 10 000 | \`${report.limits.command}\` |`,
 ];
 if (report.valgrind)
-  lines.push(`| valgrind memcheck | ${report.valgrind.clean} of ${report.valgrind.programs} native test programs with 0 errors and 0 leaks (${report.valgrind.list}), ${report.valgrind.seconds} s | \`${report.valgrind.command}\` |`);
+  lines.push(`| valgrind memcheck | ${report.valgrind.clean} of ${report.valgrind.programs} native test programs with 0 errors and 0 leaks (${report.valgrind.list}), ${report.valgrind.seconds} s | \`${report.valgrind.command}\` (${report.valgrind.note}) |`);
 if (report.fuzz)
   lines.push(`| libFuzzer (ASan+UBSan) | ${n(report.fuzz.executions)} executions in ${report.fuzz.seconds} s, corpus of ${report.fuzz.corpus}, ${report.fuzz.ok ? 'no failure' : 'FAILED'} | \`${report.fuzz.command}\` |`);
 
