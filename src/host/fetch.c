@@ -220,7 +220,9 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
         free(chunk);
         free(buf);
         /* Stop the transfer: the rest of the body has nowhere to go. */
+#if defined(__EMSCRIPTEN__)
         weft_js_fetch_abort(r->id);
+#endif
         r->failed = WEFT_ENOMEM;
         char msg[200];
         snprintf(msg, sizeof msg,
