@@ -43,7 +43,8 @@ function check(name, r, passRe = / 0 failed\s*$/) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${r.seconds.toFixed(1)} s)`);
   if (!ok) {
     failures.push(name);
-    console.log(r.out.split('\n').slice(-40).join('\n'));
+    const lines = r.out.split('\n');
+    console.log([...lines.filter((l) => /replay/.test(l)), ...lines.slice(-60)].join('\n'));
   }
   return ok;
 }

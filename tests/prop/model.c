@@ -8,8 +8,13 @@
  * resumable state machines over their ops (pc, phase).
  *
  * p_model runs the program under several policies. If they disagree, the
- * outcome depends on how same-time events are ordered, which asyncio does
- * not specify: the program is ambiguous and skipped. */
+ * outcome depends on how same-time events are ordered, which asyncio leaves
+ * to its implementation: the program is ambiguous and skipped. One policy
+ * is asyncio's actual order (iterations, timers behind ready callbacks):
+ * without it, a race that all the other orders happen to settle one way
+ * while asyncio's settles it the other way passed as unambiguous (a
+ * wait_for with timeout 0 against a child finishing two hops later, found
+ * by the soak, seed 257277). */
 #include <string.h>
 
 #include "prop.h"
@@ -68,11 +73,15 @@ typedef struct M {
   int npending;
   mtask t[P_MAXN];
   int policy;
+  int fifo[MS_MAX]; /* ASYNCIO_ORDER: the ready queue */
+  int fifo_head, fifo_len, batch;
   p_rng rng;
   int overflow;
 } M;
 
 static int step_alive(M *m, int s) { return s >= 0 && m->s[s].alive; }
+
+#define ASYNCIO_ORDER 6
 
 static int schedule(M *m, int type, int a, int64_t when) {
   if (m->ns >= MS_MAX) {
@@ -81,6 +90,10 @@ static int schedule(M *m, int type, int a, int64_t when) {
   }
   int s = m->ns++;
   m->s[s] = (mstep){type, a, 1, when};
+  if (m->policy == ASYNCIO_ORDER && type != S_SLEEP && type != S_WAITFOR) {
+    if (m->fifo_len < MS_MAX) m->fifo[m->fifo_len++] = s; /* call_soon: the back of the ready queue */
+    return s;
+  }
   m->pending[m->npending++] = s;
   return s;
 }
@@ -549,9 +562,53 @@ static void run_step(M *m, int s) {
   }
 }
 
+/* asyncio's own order (policy ASYNCIO_ORDER), which weft follows: an
+ * iteration first moves the due timers, in (deadline, arming) order, behind
+ * the callbacks already ready, then runs exactly the callbacks ready at that
+ * point; callbacks made ready meanwhile wait for the next iteration. */
+static int is_timer(const mstep *s) { return s->type == S_SLEEP || s->type == S_WAITFOR; }
+
+static int next_step_asyncio(M *m) {
+  for (;;) {
+    while (m->batch > 0) {
+      m->batch--;
+      int s = m->fifo[m->fifo_head++];
+      if (m->s[s].alive) return s;
+    }
+    /* A new iteration: compact the queue, then the clock and due timers. */
+    int n = 0;
+    for (int i = m->fifo_head; i < m->fifo_len; i++)
+      if (m->s[m->fifo[i]].alive) m->fifo[n++] = m->fifo[i];
+    m->fifo_head = 0;
+    m->fifo_len = n;
+    int64_t soonest = INT64_MAX;
+    for (int i = 0; i < m->npending; i++) {
+      const mstep *x = &m->s[m->pending[i]];
+      if (x->alive && is_timer(x) && x->when < soonest) soonest = x->when;
+    }
+    if (!m->fifo_len && soonest == INT64_MAX) return -1;
+    if (!m->fifo_len && soonest > m->now) m->now = soonest;
+    /* Due timers, by (deadline, creation order = arming order). */
+    for (;;) {
+      int best = -1;
+      for (int i = 0; i < m->npending; i++) {
+        int s = m->pending[i];
+        const mstep *x = &m->s[s];
+        if (!x->alive || !is_timer(x) || x->when > m->now || x->when == INT64_MIN) continue;
+        if (best < 0 || x->when < m->s[best].when || (x->when == m->s[best].when && s < best)) best = s;
+      }
+      if (best < 0) break;
+      m->s[best].when = INT64_MIN; /* moved to the ready queue */
+      if (m->fifo_len < MS_MAX) m->fifo[m->fifo_len++] = best;
+    }
+    m->batch = m->fifo_len;
+  }
+}
+
 /* Picks the next due step by the policy, advancing the clock when none is
  * due. Returns -1 when nothing is left. */
 static int next_step(M *m) {
+  if (m->policy == ASYNCIO_ORDER) return next_step_asyncio(m);
   for (;;) {
     int n = 0, due[MS_MAX];
     int64_t soonest = INT64_MAX;
@@ -593,6 +650,7 @@ static int simulate(const p_program *p, int policy, p_result *r) {
   m->now = 0;
   m->nf = PLAIN0 + P_MAXF;
   m->nw = m->ns = m->npending = 0;
+  m->fifo_head = m->fifo_len = m->batch = 0;
   m->policy = policy;
   m->rng.s = 0x5eed0000u + (uint64_t)policy;
   m->overflow = 0;
@@ -619,7 +677,7 @@ static int simulate(const p_program *p, int policy, p_result *r) {
   return 1;
 }
 
-#define POLICIES 6
+#define POLICIES 7 /* FIFO, LIFO, four shuffles, asyncio's order */
 
 int p_model(const p_program *p, p_result *out) {
   static p_result other;
