@@ -5,6 +5,8 @@
 # with `npm ci` (playwright-core among them: it drives the system chromium
 # and never downloads a browser). Debian's `chromium` for the browser tests
 # is installed by `ensure-toolchain.sh --browser`, which `npm test` passes.
+# The reliability suite (scripts/reliability.mjs) needs valgrind and clang
+# with libFuzzer's runtime (Debian's libclang-rt-14-dev on bookworm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,12 @@ command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v emcc >/dev/null 2>&1 || need+=(emscripten)
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){return 0;}' |
+  clang -fsanitize=fuzzer -x c - -o /tmp/weft-fuzz-probe >/dev/null 2>&1; then
+  need+=(libclang-rt-dev)
+fi
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

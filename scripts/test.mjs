@@ -5,6 +5,9 @@
 //      tests, asserted line by line; examples natively too)
 //   3. node --test on tests/browser (wasm programs in Debian's chromium,
 //      driven by playwright-core)
+//   4. scripts/reliability.mjs: the property tests' figures, fault
+//      injection, limits, valgrind over the native C tests, 60 s of
+//      libFuzzer; writes the figures into docs/reliability.md
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,4 +30,7 @@ console.log('\n== browser tests (chromium) ==');
 const browserFiles = readdirSync(join(root, 'tests/browser')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests/browser', f));
 const browser = spawnSync('node', ['--test', '--test-concurrency=1', ...browserFiles], { cwd: root, stdio: 'inherit' });
 
-process.exit(ctest.status || node.status || browser.status ? 1 : 0);
+console.log('\n== reliability (valgrind, fuzzing, figures) ==');
+const rel = spawnSync('node', ['scripts/reliability.mjs'], { cwd: root, stdio: 'inherit' });
+
+process.exit(ctest.status || node.status || browser.status || rel.status ? 1 : 0);

@@ -54,7 +54,8 @@ typedef enum weft_wait_mode {
 /* Waits until `mode` is satisfied or `timeout_ms` passes (negative: no
  * limit). Cancels nothing. Returns the number of futures done (check each
  * with weft_future_done), 0 on timeout with none done, WEFT_ECANCELED when
- * the calling task is cancelled, WEFT_EINVAL for n == 0 or NULLs. */
+ * the calling task is cancelled, WEFT_EINVAL for n == 0 or NULLs, WEFT_ENOMEM
+ * when its bookkeeping cannot be allocated (nothing was waited for). */
 int weft_wait(weft_future *const *futs, size_t n, int mode, int64_t timeout_ms);
 
 /* A new future (owned by the caller) that completes like `f`, but whose

@@ -89,7 +89,10 @@ int weft_response_read(weft_response *r, void **chunk, size_t *len);
 /* Reads the whole (remaining) body into one malloc'd buffer the caller
  * frees, NUL-terminated (*len excludes the NUL, and the body may itself
  * contain NULs). Returns 0, or as weft_response_read (never WEFT_EDONE: an
- * empty body gives a 0-length buffer). On failure *data is NULL. */
+ * empty body gives a 0-length buffer), or WEFT_ENOMEM when the body does not
+ * fit in memory (a body larger than the wasm memory can grow to: the request
+ * is aborted, and weft_fetch_error_message says how much was read; stream
+ * such a body with weft_response_read). On failure *data is NULL. */
 int weft_response_bytes(weft_response *r, void **data, size_t *len);
 
 /* weft_response_bytes for text: *text is a malloc'd, NUL-terminated string

@@ -67,6 +67,8 @@ void weft_js_value_clear(weft_js_value *v);
  * a future once. The future resolves, when the promise fulfils, to an
  * intptr_t:
  *   - a number: truncated toward zero (booleans 1/0, null/undefined 0);
+ *     NaN, ±Infinity and numbers outside intptr_t give 0 (`out` keeps the
+ *     double);
  *   - a string: a malloc'd UTF-8 copy (char *) which the C side frees;
  *   - an object or array: its JSON text, malloc'd, which the C side frees.
  * When the promise rejects, the future fails with WEFT_EJS. If `out` is not

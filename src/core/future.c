@@ -36,7 +36,7 @@ void *weft__obj_alloc(weft_loop *loop, size_t size, int kind) {
     pool->len--;
     p = f;
   } else {
-    p = malloc(size);
+    p = weft__malloc(size);
     if (!p) return NULL;
   }
   memset(p, 0, size);
@@ -63,7 +63,7 @@ void weft__loop_drain_pool(weft_loop *loop) {
     weft_future *f = loop->pools[k].head;
     while (f) {
       weft_future *next = f->pool_next;
-      free(f);
+      weft__free(f);
       f = next;
     }
     loop->pools[k].head = loop->pools[k].tail = NULL;
@@ -114,7 +114,7 @@ static void run_waiter(weft_loop *loop, void *arg) {
   weft_future *f = w->fut;
   w->cb(f, w->arg);
   if (w->heap_owned) {
-    free(w);
+    weft__free(w);
     weft_release(f);
   }
 }
@@ -124,7 +124,7 @@ void weft__drop_handle(weft_handle *h) {
   weft__waiter *w = h->arg_;
   if (w->heap_owned) {
     weft_future *f = w->fut;
-    free(w);
+    weft__free(w);
     weft_release(f);
   }
 }
@@ -205,7 +205,7 @@ int weft_future_on_done(weft_future *f, weft_done_cb cb, void *arg) {
   int rc = weft__check(f);
   if (rc) return rc;
   if (!cb) return WEFT_EINVAL;
-  weft__waiter *w = calloc(1, sizeof *w);
+  weft__waiter *w = weft__calloc(1, sizeof *w);
   if (!w) return WEFT_ENOMEM;
   w->heap_owned = 1;
   weft_retain(f);
@@ -228,7 +228,7 @@ int weft_future_remove_done(weft_future *f, weft_done_cb cb, void *arg) {
     weft__waiter *next = w->next;
     if (w->heap_owned && w->cb == cb && w->arg == arg) {
       weft__waiter_remove(w);
-      free(w);
+      weft__free(w);
       n++;
     }
     w = next;

@@ -44,7 +44,7 @@ static void sift_down(weft__heap *hp, uint32_t i) {
 int weft__heap_push(weft__heap *hp, weft_handle *h) {
   if (hp->len == hp->cap) {
     uint32_t cap = hp->cap ? hp->cap * 2 : 64;
-    weft_handle **items = realloc(hp->items, cap * sizeof *items);
+    weft_handle **items = weft__realloc(hp->items, cap * sizeof *items);
     if (!items) return WEFT_ENOMEM;
     hp->items = items;
     hp->cap = cap;
@@ -69,7 +69,7 @@ void weft__heap_remove(weft__heap *hp, weft_handle *h) {
 }
 
 void weft__heap_free(weft__heap *hp) {
-  free(hp->items);
+  weft__free(hp->items);
   hp->items = NULL;
   hp->len = hp->cap = 0;
 }

@@ -129,6 +129,27 @@ struct weft_loop {
     if (WEFT__TRACING(loop)) call; \
   } while (0)
 
+/* alloc.c: every allocation of the runtime goes through these, so tests can
+ * inject failures and count live blocks. Memory the JS host allocated (fetch
+ * chunks, promise texts) is freed with plain free(). */
+void *weft__malloc(size_t n);
+void *weft__calloc(size_t n, size_t size);
+void *weft__realloc(void *p, size_t n);
+void weft__free(void *p);
+/* Counts one allocation attempt (task stacks call it before mmap); non-zero
+ * when fault injection says this one must fail. Declared in ctx.h too. */
+int weft__alloc_fault(void);
+/* Adjusts the live count for memory not obtained through weft__malloc
+ * (mmap'd task stacks). */
+void weft__alloc_track(int delta);
+/* Tests: attempt number `n` (1-based, counted from this call) fails, and
+ * with `and_after` every later one too; n = 0 disarms. */
+void weft__alloc_fail_nth(long n, int and_after);
+long weft__alloc_attempts(void); /* attempts since weft__alloc_fail_nth */
+long weft__alloc_live(void);     /* blocks and stacks not yet freed */
+long weft__alloc_failed(void);   /* failures injected so far */
+const void *weft__alloc_failed_site(void); /* code address of the last failed allocation */
+
 /* loop.c */
 void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
 weft_time_t weft__clock_now(const weft_loop *loop);

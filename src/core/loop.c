@@ -49,7 +49,7 @@ weft_time_t weft__clock_now(const weft_loop *loop) {
 }
 
 weft_loop *weft_loop_new(const weft_loop_options *opts) {
-  weft_loop *loop = calloc(1, sizeof *loop);
+  weft_loop *loop = weft__calloc(1, sizeof *loop);
   if (!loop) return NULL;
   loop->magic = WEFT_MAGIC_LOOP;
   loop->clock = opts ? opts->clock : WEFT_CLOCK_REAL;
@@ -397,6 +397,6 @@ int weft_loop_free(weft_loop *loop) {
     return (int)leaked;
   }
   loop->magic = WEFT_MAGIC_DEAD;
-  free(loop);
+  weft__free(loop);
   return 0;
 }

@@ -65,7 +65,7 @@ static int gen_wait(gen *g, weft_future *f, int why, intptr_t *out) {
 
 static void gen_destroy(gen *g) {
   g->base.magic_ = WEFT_MAGIC_DEAD;
-  free(g);
+  weft__free(g);
 }
 
 static void signal_stop(gen *g) {
@@ -208,7 +208,7 @@ static const weft_aiter_vt gen_vt = {gen_anext, gen_aclose, gen_free};
 weft_aiter *weft_gen_new(weft_loop *loop, weft_gen_fn fn, void *arg, const weft_task_options *opts) {
   if (!loop) loop = weft_running_loop();
   if (!fn || !loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
-  gen *g = calloc(1, sizeof *g);
+  gen *g = weft__calloc(1, sizeof *g);
   if (!g) return NULL;
   weft_aiter_init(&g->base, &gen_vt);
   g->loop = loop;

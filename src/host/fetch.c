@@ -224,7 +224,17 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
       if (!nb) {
         free(chunk);
         free(buf);
-        return set_error(WEFT_ENOMEM, NULL);
+        /* Stop the transfer: the rest of the body has nowhere to go. */
+#if defined(__EMSCRIPTEN__)
+        weft_js_fetch_abort(r->id);
+#endif
+        r->failed = WEFT_ENOMEM;
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "the body does not fit in memory (%zu bytes read, no room for a %zu-byte buffer): read it "
+                 "chunk by chunk "
+                 "with weft_response_read", n + clen, ncap);
+        return set_error(WEFT_ENOMEM, msg);
       }
       buf = nb;
       cap = ncap;

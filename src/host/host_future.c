@@ -19,16 +19,16 @@ typedef struct host_op {
 static void on_host_done(weft_future *f, void *arg) {
   host_op *op = arg;
   if (f->state == WEFT_CANCELLED && op->on_cancel) op->on_cancel(f, op->arg);
-  free(op);
+  weft__free(op);
 }
 
 weft_future *weft_host_future(weft_loop *loop, weft_host_cancel_cb on_cancel, void *arg) {
   if (!loop) loop = weft_running_loop();
   weft_future *f = weft_future_new(loop);
   if (!f) return NULL;
-  host_op *op = malloc(sizeof *op);
+  host_op *op = weft__malloc(sizeof *op);
   if (!op || weft_future_on_done(f, on_host_done, op) != 0) {
-    free(op);
+    weft__free(op);
     weft_release(f);
     return NULL;
   }

@@ -1,5 +1,6 @@
 /* JS promises and C tasks, both ways (include/weft/js.h). The JS side is
  * src/js/library_promise.js. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +108,11 @@ WEFT_EXPORT void weft__js_settle(weft_future *f, weft_js_value *out, int kind, d
   } else if (kind == WEFT_JS_STRING || kind == WEFT_JS_JSON) {
     weft_host_resolve(f, (intptr_t)text);
   } else {
-    weft_host_resolve(f, (intptr_t)number);
+    /* NaN, ±Infinity and numbers beyond intptr_t have no C value (the
+     * conversion is undefined, and a trap on wasm): the future's value is 0;
+     * out->number keeps the double as it came. */
+    intptr_t v = number == number && number >= (double)INTPTR_MIN && number < -(double)INTPTR_MIN ? (intptr_t)number : 0;
+    weft_host_resolve(f, v);
   }
 }
 

@@ -39,13 +39,20 @@ mergeInto(LibraryManager.library, {
       return p;
     },
 
+    // A rejection reason as text. Reading it runs the reason's own code
+    // (getters, proxies, toJSON, Symbol.toPrimitive), which may throw: that
+    // must not escape into the promise callback, or C would never be told.
     describe: function(reason) {
-      if (reason instanceof Error || (reason && typeof reason === 'object' && typeof reason.message === 'string'))
-        return (reason.name || 'Error') + ': ' + reason.message;
-      if (reason !== null && typeof reason === 'object') {
-        try { var j = JSON.stringify(reason); if (j !== undefined) return j; } catch (e) {}
+      try {
+        if (reason instanceof Error || (reason && typeof reason === 'object' && typeof reason.message === 'string'))
+          return (reason.name || 'Error') + ': ' + reason.message;
+        if (reason !== null && typeof reason === 'object') {
+          try { var j = JSON.stringify(reason); if (j !== undefined) return j; } catch (e) {}
+        }
+        return String(reason);
+      } catch (e) {
+        return 'Error: the rejection reason could not be converted to text';
       }
-      return String(reason);
     },
 
     // Kinds: see weft_js_kind in include/weft/js.h.

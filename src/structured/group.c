@@ -86,7 +86,7 @@ int weft_group_init(weft_group *g, weft_loop *loop) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
   if (loop->closing) return WEFT_ECLOSED;
   if (g->magic_ == GROUP_MAGIC) return WEFT_EBUSY;
-  core *c = calloc(1, sizeof *c);
+  core *c = weft__calloc(1, sizeof *c);
   if (!c) return WEFT_ENOMEM;
   c->loop = loop;
   weft__task *t = weft__current();
@@ -108,19 +108,19 @@ int weft_group_spawn(weft_group *gp, weft_task_fn fn, void *arg, const weft_task
   if (g->loop->closing) return WEFT_ECLOSED;
   if (g->n == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 8;
-    child **kids = realloc(g->kids, cap * sizeof *kids);
+    child **kids = weft__realloc(g->kids, cap * sizeof *kids);
     if (!kids) return WEFT_ENOMEM;
     g->kids = kids;
-    size_t *failed = realloc(g->failed, cap * sizeof *failed);
+    size_t *failed = weft__realloc(g->failed, cap * sizeof *failed);
     if (!failed) return WEFT_ENOMEM;
     g->failed = failed;
     g->cap = cap;
   }
-  child *c = calloc(1, sizeof *c);
+  child *c = weft__calloc(1, sizeof *c);
   if (!c) return WEFT_ENOMEM;
   weft_task *task = weft_spawn(g->loop, fn, arg, opts);
   if (!task) {
-    free(c);
+    weft__free(c);
     return WEFT_ENOMEM;
   }
   c->g = g;
@@ -222,12 +222,12 @@ static void free_core(core *g) {
   for (size_t i = 0; i < g->n; i++) {
     weft__waiter_remove(&g->kids[i]->w);
     weft_release(g->kids[i]->task);
-    free(g->kids[i]);
+    weft__free(g->kids[i]);
   }
-  free(g->kids);
-  free(g->failed);
+  weft__free(g->kids);
+  weft__free(g->failed);
   disown(g);
-  free(g);
+  weft__free(g);
 }
 
 int weft_group_destroy(weft_group *gp) {

@@ -19,7 +19,7 @@ struct weft_condition {
 weft_condition *weft_condition_new(weft_loop *loop, weft_lock *lock) {
   if (!loop) loop = weft_running_loop();
   if (!loop || (lock && weft__lock_loop(lock) != loop)) return NULL;
-  weft_condition *c = calloc(1, sizeof *c);
+  weft_condition *c = weft__calloc(1, sizeof *c);
   if (!c) return NULL;
   c->loop = loop;
   if (lock) {
@@ -27,7 +27,7 @@ weft_condition *weft_condition_new(weft_loop *loop, weft_lock *lock) {
   } else {
     c->lock = weft_lock_new(loop);
     if (!c->lock) {
-      free(c);
+      weft__free(c);
       return NULL;
     }
     c->owns_lock = 1;
@@ -40,7 +40,7 @@ int weft_condition_free(weft_condition *c) {
   if (!c) return WEFT_EINVAL;
   int n = weft__sync_fail_all(&c->waiters, WEFT_EFREED);
   if (c->owns_lock) n += weft_lock_free(c->lock);
-  free(c);
+  weft__free(c);
   return n;
 }
 

@@ -12,7 +12,7 @@ struct weft_event {
 weft_event *weft_event_new(weft_loop *loop) {
   if (!loop) loop = weft_running_loop();
   if (!loop) return NULL;
-  weft_event *e = calloc(1, sizeof *e);
+  weft_event *e = weft__calloc(1, sizeof *e);
   if (!e) return NULL;
   e->loop = loop;
   weft__sync_list_init(&e->waiters);
@@ -22,7 +22,7 @@ weft_event *weft_event_new(weft_loop *loop) {
 int weft_event_free(weft_event *e) {
   if (!e) return WEFT_EINVAL;
   int n = weft__sync_fail_all(&e->waiters, WEFT_EFREED);
-  free(e);
+  weft__free(e);
   return n;
 }
 

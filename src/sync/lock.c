@@ -13,7 +13,7 @@ struct weft_lock {
 weft_lock *weft_lock_new(weft_loop *loop) {
   if (!loop) loop = weft_running_loop();
   if (!loop) return NULL;
-  weft_lock *l = calloc(1, sizeof *l);
+  weft_lock *l = weft__calloc(1, sizeof *l);
   if (!l) return NULL;
   l->loop = loop;
   weft__sync_list_init(&l->waiters);
@@ -23,7 +23,7 @@ weft_lock *weft_lock_new(weft_loop *loop) {
 int weft_lock_free(weft_lock *l) {
   if (!l) return WEFT_EINVAL;
   int n = weft__sync_fail_all(&l->waiters, WEFT_EFREED);
-  free(l);
+  weft__free(l);
   return n;
 }
 

@@ -42,7 +42,7 @@ static int reserve(weft_queue *q, size_t need) {
   if (need <= q->cap) return 0;
   size_t cap = q->cap ? q->cap * 2 : 8;
   while (cap < need) cap *= 2;
-  entry *items = malloc(cap * sizeof *items);
+  entry *items = weft__malloc(cap * sizeof *items);
   if (!items) return WEFT_ENOMEM;
   if (q->kind == WEFT_QUEUE_PRIORITY) {
     for (size_t i = 0; i < q->len; i++) items[i] = q->items[i];
@@ -50,7 +50,7 @@ static int reserve(weft_queue *q, size_t need) {
     for (size_t i = 0; i < q->len; i++) items[i] = q->items[(q->head + i) % q->cap];
     q->head = 0;
   }
-  free(q->items);
+  weft__free(q->items);
   q->items = items;
   q->cap = cap;
   return 0;
@@ -165,7 +165,7 @@ static void wake_joiners(weft_queue *q) {
 weft_queue *weft_queue_new(weft_loop *loop, weft_queue_kind kind, size_t maxsize) {
   if (!loop) loop = weft_running_loop();
   if (!loop || (kind != WEFT_QUEUE_FIFO && kind != WEFT_QUEUE_LIFO && kind != WEFT_QUEUE_PRIORITY)) return NULL;
-  weft_queue *q = calloc(1, sizeof *q);
+  weft_queue *q = weft__calloc(1, sizeof *q);
   if (!q) return NULL;
   q->loop = loop;
   q->kind = kind;
@@ -181,8 +181,8 @@ int weft_queue_free(weft_queue *q) {
   int n = weft__sync_fail_all(&q->getters, WEFT_EFREED);
   n += weft__sync_fail_all(&q->putters, WEFT_EFREED);
   n += weft__sync_fail_all(&q->joiners, WEFT_EFREED);
-  free(q->items);
-  free(q);
+  weft__free(q->items);
+  weft__free(q);
   return n;
 }
 

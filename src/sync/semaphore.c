@@ -14,7 +14,7 @@ struct weft_semaphore {
 static weft_semaphore *create(weft_loop *loop, int64_t value, int bounded) {
   if (!loop) loop = weft_running_loop();
   if (!loop || value < 0) return NULL;
-  weft_semaphore *s = calloc(1, sizeof *s);
+  weft_semaphore *s = weft__calloc(1, sizeof *s);
   if (!s) return NULL;
   s->loop = loop;
   s->value = value;
@@ -30,7 +30,7 @@ weft_semaphore *weft_bounded_semaphore_new(weft_loop *loop, int64_t value) { ret
 int weft_semaphore_free(weft_semaphore *s) {
   if (!s) return WEFT_EINVAL;
   int n = weft__sync_fail_all(&s->waiters, WEFT_EFREED);
-  free(s);
+  weft__free(s);
   return n;
 }
 

@@ -16,7 +16,7 @@ struct weft_waiter {
 weft_waiter *weft_waiter_new(weft_loop *loop, size_t n) {
   if (!loop) loop = weft_running_loop();
   if (!loop) return NULL;
-  weft_waiter *w = calloc(1, sizeof *w);
+  weft_waiter *w = weft__calloc(1, sizeof *w);
   if (!w) return NULL;
   w->loop = loop;
   w->remaining = n;
@@ -34,7 +34,7 @@ static void settle_futures(weft_waiter *w, int code) {
     }
     weft_release(w->futs[i]);
   }
-  free(w->futs);
+  weft__free(w->futs);
   w->futs = NULL;
   w->nfuts = w->capfuts = 0;
 }
@@ -44,7 +44,7 @@ int weft_waiter_free(weft_waiter *w) {
   int n = weft__sync_fail_all(&w->waiters, WEFT_EFREED);
   for (size_t i = 0; i < w->nfuts; i++) n += w->futs[i]->state == WEFT_PENDING;
   settle_futures(w, WEFT_EFREED);
-  free(w);
+  weft__free(w);
   return n;
 }
 
@@ -95,7 +95,7 @@ weft_future *weft_waiter_future(weft_waiter *w) {
   }
   if (w->nfuts == w->capfuts) {
     size_t cap = w->capfuts ? w->capfuts * 2 : 4;
-    weft_future **futs = realloc(w->futs, cap * sizeof *futs);
+    weft_future **futs = weft__realloc(w->futs, cap * sizeof *futs);
     if (!futs) {
       weft_release(f);
       return NULL;

@@ -66,7 +66,7 @@ void weft__gather_destroy(weft_future *f) {
     weft__waiter_remove(&g->ws[i]);
     weft_release(g->kids[i]);
   }
-  free(g->ws);
+  weft__free(g->ws);
   g->ws = NULL;
   g->kids = NULL;
   g->n = 0;
@@ -79,12 +79,12 @@ weft_future *weft_gather_future(weft_loop *loop, weft_future *const *futs, size_
     if (weft__check(futs[i])) return NULL;
   weft__waiter *ws = NULL;
   if (n) {
-    ws = calloc(n, sizeof(weft__waiter) + sizeof(weft_future *));
+    ws = weft__calloc(n, sizeof(weft__waiter) + sizeof(weft_future *));
     if (!ws) return NULL;
   }
   gather *g = weft__obj_alloc(loop, sizeof *g, KIND_GATHER);
   if (!g) {
-    free(ws);
+    weft__free(ws);
     return NULL;
   }
   weft__future_init(&g->fut, loop, KIND_GATHER);
@@ -195,9 +195,9 @@ int weft_wait(weft_future *const *futs, size_t n, int mode, int64_t timeout_ms) 
   }
   if (wait_satisfied(&w)) return (int)w.ndone;
   w.sig = weft_future_new(t->fut.loop);
-  weft__waiter *ws = calloc(n, sizeof *ws);
+  weft__waiter *ws = weft__calloc(n, sizeof *ws);
   if (!w.sig || !ws) {
-    free(ws);
+    weft__free(ws);
     if (w.sig) weft_release(w.sig);
     return WEFT_ENOMEM;
   }
@@ -213,9 +213,9 @@ int weft_wait(weft_future *const *futs, size_t n, int mode, int64_t timeout_ms) 
   }
   int rc = weft_wait_for(w.sig, timeout_ms, NULL);
   for (size_t i = 0; i < n; i++) weft__waiter_remove(&ws[i]);
-  free(ws);
+  weft__free(ws);
   weft_release(w.sig);
-  if (rc == WEFT_ECANCELED) return rc;
+  if (rc && rc != WEFT_ETIMEDOUT) return rc; /* cancelled, or no memory for the timeout's timer */
   size_t done = 0;
   for (size_t i = 0; i < n; i++) done += futs[i]->state != WEFT_PENDING;
   return (int)done;
@@ -279,7 +279,7 @@ int weft_as_completed_init(weft_as_completed *it, weft_future *const *futs, size
     loop = futs[i]->loop;
   }
   if (!loop) return WEFT_EINVAL;
-  ac_state *st = calloc(1, sizeof *st + n * sizeof(ac_slot) + n * sizeof(weft_future *));
+  ac_state *st = weft__calloc(1, sizeof *st + n * sizeof(ac_slot) + n * sizeof(weft_future *));
   if (!st) return WEFT_ENOMEM;
   st->order = (weft_future **)(st->slots + n);
   it->slots_ = st;
@@ -318,6 +318,6 @@ void weft_as_completed_close(weft_as_completed *it) {
   if (!it || !it->slots_) return;
   ac_state *st = it->slots_;
   for (size_t i = 0; i < it->n_; i++) weft__waiter_remove(&st->slots[i].w);
-  free(st);
+  weft__free(st);
   it->slots_ = NULL;
 }

@@ -48,6 +48,10 @@ typedef struct weft__ctx {
 /* Prepares a context that will run entry(arg) on a new stack of
  * `stack_size` bytes (`async_size`: Asyncify save buffer, wasm only).
  * Returns 0 or WEFT_ENOMEM. */
+/* alloc.c: counts an allocation attempt; non-zero when a test made it fail. */
+int weft__alloc_fault(void);
+void weft__alloc_track(int delta);
+
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg);
 
 /* Releases the stack. The context must not be running. */

@@ -67,8 +67,10 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
   /* The save buffer sits just below the stack: a small overflow lands in the
    * canary and this task's own (idle while it runs) buffer, not in a
    * neighbour's memory, and the check at the next switch reports it. */
+  if (weft__alloc_fault()) return WEFT_ENOMEM;
   c->mem = aligned_alloc(16, async_size + CANARY_BYTES + stack_size + LABEL_BYTES);
   if (!c->mem) return WEFT_ENOMEM;
+  weft__alloc_track(+1);
   c->abuf = c->mem;
   c->abuf_size = async_size;
   uint64_t *guard = (uint64_t *)(c->mem + async_size);
@@ -81,6 +83,7 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
 }
 
 void weft__ctx_free(weft__ctx *c) {
+  if (c->mem) weft__alloc_track(-1);
   free(c->mem);
   c->mem = NULL;
 }

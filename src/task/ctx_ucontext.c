@@ -69,17 +69,20 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
   size_t ps = page_size();
   stack_size = (stack_size + ps - 1) & ~(ps - 1);
   c->map_size = stack_size + ps;
+  if (weft__alloc_fault()) return WEFT_ENOMEM;
   c->map = mmap(NULL, c->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (c->map == MAP_FAILED) {
     c->map = NULL;
     return WEFT_ENOMEM;
   }
+  weft__alloc_track(+1);
   mprotect(c->map, ps, PROT_NONE); /* guard page: an overflow faults instead of corrupting */
   c->stack_size = stack_size;
   *(uint64_t *)(c->map + ps) = CANARY;
   c->entry = entry;
   c->arg = arg;
   if (getcontext(&c->uc) != 0) {
+    weft__alloc_track(-1);
     munmap(c->map, c->map_size);
     c->map = NULL;
     return WEFT_ENOMEM;
@@ -93,7 +96,10 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
 }
 
 void weft__ctx_free(weft__ctx *c) {
-  if (c->map) munmap(c->map, c->map_size);
+  if (c->map) {
+    munmap(c->map, c->map_size);
+    weft__alloc_track(-1);
+  }
   c->map = NULL;
 }
 

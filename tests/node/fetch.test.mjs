@@ -21,7 +21,11 @@ async function client(scenario, ...extra) {
 }
 
 async function clientWith(nodeArgs, env, scenario, ...extra) {
-  const r = await run(process.execPath, [...nodeArgs, runWasm, prog, server.url, scenario, ...extra], { env, timeoutMs: 60000 });
+  return clientOf(prog, nodeArgs, env, scenario, ...extra);
+}
+
+async function clientOf(program, nodeArgs, env, scenario, ...extra) {
+  const r = await run(process.execPath, [...nodeArgs, runWasm, program, server.url, scenario, ...extra], { env, timeoutMs: 60000 });
   assert.equal(r.error, null, report(r));
   return r;
 }
@@ -117,6 +121,17 @@ test('fetch: in a browser, relative URLs resolve against the page and a cross-or
     `  why: cross-origin request refused (CORS?): ${other} from ${server.url}`,
   ]);
   assert.equal(server.stats.requests['/json'], before + 1, 'only the same-origin request reaches the server');
+});
+
+test('fetch: a body larger than the wasm memory (capped at 32 MiB): whole gives WEFT_ENOMEM saying why, streamed works', { skip }, async () => {
+  const small = join(root, 'build', 'wasm', 'tests', 'bridges', 'fetch_client_small.js');
+  const r = await clientOf(small, [], process.env, 'too_big');
+  assert.equal(r.code, 0, report(r));
+  assert.equal(r.lines[0], 'whole: WEFT_ENOMEM', report(r));
+  assert.match(r.lines[1], /^  why: the body does not fit in memory \(\d+ bytes read, no room for a \d+-byte buffer\): read it chunk by chunk with weft_response_read$/, report(r));
+  assert.match(r.lines[2], new RegExp(`^streamed ${50 * 1024 * 1024} bytes in many chunks \\(largest \\d+ KiB\\): WEFT_EDONE$`), report(r));
+  const mib = Number(/^wasm memory: (\d+) MiB$/.exec(r.lines[3])?.[1]);
+  assert.ok(mib > 0 && mib <= 32, report(r));
 });
 
 test('fetch: a 50 MB body streamed chunk by chunk in bounded wasm memory', { skip }, async () => {
