@@ -234,8 +234,12 @@ static intptr_t fetcher(void *arg) {
   void *data;
   size_t len;
   rc = weft_response_bytes(r, &data, &len);
-  if (rc == 0) fetch_bytes += (long)len;
-  else fetch_failures++;
+  if (rc == 0) {
+    fetch_bytes += (long)len;
+    free(data);
+  } else {
+    fetch_failures++;
+  }
   weft_response_free(r);
   return rc ? weft_fail(rc) : 0;
 }
