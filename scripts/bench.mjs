@@ -1,327 +1,721 @@
 #!/usr/bin/env node
-// weft benchmarks.  npm run bench -- switch [--reps N] [--warmups N] [--rebuild] [--no-doc] [--no-advise]
+// weft benchmarks against its peers, side by side in one run (issue #6).
 //
-// "switch" measures, in one run:
-//   - weft on wasm (bench/switch.c under Node, Asyncify switching, virtual clock
-//     loop driven by weft_loop_run() inside the program): ns per task switch
-//     for N tasks x K weft_yield() calls;
-//   - the JavaScript peers on the same Node: N async functions doing K
-//     `await null` (microtasks), and K `await new Promise(r => setImmediate(r))`;
-//   - weft natively (build/native, ucontext) for reference;
-//   - a loop-only baseline (self-re-arming callbacks, no tasks), wasm and native;
-//   - memory: bytes per suspended (started, sleeping) task on wasm, the same
-//     for a suspended JS async function, and the largest number of
-//     concurrently sleeping weft tasks one wasm instance holds with default
-//     settings.
-// Every measurement runs in its own child process, one after the other.
-// Prints a table, writes bench/results/switch.json and refreshes the marked
-// section of docs/benchmarks.md.
+//   npm run bench                       every suite, the issue's sizes
+//   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start
+//   options: --scale F    multiply every workload size by F (e.g. 0.01 for a quick look; default 1)
+//            --reps N     repetitions of the repeated measurements (default: per suite)
+//            --no-python  --no-pyodide   leave a peer out (its column says so)
+//            --no-doc     do not rewrite docs/benchmarks.md
+//            --out DIR    write the JSON files to DIR instead of bench/results (implies --no-doc)
+//            --rebuild    rebuild build/wasm and build/native first
 //
-// Internal: `node scripts/bench.mjs --peer <microtask|immediate|memory> ...`
-// runs one JS peer measurement and prints one JSON line.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+// Implementations (columns), each measured in its own child process, one
+// after the other:
+//   weft-wasm        bench/switch.c, bench/workloads.c built with Emscripten, under this Node
+//   weft-native      the same programs natively (ucontext), where cheap
+//   js               plain JS on this Node: async functions awaiting a microtask
+//                    (`await null`), raw setTimeout promises (timers), raw
+//                    Promise.all(fetch) (fetch)                  — bench/peers.mjs
+//   js-setImmediate  async functions awaiting setImmediate         — bench/peers.mjs
+//   cpython          asyncio on `python3`                          — bench/py/workloads.py
+//   pyodide          asyncio inside Pyodide (npm `pyodide`)        — bench/py/pyodide.mjs
+//
+// Outputs: one table on stdout (rows: workloads; columns: implementations
+// and weft/peer ratios); bench/results/<suite>.json, a list of
+// {"impl","metric","value","unit"}; bench/results/<suite>-raw.json (every
+// line the children printed, the machine, the command); docs/benchmarks.md,
+// rebuilt from every bench/results/*-raw.json present.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const self = fileURLToPath(import.meta.url);
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start'];
 
-// --- JS peers (child mode) -------------------------------------------------
-
-const hrms = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function peerSwitchRun(kind, n, k) {
-  const step = kind === 'microtask'
-    ? async function worker() { for (let i = 0; i < k; i++) await null; }
-    : async function worker() { for (let i = 0; i < k; i++) await new Promise((r) => setImmediate(r)); };
-  const t0 = hrms();
-  const all = new Array(n);
-  for (let i = 0; i < n; i++) all[i] = step();
-  await Promise.all(all);
-  return hrms() - t0;
-}
-
-async function peerSwitch(kind, n, k, reps, warmups) {
-  for (let i = 0; i < warmups; i++) await peerSwitchRun(kind, n, k);
-  const runs = [];
-  for (let i = 0; i < reps; i++) runs.push(((await peerSwitchRun(kind, n, k)) * 1e6) / (n * k));
-  const s = [...runs].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  const r2 = (x) => Math.round(x * 100) / 100;
-  return { bench: 'switch', impl: `js-${kind}`, n, k, switches: n * k, warmups, reps, best_ns: r2(s[0]), median_ns: r2(median), runs_ns: runs.map(r2) };
-}
-
-// Bytes of JS heap per async function suspended on a promise that settles
-// much later (the analogue of a sleeping weft task). Needs --expose-gc.
-async function peerMemory(m) {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('peer memory needs node --expose-gc');
-  let release;
-  const gate = new Promise((r) => { release = r; });
-  let started = 0;
-  async function sleeper() { started++; await gate; }
-  gc(); gc();
-  const before = process.memoryUsage().heapUsed;
-  const all = new Array(m);
-  for (let i = 0; i < m; i++) all[i] = sleeper();
-  gc(); gc();
-  const after = process.memoryUsage().heapUsed;
-  release();
-  await Promise.all(all);
-  if (started !== m) throw new Error('not every sleeper started');
-  return { bench: 'mem', impl: 'js-async-function', tasks: m, heap_bytes_per_task: Math.round(((after - before) / m) * 10) / 10 };
-}
-
-if (process.argv[2] === '--peer') {
-  const [kind, ...rest] = process.argv.slice(3);
-  const nums = rest.map(Number);
-  const out = kind === 'memory' ? await peerMemory(nums[0]) : await peerSwitch(kind, nums[0], nums[1], nums[2], nums[3]);
-  console.log(JSON.stringify(out));
-  process.exit(0);
-}
-
-// --- driver ----------------------------------------------------------------
+// --- arguments ----------------------------------------------------------------
 
 const argv = process.argv.slice(2);
+const valued = new Set(['--scale', '--reps', '--out']);
 const opt = (name, dflt) => {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : dflt;
 };
 const flag = (name) => argv.includes(name);
-const suite = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && ['--reps', '--warmups'].includes(argv[i - 1])));
-if (suite !== 'switch') {
-  console.error('usage: npm run bench -- switch [--reps N] [--warmups N] [--rebuild] [--no-doc] [--no-advise]');
+const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && valued.has(argv[i - 1])));
+const unknown = positional.filter((s) => !SUITES.includes(s));
+if (unknown.length || !(opt('--scale', 1) > 0)) {
+  console.error(`usage: npm run bench -- [${SUITES.join('|')} …] [--scale F] [--reps N] [--no-python] [--no-pyodide] [--no-doc] [--rebuild]`);
   process.exit(2);
 }
-const REPS = opt('--reps', 11);
-const loadBefore = loadavg()[0];
-const WARMUPS = opt('--warmups', 2);
-const WORKLOADS = [[100, 10000], [10000, 10]];
-const MEM_TASKS = 2000;
-const MAX_CAP = 200000;
-const MAX_BATCH = 10000;
+const suites = positional.length ? SUITES.filter((s) => positional.includes(s)) : SUITES;
+const SCALE = opt('--scale', 1);
+const sz = (n) => Math.max(1, Math.round(n * SCALE));
+const reps = (dflt) => opt('--reps', dflt);
+const strOpt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const OUT = strOpt('--out') || join(root, 'bench/results');
 
 const env = { ...process.env, NODE_PATH: ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(':') };
-const wasmJs = join(root, 'build/wasm/bench/bench_switch.js');
-const nativeExe = join(root, 'build/native/bench/bench_switch');
-
-if (flag('--rebuild') || ![wasmJs, wasmJs.replace(/\.js$/, '.wasm'), nativeExe].every(existsSync)) {
+delete env.WEFT_CLOCK; // the programs choose their clocks
+const W = {
+  switchJs: join(root, 'build/wasm/bench/bench_switch.js'),
+  workJs: join(root, 'build/wasm/bench/bench_workloads.js'),
+  switchNative: join(root, 'build/native/bench/bench_switch'),
+  workNative: join(root, 'build/native/bench/bench_workloads'),
+};
+const outputs = [W.switchJs, W.switchJs.replace(/\.js$/, '.wasm'), W.workJs, W.workJs.replace(/\.js$/, '.wasm'), W.switchNative, W.workNative];
+if (flag('--rebuild') || !outputs.every(existsSync)) {
   console.error('bench: building (node scripts/build.mjs wasm native)');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), 'wasm', 'native'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-// Runs a child, returns its parsed JSON stdout lines; stderr passes through.
-function child(cmd, args, what) {
-  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  const lines = (r.stdout || '').split('\n').filter((l) => l.startsWith('{'));
-  if (r.status !== 0 || !lines.length) {
-    throw new Error(`bench: ${what} failed (status ${r.status}, signal ${r.signal})\n${r.stdout}`);
-  }
-  return lines.map((l) => JSON.parse(l));
-}
-const runWasm = (args, what) => child(process.execPath, [join(root, 'bench/run-wasm.mjs'), wasmJs, ...args], what);
-const runNative = (args, what) => child(nativeExe, args, what);
-const runPeer = (args, what, nodeFlags = []) => child(process.execPath, [...nodeFlags, self, '--peer', ...args], what);
+// --- children -----------------------------------------------------------------
 
-const results = []; // { impl, metric, value, unit }
-const raw = [];
-const add = (impl, metric, value, unit) => results.push({ impl, metric, value, unit });
-
-const IMPLS = [
-  { id: 'weft-wasm', label: 'weft wasm', run: (n, k) => runWasm(['switch', n, k, REPS, WARMUPS].map(String), `weft wasm switch ${n}x${k}`)[0] },
-  { id: 'js-microtask', label: 'JS `await null`', run: (n, k) => runPeer(['microtask', n, k, REPS, WARMUPS].map(String), `JS microtask ${n}x${k}`)[0] },
-  { id: 'js-setImmediate', label: 'JS `await setImmediate`', run: (n, k) => runPeer(['immediate', n, k, REPS, WARMUPS].map(String), `JS setImmediate ${n}x${k}`)[0] },
-  { id: 'weft-native', label: 'weft native', run: (n, k) => runNative(['switch', n, k, REPS, WARMUPS].map(String), `weft native switch ${n}x${k}`)[0] },
-];
-
-for (const [n, k] of WORKLOADS) {
-  for (const impl of IMPLS) {
-    const r = impl.run(n, k);
-    raw.push(r);
-    console.error(`bench: ${impl.id.padEnd(16)} ${n} x ${k}: best ${r.best_ns} ns/switch, median ${r.median_ns} (runs ${r.runs_ns.join(' ')})`);
-    add(impl.id, `switch ${n}x${k} best`, r.best_ns, 'ns/switch');
-    add(impl.id, `switch ${n}x${k} median`, r.median_ns, 'ns/switch');
-  }
+// Runs a child; resolves to { lines (parsed JSON lines), firstLineMs, status, stdout }.
+// stderr passes through (prefixed) so progress and failures stay visible.
+function child(cmd, args, { timeoutMs = 300000 } = {}) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const c = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let firstLineMs = null;
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.stdout.setEncoding('utf8');
+    c.stderr.setEncoding('utf8');
+    c.stdout.on('data', (d) => {
+      if (firstLineMs === null && d.includes('\n')) firstLineMs = performance.now() - t0;
+      stdout += d;
+    });
+    c.stderr.on('data', (d) => { stderr += d; });
+    c.on('error', (e) => { stderr += String(e); });
+    c.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      resolve({ lines, firstLineMs, status, signal, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
 }
 
-// The loop alone (self-re-arming weft_call_soon callbacks, no task switch):
-// what part of a switch is the loop's ready queue rather than the switch.
-for (const [n, k] of WORKLOADS) {
-  for (const [id, run] of [['weft-wasm', runWasm], ['weft-native', runNative]]) {
-    const r = run(['callback', n, k, REPS, WARMUPS].map(String), `${id} callback ${n}x${k}`)[0];
-    raw.push(r);
-    console.error(`bench: ${id.padEnd(16)} ${n} x ${k} loop callbacks only: best ${r.best_ns} ns/callback, median ${r.median_ns}`);
-    add(id, `loop callback ${n}x${k} best`, r.best_ns, 'ns/callback');
-  }
-}
-
-// The same switches with tracing on (include/weft/trace.h): every switch
-// writes its records to the loop's ring, drained once per round. The
-// switch rows above are the cost with tracing off.
-for (const [n, k] of WORKLOADS) {
-  for (const [id, run] of [['weft-wasm', runWasm], ['weft-native', runNative]]) {
-    const r = run(['switch-traced', n, k, REPS, WARMUPS].map(String), `${id} switch-traced ${n}x${k}`)[0];
-    raw.push(r);
-    console.error(`bench: ${id.padEnd(16)} ${n} x ${k} traced: best ${r.best_ns} ns/switch, median ${r.median_ns}`);
-    add(id, `switch traced ${n}x${k} best`, r.best_ns, 'ns/switch');
-  }
-}
-
-const mem = runWasm(['mem', String(MEM_TASKS)], 'weft wasm mem')[0];
-raw.push(mem);
-add('weft-wasm', 'bytes per suspended task (malloc)', mem.malloc_bytes_per_task, 'bytes');
-add('weft-wasm', 'bytes per suspended task (sbrk)', mem.brk_bytes_per_task, 'bytes');
-console.error(`bench: weft-wasm mem: ${mem.malloc_bytes_per_task} B/task (malloc), ${mem.brk_bytes_per_task} B/task (sbrk), stack ${mem.stack_size} + asyncify ${mem.asyncify_size}`);
-
-const jsMem = runPeer(['memory', String(MEM_TASKS * 10)], 'JS memory', ['--expose-gc'])[0];
-raw.push(jsMem);
-add('js-microtask', 'bytes per suspended task (JS heap)', jsMem.heap_bytes_per_task, 'bytes');
-console.error(`bench: js mem: ${jsMem.heap_bytes_per_task} B per suspended async function`);
-
-const max = runWasm(['max', String(MAX_CAP), String(MAX_BATCH)], 'weft wasm max')[0];
-raw.push(max);
-add('weft-wasm', 'max concurrent sleeping tasks', max.sleeping, max.reached_cap ? 'tasks (>= cap)' : 'tasks');
-console.error(`bench: weft-wasm max: ${max.sleeping} sleeping tasks (${max.stop}; heap end ${max.heap_end} B)`);
-
-// --- environment ------------------------------------------------------------
-
-function sh(cmd, args) {
-  try { return execFileSync(cmd, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; }
-}
-const cpuModel = (() => {
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const field = (name) => info.match(new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm'))?.[1].trim();
-    const extra = [
-      field('cpu family') && `family ${field('cpu family')} model ${field('model')}`,
-      field('cpu MHz') && `${Math.round(Number(field('cpu MHz')))} MHz`,
-      /\bhypervisor\b/.test(field('flags') || '') && 'virtual machine',
-    ].filter(Boolean);
-    const name = field('model name') || cpus()[0]?.model || 'unknown';
-    return extra.length ? `${name} (${extra.join(', ')})` : name;
-  } catch { return cpus()[0]?.model || 'unknown'; }
+const python = (() => {
+  if (flag('--no-python')) return { skip: 'left out (--no-python)' };
+  const r = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? { version: (r.stdout || r.stderr).trim() } : { skip: '`python3` not found' };
 })();
-const emccVersion = `emcc ${(sh('emcc', ['--version']).split('\n')[0].match(/\)\s*(\d+\.\d+\.\d+)/) || [, 'unknown'])[1]}`;
-const commit = sh('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown';
-const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'include', 'CMakeLists.txt', 'bench/switch.c'])
-  .split('\n').filter(Boolean).map((l) => l.slice(3).replace(/^.* -> /, ''));
-const machine = { cpu: cpuModel, cores: cpus().length, node: process.version, emcc: emccVersion, commit, dirty };
+const pyodide = (() => {
+  if (flag('--no-pyodide')) return { skip: 'left out (--no-pyodide)' };
+  const pkg = join(root, 'node_modules/pyodide/package.json');
+  if (!existsSync(pkg)) return { skip: 'npm package `pyodide` not installed (`npm install`)' };
+  return { version: JSON.parse(readFileSync(pkg, 'utf8')).version };
+})();
 
-// Asyncify's instrumented functions, from -sASYNCIFY_ADVISE on a relink of
-// the benchmark into a temporary directory (a couple of seconds).
-function asyncifyAdvise() {
-  const dir = join(root, 'build/wasm/bench');
-  const linkTxt = join(dir, 'CMakeFiles/bench_switch.dir/link.txt');
-  if (!existsSync(linkTxt)) return null;
-  const tmp = mkdtempSync(join(tmpdir(), 'weft-advise-'));
+const IMPLS = {
+  'weft-wasm': { label: 'weft (wasm)', cmd: (prog) => [process.execPath, [join(root, 'bench/run-wasm.mjs'), prog === 'switch' ? W.switchJs : W.workJs]] },
+  'weft-native': { label: 'weft (native)', cmd: (prog) => [prog === 'switch' ? W.switchNative : W.workNative, []] },
+  js: { label: 'JS (Node)', cmd: () => [process.execPath, [join(root, 'bench/peers.mjs')]] },
+  'js-setImmediate': { label: 'JS setImmediate', cmd: () => [process.execPath, [join(root, 'bench/peers.mjs')]] },
+  cpython: { label: 'CPython asyncio', skip: python.skip, cmd: () => ['python3', [join(root, 'bench/py/workloads.py')]] },
+  pyodide: { label: 'Pyodide asyncio', skip: pyodide.skip, cmd: () => [process.execPath, [join(root, 'bench/py/pyodide.mjs')]] },
+};
+const PEERS = ['js', 'js-setImmediate', 'cpython', 'pyodide'];
+const COLUMNS = ['weft-wasm', 'weft-native', ...PEERS];
+
+const skipped = {}; // impl -> reason (this run)
+const failures = [];
+
+// Runs one measurement of `impl`; returns its first JSON line or null.
+async function measure(impl, prog, args, { nodeFlags = [], what } = {}) {
+  const I = IMPLS[impl];
+  if (I.skip) { skipped[impl] = I.skip; return null; }
+  const [cmd, pre] = I.cmd(prog);
+  const full = cmd === process.execPath ? [...nodeFlags, ...pre, ...args.map(String)] : [...pre, ...args.map(String)];
+  const label = `${impl} ${what || args.join(' ')}`;
+  const r = await child(cmd, full);
+  if (r.status !== 0 || !r.lines.length) {
+    const msg = `${label}: failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}) ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+    console.error(`bench: ${msg}`);
+    failures.push(msg);
+    return null;
+  }
+  const line = r.lines[0];
+  line._firstLineMs = r.firstLineMs;
+  console.error(`bench: ${label.padEnd(44)} ${summary(line)}`);
+  return line;
+}
+
+function summary(l) {
+  if (l.best_ns !== undefined) return `best ${l.best_ns} ns, median ${l.median_ns}`;
+  if (l.best_ms !== undefined) return `best ${l.best_ms} ms, median ${l.median_ms}, peak RSS ${l.peak_rss_mib} MiB`;
+  if (l.p99_ms !== undefined) return `lateness p50 ${l.p50_ms} p99 ${l.p99_ms} max ${l.max_ms} ms`;
+  return JSON.stringify(l).slice(0, 120);
+}
+
+// --- suites -------------------------------------------------------------------
+// Each returns { rows, notes, targets, raw }. A row: { label, metric, unit,
+// better: 'lower' | 'higher', alt: { impl: metric } } — `alt` names the metric
+// an implementation ran at a reduced size (marked † in the table).
+
+const fmtN = (n) => n.toLocaleString('en-US');
+
+async function suiteSwitch(add) {
+  const R = reps(11), WU = 2;
+  const sizes = [[sz(100), sz(10000)], [sz(10000), 10]];
+  // Pyodide switches about 100x slower than weft: its K is divided by 10 to keep the run short.
+  const pyK = (k) => Math.max(1, Math.round(k / 10));
+  const rows = [];
+  const raw = [];
+  for (const [n, k] of sizes) {
+    const metric = `switch ${n}x${k}`;
+    const runs = [
+      ['weft-wasm', 'switch', ['switch', n, k, R, WU]],
+      ['weft-native', 'switch', ['switch', n, k, R, WU]],
+      ['js', 'peer', ['switch', 'microtask', n, k, R, WU]],
+      ['js-setImmediate', 'peer', ['switch', 'immediate', n, k, R, WU]],
+      ['cpython', 'py', ['switch', n, k, Math.min(R, 5), 1]],
+      ['pyodide', 'py', ['switch', n, pyK(k), 3, 1]],
+    ];
+    let alt;
+    for (const [impl, prog, args] of runs) {
+      const l = await measure(impl, prog, args);
+      if (!l) continue;
+      raw.push(l);
+      const m = impl === 'pyodide' && pyK(k) !== k ? `switch ${n}x${pyK(k)}` : metric;
+      if (m !== metric) alt = { pyodide: `${m} best` };
+      add(impl, `${m} best`, l.best_ns, 'ns/switch');
+      add(impl, `${m} median`, l.median_ns, 'ns/switch');
+    }
+    rows.push({ label: `switch: ${fmtN(n)} tasks × ${fmtN(k)} yields, ns per switch (best)`, metric: `${metric} best`, unit: 'ns', better: 'lower', alt });
+  }
+  for (const [n, k] of sizes) {
+    for (const impl of ['weft-wasm', 'weft-native']) {
+      const l = await measure(impl, 'switch', ['callback', n, k, R, WU], { what: `loop callbacks ${n}x${k}` });
+      if (!l) continue;
+      raw.push(l);
+      add(impl, `loop callback ${n}x${k} best`, l.best_ns, 'ns/callback');
+    }
+    rows.push({ label: `baseline: loop callback without a task (${fmtN(n)} × ${fmtN(k)}), ns`, metric: `loop callback ${n}x${k} best`, unit: 'ns', better: 'lower' });
+  }
+  // The same switches with tracing on (include/weft/trace.h): every switch
+  // writes its records to the loop's ring, drained once per round. The
+  // switch rows above are the cost with tracing off.
+  for (const [n, k] of sizes) {
+    for (const impl of ['weft-wasm', 'weft-native']) {
+      const l = await measure(impl, 'switch', ['switch-traced', n, k, R, WU], { what: `traced switches ${n}x${k}` });
+      if (!l) continue;
+      raw.push(l);
+      add(impl, `switch traced ${n}x${k} best`, l.best_ns, 'ns/switch');
+    }
+    rows.push({ label: `switch with tracing on (${fmtN(n)} × ${fmtN(k)}), ns`, metric: `switch traced ${n}x${k} best`, unit: 'ns', better: 'lower' });
+  }
+  const notes = [
+    `A switch is one resumption of a suspended task: N tasks each yield K times (weft: \`weft_yield()\` on a virtual-clock loop run by \`weft_loop_run()\` inside the program; JS: \`await null\`, or \`await new Promise(r => setImmediate(r))\`; asyncio: \`await asyncio.sleep(0)\`). Wall time from the first spawn until every task has finished, divided by N × K; best of ${R} after ${WU} warm-ups (CPython: best of ${Math.min(R, 5)}, Pyodide: best of 3).`,
+    'The baseline rows are N callbacks re-arming themselves with `weft_call_soon` K times (no task): a switch minus this is the task switch itself (Asyncify unwind + rewind, stack canary).',
+    '† Pyodide ran K/10 yields per task (it switches ~100× slower than weft; the figure is per switch, so it compares).',
+  ];
+  return { rows, notes, raw };
+}
+
+async function suiteSpawn(add) {
+  const N = sz(1000000), NPY = sz(100000);
+  const rows = [];
+  const raw = [];
+  const runs = [
+    ['weft-wasm', 'work', ['spawn', N, reps(3)]],
+    ['weft-native', 'work', ['spawn', N, reps(3)]],
+    ['js', 'peer', ['spawn', N, reps(3)]],
+    ['cpython', 'py', ['spawn', N, 1]],
+    ['pyodide', 'py', ['spawn', NPY, 1]],
+  ];
+  for (const [impl, prog, args] of runs) {
+    const l = await measure(impl, prog, args);
+    if (!l) continue;
+    raw.push(l);
+    const n = args[1];
+    add(impl, n === N ? 'spawn ns/task' : `spawn ns/task (${fmtN(n)} tasks)`, Math.round((l.best_ms * 1e6) / n), 'ns/task');
+    add(impl, n === N ? 'spawn peak RSS' : `spawn peak RSS (${fmtN(n)} tasks)`, l.peak_rss_mib, 'MiB');
+  }
+  const alt = NPY !== N ? { pyodide: `spawn ns/task (${fmtN(NPY)} tasks)` } : undefined;
+  rows.push({ label: `spawn + finish of ${fmtN(N)} short tasks, ns per task (best)`, metric: 'spawn ns/task', unit: 'ns', better: 'lower', alt });
+  rows.push({ label: `spawn: peak RSS of the process, MiB (all ${fmtN(N)} spawned before any runs)`, metric: 'spawn peak RSS', unit: 'MiB', better: 'lower', alt: alt && { pyodide: `spawn peak RSS (${fmtN(NPY)} tasks)` } });
+  return {
+    rows,
+    raw,
+    notes: [
+      `All N tasks are spawned first, then run to completion (weft: \`weft_spawn_detached\` of a function that returns, on a virtual-clock loop; JS: N async functions whose body starts after one \`await null\`, then \`Promise.all\`; asyncio: \`create_task\` ×N, then \`gather\`). ns per task = wall time / N, best of ${reps(3)} (asyncio: one run). Peak RSS is the process's (the Node process for wasm, JS and Pyodide).`,
+      NPY !== N ? `† Pyodide ran ${fmtN(NPY)} tasks (time).` : '',
+    ].filter(Boolean),
+  };
+}
+
+async function suiteMemory(add) {
+  const M = sz(2000), CAP = sz(200000), BATCH = Math.min(CAP, sz(10000)), MP = sz(10000);
+  const raw = [];
+  const rows = [];
+  const mem = await measure('weft-wasm', 'switch', ['mem', M]);
+  if (mem) {
+    raw.push(mem);
+    add('weft-wasm', 'bytes per suspended task', mem.malloc_bytes_per_task, 'bytes');
+  }
+  const js = await measure('js', 'peer', ['memory', MP * 2], { nodeFlags: ['--expose-gc'] });
+  if (js) { raw.push(js); add('js', 'bytes per suspended task', js.bytes_per_task, 'bytes'); }
+  for (const impl of ['cpython', 'pyodide']) {
+    const l = await measure(impl, 'py', ['memory', MP]);
+    if (l) { raw.push(l); add(impl, 'bytes per suspended task', l.bytes_per_task, 'bytes'); }
+  }
+  const max = await measure('weft-wasm', 'switch', ['max', CAP, BATCH]);
+  if (max) {
+    raw.push(max);
+    add('weft-wasm', 'max concurrently sleeping tasks', max.sleeping, max.reached_cap ? 'tasks (cap reached)' : 'tasks');
+  }
+  rows.push({ label: 'bytes per suspended task', metric: 'bytes per suspended task', unit: 'B', better: 'lower' });
+  rows.push({ label: `most tasks sleeping at once in one instance, default settings (cap ${fmtN(CAP)})`, metric: 'max concurrently sleeping tasks', unit: 'tasks', better: 'higher' });
+  return {
+    rows,
+    raw,
+    notes: [
+      `weft: ${fmtN(M)} tasks spawned, started and left sleeping; growth of \`mallinfo().uordblks\` per task${mem ? ` (defaults: ${fmtN(mem.stack_size)} B C stack + ${fmtN(mem.asyncify_size)} B Asyncify buffer, allocated when the task first runs)` : ''}. JS: \`heapUsed\` growth after GC for ${fmtN(MP * 2)} async functions suspended on one promise. asyncio: \`tracemalloc\` growth for ${fmtN(MP)} started tasks awaiting one future.`,
+      max ? `Max: batches of ${fmtN(BATCH)} sleeping tasks until a spawn or a stack allocation fails or ${fmtN(CAP)} sleep; this run stopped because: ${max.stop}, wasm heap at ${(max.heap_end / 2 ** 20).toFixed(0)} MiB (the 2 GiB maximum of \`-sALLOW_MEMORY_GROWTH\`).` : '',
+    ].filter(Boolean),
+  };
+}
+
+async function suiteTimers(add) {
+  const N = sz(100000), NPY = sz(20000), MAXD = 100;
+  const raw = [];
+  const runs = [
+    ['weft-wasm', 'work', ['timers', N, MAXD]],
+    // Not weft-native: each native stack is an mmap with a guard page (two
+    // mappings), and Linux's vm.max_map_count (65,530) stops it near 32,000 tasks.
+    ['js', 'peer', ['timers', N, MAXD]],
+    ['cpython', 'py', ['timers', N, MAXD]],
+    ['pyodide', 'py', ['timers', NPY, MAXD]],
+  ];
+  for (const [impl, prog, args] of runs) {
+    const l = await measure(impl, prog, args);
+    if (!l) continue;
+    raw.push(l);
+    const suffix = l.n === N ? '' : ` (${fmtN(l.n)} sleeps)`;
+    for (const q of ['p50', 'p99', 'max']) add(impl, `timer lateness ${q}${suffix}`, l[`${q}_ms`], 'ms');
+  }
+  const alt = (q) => (NPY !== N ? { pyodide: `timer lateness ${q} (${fmtN(NPY)} sleeps)` } : undefined);
+  const rows = ['p50', 'p99', 'max'].map((q) => ({ label: `timers: ${fmtN(N)} sleeps of 1–${MAXD} ms, lateness ${q}, ms`, metric: `timer lateness ${q}`, unit: 'ms', better: 'lower', compare: 'diff', alt: alt(q) }));
+  return {
+    rows,
+    raw,
+    notes: [
+      `N tasks each sleep a pseudo-random delay of 1–${MAXD} ms (the same delays for every implementation) on the real clock; lateness = (wake − call) − delay, where the call time is read just before the sleep. weft: N tasks spawned by a main task under \`weft_run\`, each \`weft_sleep(delay)\`, with the host's timers (one \`setTimeout\` per loop on wasm) and a 4 KiB stack + 1 KiB Asyncify buffer per task (\`weft_task_options\`); JS: N \`new Promise(r => setTimeout(r, delay))\`; asyncio: N tasks \`await asyncio.sleep(delay)\`. One run each.`,
+      'The first sleeps fall due while the N tasks are still being created and started, so most of the lateness is the cost of starting N sleepers, for every implementation. weft, like Node (libuv caches the loop time once per iteration), computes a deadline from the clock read at the start of the loop iteration, so a sleep called late in a long iteration can end before `delay` has passed since the call: the minimum lateness is then negative (raw lines in `timers-raw.json`).',
+      'No native column: each native stack is an mmap with a guard page, two mappings, and Linux\'s `vm.max_map_count` (65,530 by default) stops native weft near 32,000 live tasks.',
+      NPY !== N ? `† Pyodide ran ${fmtN(NPY)} sleeps (time).` : '',
+    ].filter(Boolean),
+  };
+}
+
+async function suiteFetch(add) {
+  const N = sz(1000), R = reps(5), ROUNDS = SCALE < 0.1 ? 1 : 3;
+  const raw = [];
+  const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    server.stdout.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/"port":(\d+)/);
+      if (m) resolve(Number(m[1]));
+    });
+    server.on('exit', () => reject(new Error('bench: the fetch server exited')));
+  });
+  const url = `http://127.0.0.1:${port}/json`;
   try {
-    const cmd = readFileSync(linkTxt, 'utf8').trim().replace(/-o bench_switch\.js/, `-o ${join(tmp, 'b.js')}`);
-    const r = spawnSync('bash', ['-c', `${cmd} -sASYNCIFY_ADVISE`], { cwd: dir, env, encoding: 'utf8' });
-    const names = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.match(/^\[asyncify\] (\S+) can change the state/)).filter(Boolean).map((m) => m[1]);
-    return r.status === 0 ? names : null;
+    const runs = [
+      ['weft-wasm', 'work', ['fetch', url, N, R]],
+      ['js', 'peer', ['fetch', url, N, R]],
+      ['cpython', 'py', ['fetch', url, N, R]],
+      ['pyodide', 'py', ['fetch', url, N, R]],
+    ];
+    // Interleaved rounds: the network stack and the machine's load drift,
+    // so every implementation gets a process in each round.
+    const batches = {};
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [impl, prog, args] of runs) {
+        const l = await measure(impl, prog, args, { what: `fetch ${N} x ${R} (round ${round})` });
+        if (!l) continue;
+        raw.push({ ...l, round });
+        (batches[impl] ||= []).push(...l.runs_ms);
+      }
+    }
+    for (const [impl, ms] of Object.entries(batches)) {
+      const s = [...ms].sort((a, b) => a - b);
+      const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      add(impl, `fetch ${N} concurrent, requests/s`, Math.round((N * 1000) / s[0]), 'requests/s');
+      add(impl, `fetch ${N} concurrent, requests/s (median)`, Math.round((N * 1000) / median), 'requests/s');
+      add(impl, `fetch ${N} concurrent, ms (best)`, s[0], 'ms');
+      add(impl, `fetch ${N} concurrent, ms (median)`, Math.round(median * 10) / 10, 'ms');
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+  return {
+    rows: [
+      { label: `fetch: ${fmtN(N)} concurrent small JSON GETs from a local server, requests/s (best)`, metric: `fetch ${N} concurrent, requests/s`, unit: 'req/s', better: 'higher' },
+      { label: `fetch: ${fmtN(N)} concurrent GETs, requests/s (median batch)`, metric: `fetch ${N} concurrent, requests/s (median)`, unit: 'req/s', better: 'higher' },
+    ],
+    raw,
+    notes: [
+      `A node:http server in its own process on 127.0.0.1 (keep-alive) serves a ~30-byte JSON body. Per batch, N requests are started at once and the batch ends when every body has been read; ${R} batches after one warm-up batch per process, in ${ROUNDS} interleaved rounds (weft, JS, CPython, Pyodide, then again): best and median over all of an implementation's batches. weft: N tasks each \`weft_fetch\` + \`weft_response_bytes\`, gathered by a main task under \`weft_run\`; JS: \`Promise.all\` of N \`fetch(url).then(r => r.arrayBuffer())\` — both on Node's own fetch; CPython: \`asyncio.open_connection\` and a hand-written HTTP/1.1 request, one connection per request (CPython ships no HTTP client); Pyodide: \`pyodide.http.pyfetch\`.`,
+    ],
+  };
+}
+
+async function suiteGather(add) {
+  const N = sz(10000), R = reps(5);
+  const raw = [];
+  const runs = [
+    ['weft-wasm', 'work', ['gather', N, R]],
+    ['weft-native', 'work', ['gather', N, R]],
+    ['js', 'peer', ['gather', N, R]],
+    ['cpython', 'py', ['gather', N, R]],
+    ['pyodide', 'py', ['gather', N, 3]],
+  ];
+  for (const [impl, prog, args] of runs) {
+    const l = await measure(impl, prog, args);
+    if (!l) continue;
+    raw.push(l);
+    add(impl, `gather ${N} ms`, l.best_ms, 'ms');
+    add(impl, `gather ${N} peak RSS`, l.peak_rss_mib, 'MiB');
+  }
+  return {
+    rows: [
+      { label: `gather: ${fmtN(N)} waiters, each on a future resolved by another task, ms (best)`, metric: `gather ${N} ms`, unit: 'ms', better: 'lower' },
+      { label: `gather: peak RSS of the process, MiB`, metric: `gather ${N} peak RSS`, unit: 'MiB', better: 'lower' },
+    ],
+    raw,
+    notes: [`N futures; N waiter tasks each await one; N resolver tasks (created after the waiters) each resolve one; the main task gathers the waiters and checks every result. Wall time from the first future's creation to the gather's result; best of ${R} (Pyodide: 3) after one warm-up.`],
+  };
+}
+
+// Relinks the runtime (dist/weft.wasm) from its CMake link line, edited,
+// into a temporary directory: its size, and the functions Asyncify really
+// instrumented. Those are counted on a second relink with --profiling-funcs
+// (names kept), disassembled with Binaryen's wasm-dis: the functions that
+// read Asyncify's state global (the one asyncify_start_unwind sets to 1),
+// other than Asyncify's own. (-sASYNCIFY_ADVISE lists what *could* change
+// the state and ignores ASYNCIFY_REMOVE, so it overcounts.)
+function relinkRuntime(edit) {
+  const dir = join(root, 'build/wasm');
+  const linkTxt = join(dir, 'CMakeFiles/weft_runtime.dir/link.txt');
+  if (!existsSync(linkTxt)) return null;
+  const tmp = mkdtempSync(join(tmpdir(), 'weft-relink-'));
+  try {
+    const base = edit(readFileSync(linkTxt, 'utf8').trim());
+    const link = (out, extra) => spawnSync('bash', ['-c', `${base.replace(/-o weft\.js/, `-o ${join(tmp, out)}`)} ${extra}`], { cwd: dir, env, encoding: 'utf8' });
+    if (link('weft.js', '').status !== 0) return null;
+    const wasm = readFileSync(join(tmp, 'weft.wasm'));
+    const res = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, names: null };
+    if (link('named.js', '--profiling-funcs').status === 0) {
+      const dis = spawnSync('wasm-dis', [join(tmp, 'named.wasm')], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      if (dis.status === 0) res.names = instrumented(dis.stdout);
+    }
+    return res;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
-const advised = flag('--no-advise') ? null : asyncifyAdvise();
-if (advised) {
-  add('weft-wasm', 'asyncify instrumented functions', advised.length, 'functions');
-  console.error(`bench: Asyncify instruments ${advised.length} functions in bench_switch.wasm`);
+
+function instrumented(wat) {
+  const funcs = wat.split(/\n \(func /).slice(1).map((f) => ({ name: f.split(/\s/)[0].replace(/^\$/, ''), body: f }));
+  const start = funcs.find((f) => f.name === 'asyncify_start_unwind');
+  const state = start && start.body.match(/global\.set \$(\S+)\s*\(i32\.const 1\)/);
+  if (!state) return null;
+  const use = `global.get $${state[1]})`;
+  return funcs.filter((f) => !f.name.startsWith('asyncify_') && f.body.includes(use)).map((f) => f.name);
 }
 
-// --- outputs ------------------------------------------------------------------
+async function suiteSize(add) {
+  const raw = [];
+  const wasmFile = join(root, 'build/wasm/weft.wasm');
+  const jsFile = join(root, 'build/wasm/weft.js');
+  if (!existsSync(wasmFile)) throw new Error('bench: build/wasm/weft.wasm missing (node scripts/build.mjs wasm)');
+  const wasm = readFileSync(wasmFile);
+  const js = readFileSync(jsFile);
+  const size = { wasm_raw: wasm.length, wasm_gzip: gzipSync(wasm, { level: 9 }).length, js_raw: js.length, js_gzip: gzipSync(js, { level: 9 }).length };
+  add('weft-wasm', 'runtime wasm, raw', size.wasm_raw, 'bytes');
+  add('weft-wasm', 'runtime wasm, gzip', size.wasm_gzip, 'bytes');
+  add('weft-wasm', 'runtime JS loader, gzip', size.js_gzip, 'bytes');
+  const asIs = relinkRuntime((c) => c);
+  const dflt = relinkRuntime((c) => c.replace(/"?-sASYNCIFY_IMPORTS=\[\]"?\s*/, ''));
+  const noRemove = relinkRuntime((c) => c.replace(/"?-sASYNCIFY_REMOVE=\[[^\]]*\]"?\s*/, ''));
+  if (asIs?.names) add('weft-wasm', 'Asyncify-instrumented functions', asIs.names.length, 'functions');
+  if (dflt?.names) add('weft-wasm', 'Asyncify-instrumented functions with the default import list', dflt.names.length, 'functions');
+  if (dflt) add('weft-wasm', 'runtime wasm with the default import list, gzip', dflt.gzip, 'bytes');
+  if (noRemove?.names) add('weft-wasm', 'Asyncify-instrumented functions without ASYNCIFY_REMOVE', noRemove.names.length, 'functions');
+  if (noRemove) add('weft-wasm', 'runtime wasm without ASYNCIFY_REMOVE, gzip', noRemove.gzip, 'bytes');
+  raw.push({ bench: 'size', impl: 'weft-wasm', ...size, instrumented: asIs?.names, default_imports: dflt, without_remove: noRemove });
+  if (!pyodide.skip) {
+    const dir = join(root, 'node_modules/pyodide');
+    const pw = readFileSync(join(dir, 'pyodide.asm.wasm'));
+    const stdlib = statSync(join(dir, 'python_stdlib.zip')).size;
+    const p = { wasm_raw: pw.length, wasm_gzip: gzipSync(pw, { level: 6 }).length, stdlib_zip: stdlib };
+    raw.push({ bench: 'size', impl: 'pyodide', ...p });
+    add('pyodide', 'runtime wasm, raw', p.wasm_raw, 'bytes');
+    add('pyodide', 'runtime wasm, gzip', p.wasm_gzip, 'bytes');
+    console.error(`bench: pyodide size: ${p.wasm_raw} B wasm (${p.wasm_gzip} gzip) + ${stdlib} B python_stdlib.zip`);
+  } else skipped.pyodide = pyodide.skip;
+  console.error(`bench: weft runtime ${size.wasm_raw} B wasm (${size.wasm_gzip} gzip); Asyncify instruments ${asIs?.names?.length} functions (${dflt?.names?.length} with the default import list, ${dflt?.gzip} B gzip; ${noRemove?.names?.length} without ASYNCIFY_REMOVE, ${noRemove?.gzip} B gzip)`);
+  const rows = [
+    { label: 'size: runtime wasm (dist/weft.wasm), KiB raw', metric: 'runtime wasm, raw', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: runtime wasm, KiB gzip -9', metric: 'runtime wasm, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: runtime JS loader (dist/weft.js), KiB gzip', metric: 'runtime JS loader, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: functions Asyncify instruments in the runtime', metric: 'Asyncify-instrumented functions', unit: '', better: 'lower' },
+    { label: 'size: … with Emscripten\'s default ASYNCIFY_IMPORTS instead of `[]`', metric: 'Asyncify-instrumented functions with the default import list', unit: '', better: 'lower' },
+    { label: 'size: … and the runtime wasm then, KiB gzip', metric: 'runtime wasm with the default import list, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: functions instrumented without weft\'s ASYNCIFY_REMOVE list', metric: 'Asyncify-instrumented functions without ASYNCIFY_REMOVE', unit: '', better: 'lower' },
+    { label: 'size: … and the runtime wasm then, KiB gzip', metric: 'runtime wasm without ASYNCIFY_REMOVE, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+  ];
+  const notes = [
+    'The runtime is the npm package\'s prebuilt `dist/weft.wasm` (src/host/runtime.c: the whole library, fetch and the JS bridges included), `-O3`. Pyodide\'s figure is `pyodide.asm.wasm` alone (gzip -6); it also loads `python_stdlib.zip`' + (pyodide.skip ? '.' : ` (${(raw.find((r) => r.impl === 'pyodide').stdlib_zip / 2 ** 20).toFixed(1)} MiB).`),
+    asIs?.names ? `Instrumented functions are counted on a relink of the runtime with \`--profiling-funcs\`, disassembled with Binaryen's \`wasm-dis\`: the functions that read Asyncify's state global. In the runtime: ${asIs.names.map((f) => `\`${f}\``).join(', ')}. \`ASYNCIFY_IMPORTS=[]\` (no import can suspend) versus Emscripten's default list: the default list names imports (\`emscripten_sleep\`, \`invoke_*\`, …) that weft programs do not link, so it changes nothing here; it would matter for a program that links one. weft's \`ASYNCIFY_REMOVE\` (CMakeLists.txt) leaves the scheduler, the \`dynCall_*\` helpers and stdio's formatting uninstrumented: they make indirect calls, but no task frame is ever above them.` : '',
+  ].filter(Boolean);
+  return { rows, raw, notes };
+}
 
-const get = (impl, metric) => results.find((r) => r.impl === impl && r.metric === metric)?.value;
-const fmt = (v, digits = 1) => (v === undefined || v === null ? '—' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits }) : String(v));
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
-
-const header = ['metric', 'weft wasm', 'JS `await null`', 'JS `await setImmediate`', 'weft native', 'weft wasm / JS await null', 'weft wasm / JS setImmediate'];
-const rows = [];
-for (const [n, k] of WORKLOADS) {
-  for (const stat of ['best', 'median']) {
-    const metric = `switch ${n}x${k} ${stat}`;
-    const v = IMPLS.map((i) => get(i.id, metric));
-    rows.push([`ns/switch, ${n.toLocaleString('en-US')} tasks × ${k.toLocaleString('en-US')} yields (${stat} of ${REPS})`, ...v.map((x) => fmt(x)), ratio(v[0], v[1]), ratio(v[0], v[2])]);
+async function suiteStart(add) {
+  const R = reps(5);
+  const raw = [];
+  const runs = [
+    ['weft-wasm', 'work', ['start']],
+    ['weft-native', 'work', ['start']],
+    ['js', 'peer', ['start']],
+    ['cpython', 'py', ['start']],
+    ['pyodide', 'py', ['start']],
+  ];
+  for (const [impl, prog, args] of runs) {
+    const times = [];
+    for (let i = 0; i < R; i++) {
+      const l = await measure(impl, prog, args, { what: `start #${i + 1}` });
+      if (!l) break;
+      times.push(l._firstLineMs);
+    }
+    if (!times.length) continue;
+    const best = Math.min(...times);
+    raw.push({ bench: 'start', impl, spawn_to_first_task_ms: times });
+    add(impl, 'process spawn to first task, ms', Math.round(best * 10) / 10, 'ms');
   }
+  // In-process, as a user meets it: import the package, create the runtime, run a task.
+  const inproc = [];
+  for (let i = 0; i < R; i++) {
+    const r = await child(process.execPath, ['--input-type=module', '-e', `
+      const t0 = performance.now();
+      const { createWeft } = await import(${JSON.stringify(join(root, 'src/js/index.mjs'))});
+      const weft = await createWeft();
+      const v = await weft.run('sleep_then', 0);
+      console.log(JSON.stringify({ import_to_first_task_ms: performance.now() - t0, v }));`]);
+    if (r.status === 0 && r.lines.length) inproc.push(r.lines[0].import_to_first_task_ms);
+  }
+  if (inproc.length) {
+    raw.push({ bench: 'start', impl: 'weft-wasm', import_to_first_task_ms: inproc });
+    add('weft-wasm', 'import to first task result, ms', Math.round(Math.min(...inproc) * 10) / 10, 'ms');
+    console.error(`bench: weft-wasm import → createWeft → first task result: best ${Math.min(...inproc).toFixed(1)} ms`);
+  }
+  if (!pyodide.skip) {
+    const r = await child(process.execPath, ['--input-type=module', '-e', `
+      const t0 = performance.now();
+      const { loadPyodide } = await import('pyodide');
+      const py = await loadPyodide();
+      await py.runPythonAsync('import asyncio\\nasync def f(): return 1\\nawait asyncio.create_task(f())');
+      console.log(JSON.stringify({ import_to_first_task_ms: performance.now() - t0 }));`]);
+    if (r.status === 0 && r.lines.length) {
+      raw.push({ bench: 'start', impl: 'pyodide', import_to_first_task_ms: [r.lines[0].import_to_first_task_ms] });
+      add('pyodide', 'import to first task result, ms', Math.round(r.lines[0].import_to_first_task_ms * 10) / 10, 'ms');
+    }
+  }
+  return {
+    rows: [
+      { label: 'start: process spawn to the first task running, ms (best)', metric: 'process spawn to first task, ms', unit: 'ms', better: 'lower' },
+      { label: 'start: in a running Node, import → runtime ready → first task\'s result, ms', metric: 'import to first task result, ms', unit: 'ms', better: 'lower' },
+    ],
+    raw,
+    notes: [`Spawn to first task: wall time from spawning the process until it prints from its first task (weft wasm: \`node bench/run-wasm.mjs\` loading bench_workloads; JS: \`node\`; asyncio: \`python3\`, or Node loading Pyodide), best of ${R}. In-process: \`import('weft')\`, \`await createWeft()\` (reads and compiles dist/weft.wasm), \`await weft.run('sleep_then', 0)\`; Pyodide: \`loadPyodide()\` then a task via \`runPythonAsync\`.`],
+  };
 }
-for (const [n, k] of WORKLOADS) {
-  const metric = `loop callback ${n}x${k} best`;
-  rows.push([`baseline: ns per loop callback, no task (${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')}, best)`, fmt(get('weft-wasm', metric)), '—', '—', fmt(get('weft-native', metric)), '—', '—']);
-}
-for (const [n, k] of WORKLOADS) {
-  const metric = `switch traced ${n}x${k} best`;
-  rows.push([`ns/switch with tracing on, ${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')} (best)`, fmt(get('weft-wasm', metric)), '—', '—', fmt(get('weft-native', metric)), '—', '—']);
-}
-const wasmB = get('weft-wasm', 'bytes per suspended task (malloc)');
-const jsB = get('js-microtask', 'bytes per suspended task (JS heap)');
-rows.push(['bytes per suspended task (weft: malloc delta; JS: heap delta after GC)', fmt(wasmB, 0), fmt(jsB, 0), '—', '—', ratio(wasmB, jsB), '—']);
-rows.push([`max concurrently sleeping tasks, default settings (cap ${MAX_CAP.toLocaleString('en-US')})`, `${max.reached_cap ? '≥ ' : ''}${fmt(max.sleeping, 0)}`, '—', '—', '—', '—', '—']);
 
-const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart };
+
+// --- machine ------------------------------------------------------------------
+
+function sh(cmd, args) {
+  try { return execFileSync(cmd, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; }
+}
+function machineInfo() {
+  let cpu = cpus()[0]?.model || 'unknown';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name) => info.match(new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm'))?.[1].trim();
+    const extra = [field('cpu MHz') && `${Math.round(Number(field('cpu MHz')))} MHz`, /\bhypervisor\b/.test(field('flags') || '') && 'virtual machine'].filter(Boolean);
+    cpu = `${field('model name') || cpu}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  } catch { /* not Linux */ }
+  const emcc = (sh('emcc', ['--version']).split('\n')[0].match(/\)\s*(\d+\.\d+\.\d+)/) || [, 'unknown'])[1];
+  const commit = sh('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown';
+  const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'include', 'CMakeLists.txt', 'bench'])
+    .split('\n').filter(Boolean).map((l) => l.slice(3).replace(/^.* -> /, ''));
+  return { cpu, cores: cpus().length, mem_gib: Math.round(totalmem() / 2 ** 30), node: process.version, emcc, python: python.version || python.skip, pyodide: pyodide.version || pyodide.skip, commit, dirty };
+}
+
+// --- run ----------------------------------------------------------------------
+
+const machine = machineInfo();
+const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+mkdirSync(OUT, { recursive: true });
+const tStart = performance.now();
+for (const suite of suites) {
+  const results = [];
+  const add = (impl, metric, value, unit) => { if (value !== undefined && value !== null && !Number.isNaN(value)) results.push({ impl, metric, value, unit }); };
+  const load0 = loadavg()[0];
+  const t0 = performance.now();
+  console.error(`bench: --- ${suite} ---`);
+  const out = await RUNNERS[suite](add);
+  const seconds = (performance.now() - t0) / 1000;
+  writeFileSync(join(OUT, `${suite}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const record = {
+    suite, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command, scale: SCALE, seconds: Math.round(seconds),
+    load: [load0, loadavg()[0]].map((x) => Math.round(x * 100) / 100), machine, skipped: { ...skipped }, rows: out.rows, notes: out.notes, results,
+    raw: out.raw.map(({ _firstLineMs, ...l }) => l),
+  };
+  writeFileSync(join(OUT, `${suite}-raw.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+// --- table and doc ------------------------------------------------------------
+
+function loadRecords() {
+  const dir = OUT;
+  return SUITES.map((s) => join(dir, `${s}-raw.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')));
+}
+
+const fmt = (v) => (v === undefined || v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2 }));
+
+function buildTable(records) {
+  const header = ['workload', ...COLUMNS.map((c) => IMPLS[c].label), ...PEERS.map((p) => `weft ÷ ${IMPLS[p].label}`)];
+  const lines = [header, header.map(() => '---')];
+  for (const rec of records) {
+    const get = (impl, metric) => rec.results.find((r) => r.impl === impl && r.metric === metric)?.value;
+    for (const row of rec.rows) {
+      const scale = row.scale || 1;
+      const val = (impl) => {
+        const alt = row.alt?.[impl];
+        const v = get(impl, alt || row.metric);
+        return v === undefined ? undefined : { v: v * scale, dagger: Boolean(alt) };
+      };
+      const cells = COLUMNS.map((c) => {
+        const x = val(c);
+        if (!x) return rec.skipped?.[c] && (c === 'cpython' || c === 'pyodide') ? 'skipped' : '—';
+        return `${fmt(x.v)}${x.dagger ? ' †' : ''}`;
+      });
+      const w = val('weft-wasm');
+      const ratios = PEERS.map((p) => {
+        const x = val(p);
+        if (!w || !x) return '—';
+        if (row.compare === 'diff') { const d = w.v - x.v; return `${d >= 0 ? '+' : '−'}${fmt(Math.abs(d))} ${row.unit}`; }
+        if (!x.v) return '—';
+        return `${(w.v / x.v).toPrecision(2)}×`;
+      });
+      lines.push([`${row.label}${row.better === 'higher' ? ' ↑' : ''}`, ...cells, ...ratios]);
+    }
+  }
+  return lines.map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+// The issue's targets, judged on the figures present (each suite's latest run).
+function targets(recs) {
+  const all = recs.flatMap((r) => r.results);
+  const get = (impl, metric) => all.find((x) => x.impl === impl && x.metric === metric)?.value;
+  const out = [];
+  const judge = (text, ok, detail) => out.push(`${ok === undefined ? '·' : ok ? '✓ met' : '✗ not met'} — ${text}: ${detail}`);
+  const sw = recs.find((r) => r.suite === 'switch');
+  if (sw) {
+    const metric = sw.rows[0].metric;
+    const w = get('weft-wasm', metric), js = get('js', metric), cp = get('cpython', metric);
+    const pyM = sw.rows[0].alt?.pyodide || metric;
+    const py = get('pyodide', pyM);
+    if (w && js) judge('switch ≤ 1.0× the JS microtask await', w <= js, `${fmt(w)} ns vs ${fmt(js)} ns (${(w / js).toFixed(2)}×)`);
+    if (w && cp) judge('switch ≥ 10× faster than CPython asyncio', cp / w >= 10, `${(cp / w).toFixed(1)}× faster`);
+    if (w && py) judge('switch ≥ 50× faster than Pyodide', py / w >= 50, `${(py / w).toFixed(0)}× faster`);
+  }
+  const sp = get('weft-wasm', 'spawn ns/task');
+  if (sp) judge('spawn + finish ≤ 1 µs per task (wasm)', sp <= 1000, `${fmt(sp)} ns`);
+  const max = all.find((x) => x.impl === 'weft-wasm' && x.metric === 'max concurrently sleeping tasks');
+  if (max) judge('≥ 100 000 default tasks sleeping at once', max.value >= 100000, `${fmt(max.value)}${/cap/.test(max.unit) ? ' (cap reached)' : ''}`);
+  const bpt = get('weft-wasm', 'bytes per suspended task');
+  if (bpt) judge('compact tasks ≤ 1 KB suspended, 1 000 000 sleeping at once', false, `not built; a default task holds ${fmt(bpt)} B`);
+  const tw = get('weft-wasm', 'timer lateness p99'), tj = get('js', 'timer lateness p99');
+  if (tw !== undefined && tj !== undefined) judge('timer lateness p99 within 1 ms of raw setTimeout', tw - tj <= 1, `${fmt(tw)} ms vs ${fmt(tj)} ms (${tw - tj >= 0 ? '+' : '−'}${fmt(Math.abs(tw - tj))} ms)`);
+  const fr = recs.find((r) => r.suite === 'fetch');
+  if (fr) {
+    const m = fr.rows[0].metric;
+    const fw = get('weft-wasm', m), fj = get('js', m);
+    const mw = get('weft-wasm', `${m} (median)`), mj = get('js', `${m} (median)`);
+    if (fw && fj) judge('fetch throughput ≥ 0.9× raw Promise.all(fetch), best and median batch', fw / fj >= 0.9 && (!mw || !mj || mw / mj >= 0.9), `best batch ${fmt(fw)} vs ${fmt(fj)} requests/s (${(fw / fj).toFixed(2)}×)${mw && mj ? `; median batch ${fmt(mw)} vs ${fmt(mj)} (${(mw / mj).toFixed(2)}×)` : ''}`);
+  }
+  const gz = get('weft-wasm', 'runtime wasm, gzip');
+  if (gz) judge('runtime wasm ≤ 40 KB gzip', gz <= 40000, `${(gz / 1024).toFixed(1)} KiB`);
+  const ins = get('weft-wasm', 'Asyncify-instrumented functions');
+  if (ins) judge('Asyncify instrumentation limited to what can suspend', undefined, `${ins} functions instrumented (${get('weft-wasm', 'Asyncify-instrumented functions with the default import list') ?? '?'} with the default import list)`);
+  return out;
+}
+
+const records = loadRecords();
+const table = buildTable(records.filter((r) => suites.includes(r.suite)));
 console.log(`\n${table}\n`);
+console.log('Ratios are weft (wasm) ÷ peer: below 1× weft is faster/smaller, except rows marked ↑ (higher is better); timer rows give weft − peer in ms. † = reduced size for that peer (see docs/benchmarks.md).');
+const allSkipped = Object.entries(skipped);
+for (const [impl, why] of allSkipped) console.log(`${IMPLS[impl].label}: not measured — ${why}`);
+for (const t of targets(records.filter((r) => suites.includes(r.suite)))) console.log(t);
+if (failures.length) console.log(`failures:\n  ${failures.join('\n  ')}`);
+console.error(`bench: done in ${((performance.now() - tStart) / 1000).toFixed(0)} s; wrote ${OUT}/{${suites.join(',')}}.json`);
 
-const targets = {
-  switch: get('weft-wasm', 'switch 100x10000 best'),
-  max: max.sleeping,
-};
-const switchOk = targets.switch <= 300;
-const maxOk = targets.max >= 10000;
-console.log(`target ≤ 300 ns/switch at 100 × 10 000 (wasm): ${fmt(targets.switch)} ns — ${switchOk ? 'met' : 'NOT met'}`);
-console.log(`target ≥ 10 000 concurrent sleeping tasks: ${fmt(targets.max, 0)} — ${maxOk ? 'met' : 'NOT met'}`);
+if (!flag('--no-doc') && !strOpt('--out')) writeDoc(records);
 
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/switch.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(root, 'bench/results/switch-raw.json'), `${JSON.stringify({ machine, raw, asyncify_instrumented: advised }, null, 2)}\n`);
-console.error('bench: wrote bench/results/switch.json (and switch-raw.json)');
-
-if (!flag('--no-doc')) {
-  const cmdLine = `npm run bench -- ${argv.join(' ')}`.trim();
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const section = [
-    '<!-- bench:switch:begin (generated by scripts/bench.mjs; do not edit by hand) -->',
-    '## Task switch and memory (`switch`)',
-    '',
-    `Command: \`${cmdLine}\` — run ${date}.`,
-    '',
-    `Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; ${machine.emcc}. ` +
-      `Load average (1 min) ${loadBefore.toFixed(2)} when the run started, ${loadavg()[0].toFixed(2)} when it ended (other work shares the machine).`,
-    `Source: commit ${machine.commit}${machine.dirty.length ? ` with uncommitted changes to ${machine.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}.`,
-    '',
-    table,
-    '',
-    `Targets: ≤ 300 ns per switch at 100 × 10 000 on wasm — ${fmt(targets.switch)} ns, **${switchOk ? 'met' : 'not met'}**; ` +
-      `≥ 10 000 concurrently sleeping tasks with default settings — ${max.reached_cap ? '≥ ' : ''}${fmt(targets.max, 0)}, **${maxOk ? 'met' : 'not met'}**.`,
-    '',
-    'How it is measured:',
-    '',
-    `- A switch is one resumption of a suspended task: N tasks each call \`weft_yield()\` K times, so a run makes N × K switches. ` +
-      'The time is wall time from the first spawn until every task has finished (task creation, first start with its stack allocation, and teardown included), divided by N × K. ' +
-      'weft runs on a virtual-clock loop driven by `weft_loop_run()` inside the C program, so no host timer or event-loop hop is involved; wasm times come from `emscripten_get_now()`, native from `CLOCK_MONOTONIC`.',
-    '- The baseline rows time the loop alone: N callbacks that re-arm themselves with `weft_call_soon` K times (no task, no Asyncify). ' +
-      'A switch minus this is the cost of the task switch itself (suspend, Asyncify unwind of the task, rewind on resume, the stack canary check).',
-    '- The JS peers run on the same Node, in their own process: N async functions each doing K `await null` (one microtask per switch), ' +
-      'and N async functions each doing K `await new Promise(r => setImmediate(r))` (one macrotask turn per switch), timed the same way.',
-    `- Every figure is the best (and the median) of ${REPS} repetitions after ${WARMUPS} warm-up runs, each implementation in a fresh process, one after the other. ` +
-      'The machine is shared with other builds and tests, so medians are noisy; the best run is the figure to compare.',
-    `- Memory: ${mem.tasks.toLocaleString('en-US')} tasks are spawned, started and left sleeping far in the future; the growth of \`mallinfo().uordblks\` divided by their number is the cost of one suspended task ` +
-      `(sbrk growth: ${fmt(mem.brk_bytes_per_task, 0)} B/task). Defaults: ${mem.stack_size.toLocaleString('en-US')} B C stack + ${mem.asyncify_size.toLocaleString('en-US')} B Asyncify save buffer per task, allocated when the task first runs. ` +
-      `The JS figure is \`process.memoryUsage().heapUsed\` growth (after GC) for ${jsMem.tasks.toLocaleString('en-US')} async functions suspended on one pending promise.`,
-    `- Max: tasks are spawned in batches of ${MAX_BATCH.toLocaleString('en-US')}, each started and left sleeping, until a spawn fails, a task cannot get its stack, or ${MAX_CAP.toLocaleString('en-US')} sleep. ` +
-      `This run stopped because: ${max.stop}, with the wasm heap at ${(max.heap_end / 2 ** 20).toFixed(0)} MiB (\`-sALLOW_MEMORY_GROWTH=1\`, whose default maximum in Emscripten 3.1.6 is 2 GiB).`,
-    advised
-      ? `- Asyncify instruments ${advised.length} functions in \`bench_switch.wasm\` (\`-sASYNCIFY_ADVISE\` on a relink): ${advised.map((f) => `\`${f}\``).join(', ')}.`
-      : '- Asyncify instrumentation count: not measured in this run.',
-    '- Raw numbers: `bench/results/switch.json` (`{impl, metric, value, unit}` list) and `bench/results/switch-raw.json` (every repetition, machine).',
-    '<!-- bench:switch:end -->',
-  ].join('\n');
+function writeDoc(recs) {
   const docPath = join(root, 'docs/benchmarks.md');
-  const intro = '# Benchmarks\n\nThe sections below are written by `scripts/bench.mjs` (`npm run bench -- <suite>`) and replaced on each run; do not edit them by hand.\n';
-  let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : intro;
-  const re = /<!-- bench:switch:begin[\s\S]*?<!-- bench:switch:end -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  mkdirSync(dirname(docPath), { recursive: true });
-  writeFileSync(docPath, doc);
-  console.error('bench: refreshed docs/benchmarks.md');
+  const prev = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const begin = '<!-- bench:begin (generated by scripts/bench.mjs from bench/results/*-raw.json; do not edit by hand) -->';
+  const end = '<!-- bench:end -->';
+  const bySuite = recs.map((r) => `- \`${r.suite}\`: \`${r.command}\`, ${r.date}, ${r.seconds} s, load average ${r.load[0]} → ${r.load[1]}, commit ${r.machine.commit}${r.machine.dirty.length ? ` + uncommitted changes to ${r.machine.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}${r.scale !== 1 ? `, **sizes scaled ×${r.scale}**` : ''}`);
+  const m = recs[recs.length - 1]?.machine || machine;
+  const skippedNotes = [...new Set(recs.flatMap((r) => Object.entries(r.skipped || {}).map(([i, why]) => `${IMPLS[i].label}: not measured — ${why}.`)))];
+  const section = [
+    begin,
+    '## Results',
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.mem_gib} GiB; Node ${m.node}; emcc ${m.emcc}; ${m.python}; Pyodide ${m.pyodide}. The machine is shared with other work, so figures move by 10–30 % between runs; each column was measured in the same run as the others.`,
+    '',
+    'Runs (a suite run alone replaces its own rows):',
+    ...bySuite,
+    '',
+    buildTable(recs),
+    '',
+    'Ratios are weft (wasm) ÷ peer: below 1× weft is faster or smaller, except on rows marked ↑, where higher is better. Timer rows give the difference weft − peer in ms instead (lateness can be near zero). † = that peer ran a reduced size (noted below). "—": not applicable or not measured.',
+    ...skippedNotes.map((s) => `${s}`),
+    '',
+    '### Targets of issue #6 on these figures',
+    '',
+    ...targets(recs).map((t) => `- ${t}`),
+    '',
+    '### How each workload is measured',
+    '',
+    ...recs.flatMap((r) => r.notes.map((n, i) => (i === 0 ? `- **${r.suite}**: ${n}` : `  ${n}`))),
+    end,
+  ].join('\n');
+  let doc;
+  if (prev.includes(begin.slice(0, 20)) && prev.includes(end)) {
+    const a = prev.indexOf('<!-- bench:begin');
+    const b = prev.indexOf(end) + end.length;
+    doc = prev.slice(0, a) + section + prev.slice(b);
+  } else {
+    const head = prev.split('<!-- bench:switch:begin')[0].trimEnd();
+    doc = `${head || '# Benchmarks'}\n\n${section}\n`;
+  }
+  writeFileSync(docPath, doc.endsWith('\n') ? doc : `${doc}\n`);
+  console.error('bench: rewrote docs/benchmarks.md');
 }

@@ -60,6 +60,65 @@ static void set_limits(void *base, void *end) {
 
 static weft__ctx *running;
 
+/* A pool of freed task memory blocks ([save buffer | canary | stack | label]),
+ * reused by the next task of the same sizes: spawning a short task then
+ * costs no malloc/free of its ~20 KiB, and a burst of tasks finishing and
+ * starting keeps reusing warm memory. Blocks are grouped by their (stack,
+ * save buffer) sizes, a few classes, LIFO; the pool holds at most
+ * POOL_MAX_BYTES and frees beyond that. A pooled block's save buffer holds
+ * the link to the next one. Single-threaded, like the rest of the module. */
+#define POOL_CLASSES 4
+#define POOL_MAX_BYTES ((size_t)4 << 20)
+
+typedef struct pool_class {
+  size_t stack_size, async_size;
+  char *head;
+} pool_class;
+
+static pool_class pool[POOL_CLASSES];
+static size_t pool_bytes;
+
+static size_t block_size(size_t stack_size, size_t async_size) {
+  return async_size + CANARY_BYTES + stack_size + LABEL_BYTES;
+}
+
+static char *pool_take(size_t stack_size, size_t async_size) {
+  for (int i = 0; i < POOL_CLASSES; i++) {
+    pool_class *pc = &pool[i];
+    if (pc->head && pc->stack_size == stack_size && pc->async_size == async_size) {
+      char *mem = pc->head;
+      memcpy(&pc->head, mem, sizeof pc->head);
+      pool_bytes -= block_size(stack_size, async_size);
+      return mem;
+    }
+  }
+  return NULL;
+}
+
+/* Returns 0 when the block went into the pool, -1 when the caller frees it. */
+static int pool_give(char *mem, size_t stack_size, size_t async_size) {
+  size_t bytes = block_size(stack_size, async_size);
+  if (pool_bytes + bytes > POOL_MAX_BYTES) return -1;
+  pool_class *free_class = NULL;
+  for (int i = 0; i < POOL_CLASSES; i++) {
+    pool_class *pc = &pool[i];
+    if (pc->head && pc->stack_size == stack_size && pc->async_size == async_size) {
+      free_class = pc;
+      break;
+    }
+    if (!pc->head && !free_class) free_class = pc;
+  }
+  if (!free_class) return -1;
+  if (!free_class->head) {
+    free_class->stack_size = stack_size;
+    free_class->async_size = async_size;
+  }
+  memcpy(mem, &free_class->head, sizeof free_class->head);
+  free_class->head = mem;
+  pool_bytes += bytes;
+  return 0;
+}
+
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg) {
   memset(c, 0, sizeof *c);
   stack_size = (stack_size + 15) & ~(size_t)15;
@@ -67,8 +126,11 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
   /* The save buffer sits just below the stack: a small overflow lands in the
    * canary and this task's own (idle while it runs) buffer, not in a
    * neighbour's memory, and the check at the next switch reports it. */
+  /* A pooled stack counts as an allocation too, so fault injection is the
+   * same with or without the pool; pooled stacks are not live. */
   if (weft__alloc_fault()) return WEFT_ENOMEM;
-  c->mem = aligned_alloc(16, async_size + CANARY_BYTES + stack_size + LABEL_BYTES);
+  c->mem = pool_take(stack_size, async_size);
+  if (!c->mem) c->mem = aligned_alloc(16, block_size(stack_size, async_size));
   if (!c->mem) return WEFT_ENOMEM;
   weft__alloc_track(+1);
   c->abuf = c->mem;
@@ -84,7 +146,7 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
 
 void weft__ctx_free(weft__ctx *c) {
   if (c->mem) weft__alloc_track(-1);
-  free(c->mem);
+  if (c->mem && pool_give(c->mem, c->stack_size, c->abuf_size) != 0) free(c->mem);
   c->mem = NULL;
 }
 

@@ -63,32 +63,66 @@ static void trampoline(unsigned hi, unsigned lo) {
   setcontext(&c->caller);
 }
 
+/* A pool of freed stacks (guard page included), reused by the next task of
+ * the same size: mmap + mprotect + munmap per task cost more than the task
+ * switches of a short task. At most POOL_MAX stacks per thread, LIFO (the
+ * most recently used pages are the likeliest to be resident); beyond that
+ * they are unmapped. Under AddressSanitizer there is no pool, so that every
+ * task starts on fresh memory the sanitizer has no stale view of. */
+#ifdef WEFT_ASAN
+#define POOL_MAX 0
+#else
+#define POOL_MAX 64
+#endif
+
+typedef struct pooled_stack {
+  char *map;
+  size_t map_size;
+} pooled_stack;
+
+static _Thread_local pooled_stack pool[POOL_MAX > 0 ? POOL_MAX : 1];
+static _Thread_local int pool_len;
+
+static char *pool_take(size_t map_size) {
+  for (int i = pool_len - 1; i >= 0; i--) {
+    if (pool[i].map_size == map_size) {
+      char *map = pool[i].map;
+      pool[i] = pool[--pool_len];
+      return map;
+    }
+  }
+  return NULL;
+}
+
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg) {
   (void)async_size;
   memset(c, 0, sizeof *c);
   size_t ps = page_size();
   stack_size = (stack_size + ps - 1) & ~(ps - 1);
   c->map_size = stack_size + ps;
-  if (weft__alloc_fault()) return WEFT_ENOMEM;
-  c->map = mmap(NULL, c->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (c->map == MAP_FAILED) {
-    c->map = NULL;
-    return WEFT_ENOMEM;
+  if (weft__alloc_fault()) return WEFT_ENOMEM; /* pooled or not, as on wasm */
+  c->map = pool_take(c->map_size);
+  if (!c->map) {
+    c->map = mmap(NULL, c->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c->map == MAP_FAILED) {
+      c->map = NULL;
+      return WEFT_ENOMEM;
+    }
+    mprotect(c->map, ps, PROT_NONE); /* guard page: an overflow faults instead of corrupting */
   }
   weft__alloc_track(+1);
-  mprotect(c->map, ps, PROT_NONE); /* guard page: an overflow faults instead of corrupting */
   c->stack_size = stack_size;
   *(uint64_t *)(c->map + ps) = CANARY;
   c->entry = entry;
   c->arg = arg;
   if (getcontext(&c->uc) != 0) {
-    weft__alloc_track(-1);
-    munmap(c->map, c->map_size);
-    c->map = NULL;
+    weft__ctx_free(c);
     return WEFT_ENOMEM;
   }
-  c->uc.uc_stack.ss_sp = c->map + ps;
-  c->uc.uc_stack.ss_size = stack_size;
+  /* From c, not locals: getcontext returns twice, and locals live across it
+   * may be clobbered. */
+  c->uc.uc_stack.ss_sp = c->map + (c->map_size - c->stack_size);
+  c->uc.uc_stack.ss_size = c->stack_size;
   c->uc.uc_link = NULL;
   uintptr_t p = (uintptr_t)c;
   makecontext(&c->uc, (void (*)(void))trampoline, 2, (unsigned)(p >> 32), (unsigned)(p & 0xffffffffu));
@@ -97,8 +131,14 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
 
 void weft__ctx_free(weft__ctx *c) {
   if (c->map) {
-    munmap(c->map, c->map_size);
     weft__alloc_track(-1);
+    if (pool_len < POOL_MAX) {
+      pool[pool_len].map = c->map;
+      pool[pool_len].map_size = c->map_size;
+      pool_len++;
+    } else {
+      munmap(c->map, c->map_size);
+    }
   }
   c->map = NULL;
 }

@@ -152,6 +152,17 @@ int weft__task_wait(weft__task *t, weft_future *f) {
 
 /* --- spawning ------------------------------------------------------------ */
 
+/* Names are formatted by hand: snprintf cost as much as the rest of a spawn
+ * (on wasm it is also Asyncify-instrumented, through its indirect calls). */
+static void default_name(char *out, uint32_t id) {
+  char digits[10];
+  int n = 0;
+  do digits[n++] = (char)('0' + id % 10); while ((id /= 10) != 0);
+  memcpy(out, "task-", 5);
+  for (int i = 0; i < n; i++) out[5 + i] = digits[n - 1 - i];
+  out[5 + n] = 0;
+}
+
 static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts, int *err) {
   if (!loop) loop = weft_running_loop();
   if (!loop || !fn || loop->magic != WEFT_MAGIC_LOOP) {
@@ -175,10 +186,12 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
   t->parent = loop->current ? loop->current->id : 0;
   t->stack_size = opts && opts->stack_size ? opts->stack_size : loop->stack_size;
   t->async_size = opts && opts->asyncify_size ? opts->asyncify_size : loop->asyncify_size;
-  if (opts && opts->name)
-    snprintf(t->name, sizeof t->name, "%s", opts->name);
-  else
-    snprintf(t->name, sizeof t->name, "task-%u", (unsigned)t->id);
+  if (opts && opts->name) {
+    size_t len = strnlen(opts->name, sizeof t->name - 1);
+    memcpy(t->name, opts->name, len);
+    t->name[len] = 0;
+  } else
+    default_name(t->name, t->id);
   t->prev_alive = loop->alive.prev_alive;
   t->next_alive = &loop->alive;
   loop->alive.prev_alive->next_alive = t;

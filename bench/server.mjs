@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The local HTTP server of the fetch benchmark, in its own process so that
+// serving does not share the client's event loop: 127.0.0.1, an ephemeral
+// port printed as one JSON line ({"port": N}), keep-alive, and one route:
+//   /json   {"hello":"weft","n":<request count>} (a small JSON body)
+import { createServer } from 'node:http';
+
+let count = 0;
+const server = createServer((req, res) => {
+  count++;
+  if (req.url.startsWith('/json')) {
+    const body = JSON.stringify({ hello: 'weft', n: count });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  } else {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('not found');
+  }
+});
+server.keepAliveTimeout = 60000;
+server.maxRequestsPerSocket = 0;
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+  console.log(JSON.stringify({ port: server.address().port }));
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

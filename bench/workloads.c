@@ -1,0 +1,310 @@
+/* weft workload benchmarks other than the switch (bench/switch.c): driven by
+ * scripts/bench.mjs, which parses the JSON lines printed on stdout.
+ *
+ *   workloads spawn <N> [reps]
+ *       Spawns N detached tasks that return at once, on a virtual-clock loop,
+ *       then runs the loop until all have finished. ns per task (spawn +
+ *       first start + finish), best of `reps`, and the process's peak RSS.
+ *
+ *   workloads gather <N> [reps]
+ *       Fan-out/fan-in: N futures; N waiter tasks each await one of them;
+ *       N resolver tasks (spawned after the waiters) each resolve one; a
+ *       main task gathers the waiters and checks every result. ms per run.
+ *
+ *   workloads timers <N> <max_ms> [seed]
+ *       On the real clock, through weft_run (the host's timers on wasm):
+ *       N tasks each sleep a pseudo-random delay in [1, max_ms] ms and record
+ *       how late they woke: (wake - call) - delay. Prints p50/p99/max in ms.
+ *       Tasks use a 4 KiB stack and a 1 KiB Asyncify buffer (weft_task_options)
+ *       so that 100 000 of them fit in one wasm instance.
+ *
+ *   workloads fetch <url> <N> [reps]
+ *       wasm only, through weft_run: per run, N tasks each weft_fetch(url)
+ *       and read the whole body; a main task gathers them. ms per run.
+ *
+ *   workloads start
+ *       Prints the time since the process started (performance.now() on
+ *       wasm under Node) when the first task runs.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <weft.h>
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#define IMPL "weft-wasm"
+static double now_ms(void) { return emscripten_get_now(); }
+static double peak_rss_mib(void) {
+  return EM_ASM_DOUBLE({ return typeof process !== 'undefined' ? process.resourceUsage().maxRSS / 1024 : 0; });
+}
+static double since_process_start_ms(void) { return EM_ASM_DOUBLE({ return performance.now(); }); }
+#else
+#include <sys/resource.h>
+#define IMPL "weft-native"
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+static double peak_rss_mib(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024;
+}
+static double since_process_start_ms(void) { return -1; }
+#endif
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void print_runs(const char *bench, long n, const double *ms, int reps) {
+  double sorted[64];
+  memcpy(sorted, ms, sizeof(double) * (size_t)reps);
+  qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
+  double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+  printf("{\"bench\":\"%s\",\"impl\":\"" IMPL "\",\"n\":%ld,\"reps\":%d,\"best_ms\":%.3f,\"median_ms\":%.3f,"
+         "\"peak_rss_mib\":%.1f,\"runs_ms\":[",
+         bench, n, reps, sorted[0], median, peak_rss_mib());
+  for (int i = 0; i < reps; i++) printf("%s%.3f", i ? "," : "", ms[i]);
+  printf("]}\n");
+  fflush(stdout);
+}
+
+/* --- spawn ---------------------------------------------------------------- */
+
+static long finished;
+
+static intptr_t short_task(void *arg) {
+  (void)arg;
+  finished++;
+  return 0;
+}
+
+static double run_spawn(long n) {
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  weft_loop *loop = weft_loop_new(&opts);
+  if (!loop) return -1;
+  finished = 0;
+  double t0 = now_ms();
+  for (long i = 0; i < n; i++)
+    if (weft_spawn_detached(loop, short_task, NULL, NULL) != 0) return -1;
+  if (weft_loop_run(loop) != 0 || finished != n) return -1;
+  double ms = now_ms() - t0;
+  if (weft_loop_free(loop) != 0) return -1;
+  return ms;
+}
+
+/* --- gather fan-out/fan-in ------------------------------------------------ */
+
+typedef struct gather_ctx {
+  long n;
+  weft_future **futs;
+  weft_task **waiters;
+  intptr_t *results;
+} gather_ctx;
+
+static intptr_t waiter(void *arg) {
+  intptr_t v;
+  int rc = weft_await(arg, &v);
+  return rc ? weft_fail(rc) : v;
+}
+
+static intptr_t resolver(void *arg) { return weft_future_resolve(arg, 7) ? weft_fail(WEFT_EFAILED) : 0; }
+
+static intptr_t gather_main(void *arg) {
+  gather_ctx *g = arg;
+  weft_loop *loop = weft_running_loop();
+  for (long i = 0; i < g->n; i++)
+    if (!(g->futs[i] = weft_future_new(loop))) return weft_fail(WEFT_ENOMEM);
+  for (long i = 0; i < g->n; i++)
+    if (!(g->waiters[i] = weft_spawn(loop, waiter, g->futs[i], NULL))) return weft_fail(WEFT_ENOMEM);
+  for (long i = 0; i < g->n; i++)
+    if (weft_spawn_detached(loop, resolver, g->futs[i], NULL)) return weft_fail(WEFT_ENOMEM);
+  int rc = weft_gather(g->waiters, (size_t)g->n, WEFT_GATHER_FAIL_FAST, g->results, NULL);
+  for (long i = 0; i < g->n; i++) {
+    weft_release(g->waiters[i]);
+    weft_release(g->futs[i]);
+  }
+  if (rc) return weft_fail(rc);
+  for (long i = 0; i < g->n; i++)
+    if (g->results[i] != 7) return weft_fail(WEFT_EFAILED);
+  return 0;
+}
+
+static double run_gather(long n) {
+  gather_ctx g = {.n = n};
+  g.futs = calloc((size_t)n, sizeof *g.futs);
+  g.waiters = calloc((size_t)n, sizeof *g.waiters);
+  g.results = calloc((size_t)n, sizeof *g.results);
+  weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+  weft_loop *loop = weft_loop_new(&opts);
+  if (!loop || !g.futs || !g.waiters || !g.results) return -1;
+  double t0 = now_ms();
+  weft_task *m = weft_spawn(loop, gather_main, &g, NULL);
+  if (!m || weft_loop_run_until(loop, m) != 0 || weft_future_result(m, NULL) != 0) return -1;
+  double ms = now_ms() - t0;
+  weft_release(m);
+  if (weft_loop_free(loop) != 0) return -1;
+  free(g.futs);
+  free(g.waiters);
+  free(g.results);
+  return ms;
+}
+
+static int bench_runs(const char *bench, double (*run)(long), long n, int reps) {
+  if (n <= 0 || reps <= 0 || reps > 64) return 2;
+  double ms[64];
+  for (int i = 0; i < reps; i++) {
+    if ((ms[i] = run(n)) < 0) {
+      fprintf(stderr, "%s: run failed\n", bench);
+      return 1;
+    }
+  }
+  print_runs(bench, n, ms, reps);
+  return 0;
+}
+
+/* --- timers (real clock, host timers on wasm) ----------------------------- */
+
+typedef struct timers_ctx {
+  long n, max_ms, done, started;
+  double all_started_ms;
+  uint32_t seed;
+  double *late;
+  weft_future *all_done;
+} timers_ctx;
+
+static timers_ctx tc;
+
+static intptr_t sleeper(void *arg) {
+  long i = (long)(intptr_t)arg;
+  /* The same delays as the peers: 1 + ((i * 2654435761 + seed) mod 2^32) mod max. */
+  int64_t delay = 1 + (int64_t)(((uint32_t)i * 2654435761u + tc.seed) % (uint32_t)tc.max_ms);
+  double t0 = now_ms();
+  if (++tc.started == tc.n) tc.all_started_ms = t0;
+  int rc = weft_sleep(delay);
+  tc.late[i] = now_ms() - t0 - (double)delay;
+  if (++tc.done == tc.n) weft_future_resolve(tc.all_done, 0);
+  return rc ? weft_fail(rc) : 0;
+}
+
+static intptr_t timers_main(void *arg) {
+  (void)arg;
+  weft_loop *loop = weft_running_loop();
+  tc.all_done = weft_future_new(loop);
+  if (!tc.all_done) return weft_fail(WEFT_ENOMEM);
+  weft_task_options o = {.stack_size = 4096, .asyncify_size = 1024};
+  double t0 = now_ms();
+  for (long i = 0; i < tc.n; i++)
+    if (weft_spawn_detached(loop, sleeper, (void *)(intptr_t)i, &o)) return weft_fail(WEFT_ENOMEM);
+  double spawned_ms = now_ms() - t0;
+  int rc = weft_await(tc.all_done, NULL);
+  double wall = now_ms() - t0;
+  weft_release(tc.all_done);
+  if (rc) return weft_fail(rc);
+  qsort(tc.late, (size_t)tc.n, sizeof tc.late[0], cmp_double);
+  double early = tc.late[0];
+  printf("{\"bench\":\"timers\",\"impl\":\"" IMPL "\",\"n\":%ld,\"max_delay_ms\":%ld,\"p50_ms\":%.3f,"
+         "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"min_ms\":%.3f,\"wall_ms\":%.1f,\"spawn_ms\":%.1f,\"all_started_ms\":%.1f,\"peak_rss_mib\":%.1f}\n",
+         tc.n, tc.max_ms, tc.late[tc.n / 2], tc.late[(size_t)((double)tc.n * 0.99)], tc.late[tc.n - 1], early, wall,
+         spawned_ms, tc.all_started_ms - t0, peak_rss_mib());
+  fflush(stdout);
+  return 0;
+}
+
+/* --- fetch (wasm) ---------------------------------------------------------- */
+
+static const char *fetch_url;
+static long fetch_bytes, fetch_failures;
+
+static intptr_t fetcher(void *arg) {
+  (void)arg;
+  weft_response *r;
+  int rc = weft_fetch(fetch_url, NULL, &r);
+  if (rc) {
+    fetch_failures++;
+    return weft_fail(rc);
+  }
+  void *data;
+  size_t len;
+  rc = weft_response_bytes(r, &data, &len);
+  if (rc == 0) {
+    fetch_bytes += (long)len;
+    free(data);
+  } else {
+    fetch_failures++;
+  }
+  weft_response_free(r);
+  return rc ? weft_fail(rc) : 0;
+}
+
+typedef struct fetch_args {
+  long n;
+  int reps;
+} fetch_args;
+
+static intptr_t fetch_main(void *arg) {
+  fetch_args *fa = arg;
+  weft_task **ts = calloc((size_t)fa->n, sizeof *ts);
+  double ms[64];
+  if (!ts) return weft_fail(WEFT_ENOMEM);
+  for (int r = -1; r < fa->reps; r++) { /* r = -1: warm-up (connections, JIT) */
+    fetch_bytes = fetch_failures = 0;
+    double t0 = now_ms();
+    for (long i = 0; i < fa->n; i++)
+      if (!(ts[i] = weft_spawn(NULL, fetcher, NULL, NULL))) return weft_fail(WEFT_ENOMEM);
+    int rc = weft_gather(ts, (size_t)fa->n, 0, NULL, NULL);
+    double el = now_ms() - t0;
+    for (long i = 0; i < fa->n; i++) weft_release(ts[i]);
+    if (rc || fetch_failures) {
+      fprintf(stderr, "fetch: %ld failures (%s: %s)\n", fetch_failures, weft_strerror(rc), weft_fetch_error_message());
+      return weft_fail(rc ? rc : WEFT_EFAILED);
+    }
+    if (r >= 0) ms[r] = el;
+  }
+  free(ts);
+  print_runs("fetch", fa->n, ms, fa->reps);
+  return 0;
+}
+
+/* --- start ------------------------------------------------------------------ */
+
+static intptr_t first_task(void *arg) {
+  (void)arg;
+  printf("{\"bench\":\"start\",\"impl\":\"" IMPL "\",\"first_task_ms\":%.3f}\n", since_process_start_ms());
+  fflush(stdout);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "";
+  if (!strcmp(mode, "spawn") && argc >= 3) return bench_runs("spawn", run_spawn, atol(argv[2]), argc > 3 ? atoi(argv[3]) : 3);
+  if (!strcmp(mode, "gather") && argc >= 3)
+    return bench_runs("gather", run_gather, atol(argv[2]), argc > 3 ? atoi(argv[3]) : 5);
+  if (!strcmp(mode, "timers") && argc >= 4) {
+    tc.n = atol(argv[2]);
+    tc.max_ms = atol(argv[3]);
+    tc.seed = argc > 4 ? (uint32_t)atol(argv[4]) : 12345u;
+    if (tc.n <= 0 || tc.max_ms <= 0 || !(tc.late = calloc((size_t)tc.n, sizeof *tc.late))) return 2;
+    return weft_run(timers_main, NULL, NULL) ? 1 : 0;
+  }
+  if (!strcmp(mode, "fetch") && argc >= 4) {
+    static fetch_args fa;
+    fetch_url = argv[2];
+    fa.n = atol(argv[3]);
+    fa.reps = argc > 4 ? atoi(argv[4]) : 5;
+    if (fa.n <= 0 || fa.reps <= 0 || fa.reps > 64) return 2;
+    return weft_run(fetch_main, &fa, NULL) ? 1 : 0;
+  }
+  if (!strcmp(mode, "start")) return weft_run(first_task, NULL, NULL) ? 1 : 0;
+  fprintf(stderr,
+          "usage: workloads spawn <N> [reps] | gather <N> [reps] | timers <N> <max_ms> [seed]\n"
+          "       | fetch <url> <N> [reps] | start\n");
+  return 2;
+}
