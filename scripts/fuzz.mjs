@@ -5,7 +5,7 @@
 // Prints the number of executions; exits non-zero when the fuzzer found a
 // failing input (saved as build/fuzz/crash-*; replay: build/fuzz/fuzz_prop <file>).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,11 +20,11 @@ const jsonOut = opt('--json', null);
 
 const out = join(root, 'build', 'fuzz');
 mkdirSync(join(out, 'corpus'), { recursive: true });
-const lib = [
-  ...readdirSync(join(root, 'src/core')).filter((f) => f.endsWith('.c')).map((f) => `src/core/${f}`),
-  'src/task/task.c', 'src/task/combinators.c', 'src/task/ctx_ucontext.c',
-  'src/host/host_future.c', 'src/host/fetch.c', 'src/host/js_bridge.c',
-];
+// The native library's sources, as CMakeLists.txt lists them (WEFT_SOURCES,
+// plus the native context), so a layer added there is fuzzed too.
+const cmake = readFileSync(join(root, 'CMakeLists.txt'), 'utf8');
+const listed = cmake.match(/set\(WEFT_SOURCES([^)]*)\)/)[1].split(/\s+/).filter((f) => f.endsWith('.c'));
+const lib = [...listed, 'src/task/ctx_ucontext.c'];
 const sources = [...lib, 'tests/prop/gen.c', 'tests/prop/model.c', 'tests/prop/run.c', 'tests/fuzz/fuzz_prop.c'];
 const exe = join(out, 'fuzz_prop');
 execFileSync('clang', ['-std=gnu11', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',

@@ -60,8 +60,11 @@ typedef struct weft_group_outcome {
 
 /* Initialises a group on `loop` (NULL: the running loop). The current task,
  * if any, becomes the group's owner (see the header comment). Returns 0,
- * WEFT_EINVAL (NULL group, no loop), WEFT_EBUSY (`g` is a live group:
- * initialised and not destroyed), WEFT_ECLOSED (the loop is closing). */
+ * WEFT_EINVAL (NULL group, no loop), WEFT_EBUSY (`g` is a live group that
+ * the current task initialised and has not destroyed), WEFT_ECLOSED (the
+ * loop is closing). `*g` is not read, so it may be uninitialised storage;
+ * initialising a live group from elsewhere is undefined (like
+ * pthread_mutex_init). */
 int weft_group_init(weft_group *g, weft_loop *loop);
 
 /* Spawns fn(arg) into the group, with the options of weft_spawn. The group

@@ -37,6 +37,7 @@ struct weft__group_core {
   int first_err, wait_rc;
   weft_loop *loop;
   weft__task *owner;     /* retained; NULL when made outside a task */
+  const weft_group *pub; /* the storage it was initialised in */
   core *next_owned;      /* the owner's list (weft__task.groups) */
   child **kids;
   size_t n, cap, npending, nfailed;
@@ -85,11 +86,15 @@ int weft_group_init(weft_group *g, weft_loop *loop) {
   if (!loop) loop = weft_running_loop();
   if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
   if (loop->closing) return WEFT_ECLOSED;
-  if (g->magic_ == GROUP_MAGIC) return WEFT_EBUSY;
+  /* `*g` is not read: before the first init it is uninitialised storage. A
+   * live group is recognised among those the current task owns. */
+  weft__task *t = weft__current();
+  for (core *o = t ? t->groups : NULL; o; o = o->next_owned)
+    if (o->pub == g) return WEFT_EBUSY;
   core *c = weft__calloc(1, sizeof *c);
   if (!c) return WEFT_ENOMEM;
   c->loop = loop;
-  weft__task *t = weft__current();
+  c->pub = g;
   if (t && t->fut.loop == loop) {
     weft_retain(&t->fut);
     c->owner = t;
