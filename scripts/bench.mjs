@@ -590,7 +590,10 @@ for (const suite of suites) {
 
 function loadRecords() {
   const dir = OUT;
-  return SUITES.map((s) => join(dir, `${s}-raw.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  // A file written by an older bench.mjs (no machine or load fields) is left
+  // out rather than misreported: run its suite again to bring it back.
+  return SUITES.map((s) => join(dir, `${s}-raw.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')))
+    .filter((r) => r && r.suite && r.machine && Array.isArray(r.load));
 }
 
 const fmt = (v) => (v === undefined || v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2 }));

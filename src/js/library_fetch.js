@@ -54,7 +54,7 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_new: function(timeoutMs) {
     var id = WeftFetch.next++;
     WeftFetch.reqs[id] = { controller: new AbortController(), response: null, reader: null, chunkLen: 0, timer: null,
-                           timedOut: false, timeoutMs: timeoutMs, message: '' };
+                           timedOut: false, timeoutMs: timeoutMs, message: '', finished: false };
     return id;
   },
 
@@ -76,16 +76,23 @@ mergeInto(LibraryManager.library, {
       if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
     });
     if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr, bodyPtr + bodyLen);
-    try {
-      request = new Request(url.href, init); // a bad method or header throws here
-    } catch (e) {
-      WeftFetch.fail(fut, req, WeftFetch.codes.EINVAL, String(e && e.message || e));
-      return;
+    if (init.method === 'GET' && !init.headers.length && !init.body) {
+      // Nothing that Request could refuse (the URL parsed above): fetch
+      // builds its own, and building one here too costs a second signal.
+      request = url.href;
+    } else {
+      try {
+        request = new Request(url.href, init); // a bad method or header throws here
+      } catch (e) {
+        WeftFetch.fail(fut, req, WeftFetch.codes.EINVAL, String(e && e.message || e));
+        return;
+      }
+      init = undefined;
     }
     WeftFetch.armTimeout(req);
     var started;
     try {
-      started = fetch(request);
+      started = fetch(request, init);
     } catch (e) {
       started = Promise.reject(e);
     }
@@ -120,13 +127,13 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
     if (!req.reader) {
-      if (!req.response.body) { Module['_weft_host_resolve'](fut, 0); return; }
+      if (!req.response.body) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
       req.reader = req.response.body.getReader();
     }
     WeftFetch.armTimeout(req);
     req.reader.read().then(function(step) {
       WeftFetch.clearTimeout(req);
-      if (step.done) { Module['_weft_host_resolve'](fut, 0); return; }
+      if (step.done) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
       var chunk = step.value;
       var ptr = _malloc(chunk.length || 1);
       if (!ptr) {
@@ -162,11 +169,14 @@ mergeInto(LibraryManager.library, {
   },
 
   // The C side is done with request `id`: abort what is left and forget it.
+  // A request whose body was read to its end has nothing left: aborting it
+  // anyway costs a DOMException and undici's abort path per request, a
+  // third of the time of many small fetches.
   weft_js_fetch_close: function(id) {
     var req = WeftFetch.reqs[id];
     if (!req) return;
     WeftFetch.clearTimeout(req);
-    req.controller.abort();
+    if (!req.finished) req.controller.abort();
     delete WeftFetch.reqs[id];
   },
 });
