@@ -10,6 +10,9 @@
  *               else: raise StopAsyncIteration
  *   v2: an iterable whose __aiter__ is an async generator (async_range_v2.py)
  *   v3: an async generator function (async_range_v3.py, the default)
+ *   arange: seed 004's ARange, an iterable with nothing asynchronous in it,
+ *       whose __aiter__ returns a new ARangeIterator (the asynchronous part):
+ *       being separate, one ARange is iterated twice, from the start each time
  *       async def async_range(start, end):
  *           for i in range(start, end):
  *               await asyncio.sleep(0.5); yield i
@@ -18,7 +21,8 @@
  *       async for i in AsyncRange(0, 5):   # or async_range(0, 5)
  *           print(i)
  *
- * Usage: async_range [v1|v2|v3]. Each prints 0 to 4, one every 0.5 s. (The
+ * Usage: async_range [v1|v2|v3|arange]. Each prints 0 to 4, one every 0.5 s
+ * (arange: twice, "tour 1" and "tour 2"). (The
  * seed's v2 iterates AsyncRange(0, 10) but shows 0 to 4; this port uses
  * (0, 5) for all three so that their output is the same.)
  *
@@ -26,6 +30,7 @@
  * class and the generator both speak the protocol of weft/iter.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <weft.h>
 
@@ -73,6 +78,40 @@ typedef struct async_range_v2 {
 
 static weft_aiter *v2_aiter(async_range_v2 *self) { return weft_gen_new(NULL, async_range, &self->data, NULL); }
 
+/* --- arange: seed 004's ARange (iterable) and ARangeIterator (iterator) ---- */
+
+typedef struct arange {
+  int start, end; /* nothing asynchronous: just the bounds */
+} arange;
+
+typedef struct arange_iterator {
+  weft_aiter base;
+  int next, end;
+} arange_iterator;
+
+static int arange_anext(weft_aiter *it, intptr_t *value) {
+  arange_iterator *self = (arange_iterator *)it;
+  if (self->next >= self->end) return WEFT_EDONE;
+  int rc = weft_sleep(500); /* the outside event each value waits for */
+  if (rc) return rc;
+  *value = self->next++;
+  return 0;
+}
+
+static void arange_iterator_free(weft_aiter *it) { free(it); }
+
+static const weft_aiter_vt arange_iterator_vt = {.anext = arange_anext, .free = arange_iterator_free};
+
+/* ARange.__aiter__: a fresh iterator each time (NULL when out of memory,
+ * which WEFT_AFOR reports as WEFT_EINVAL). */
+static weft_aiter *arange_aiter(const arange *self) {
+  arange_iterator *it = malloc(sizeof *it);
+  if (!it) return NULL;
+  it->next = self->start;
+  it->end = self->end;
+  return weft_aiter_init(&it->base, &arange_iterator_vt);
+}
+
 static const char *variant = "v3";
 
 static intptr_t amain(void *arg) {
@@ -84,6 +123,12 @@ static intptr_t amain(void *arg) {
   } else if (strcmp(variant, "v2") == 0) {
     async_range_v2 r = {{0, 5}};
     WEFT_AFOR(int, i, v2_aiter(&r), &rc) printf("%d\n", i);
+  } else if (strcmp(variant, "arange") == 0) {
+    arange r = {0, 5};
+    for (int tour = 1; tour <= 2 && rc == 0; tour++) {
+      printf("tour %d\n", tour);
+      WEFT_AFOR(int, i, arange_aiter(&r), &rc) printf("%d\n", i);
+    }
   } else {
     bounds b = {0, 5};
     WEFT_AFOR(int, i, weft_gen_new(NULL, async_range, &b, NULL), &rc) printf("%d\n", i);
@@ -93,8 +138,8 @@ static intptr_t amain(void *arg) {
 
 int main(int argc, char **argv) {
   if (argc > 1) variant = argv[1];
-  if (strcmp(variant, "v1") && strcmp(variant, "v2") && strcmp(variant, "v3")) {
-    fprintf(stderr, "usage: async_range [v1|v2|v3]\n");
+  if (strcmp(variant, "v1") && strcmp(variant, "v2") && strcmp(variant, "v3") && strcmp(variant, "arange")) {
+    fprintf(stderr, "usage: async_range [v1|v2|v3|arange]\n");
     return 2;
   }
   int rc = weft_run(amain, NULL, NULL);

@@ -90,8 +90,8 @@ export const SCENARIOS = [
   },
   {
     name: 'async_range', title: 'async for over an AsyncRange (seed 002)',
-    about: 'v1: a class-style iterator; v2: an iterable that returns a generator; v3: a generator function. One async for consumes all three the same way.',
-    params: [{ key: 'version', label: 'version (v1/v2/v3)', value: 'v3', check: oneOf('v1', 'v2', 'v3') }],
+    about: 'v1: a class-style iterator; v2: an iterable that returns a generator; v3: a generator function; arange: seed 004\'s ARange, an iterable handing out a fresh ARangeIterator per loop. One async for consumes them all the same way.',
+    params: [{ key: 'version', label: 'version (v1/v2/v3/arange)', value: 'v3', check: oneOf('v1', 'v2', 'v3', 'arange') }],
     args: (p) => [p.version],
   },
   {

@@ -121,6 +121,8 @@ const CASES = [
   { name: 'async_range', args: ['v1'], seconds: 2.5, expected: ['0', '1', '2', '3', '4'] },
   { name: 'async_range', args: ['v2'], seconds: 2.5, expected: ['0', '1', '2', '3', '4'] },
   { name: 'async_range', args: ['v3'], seconds: 2.5, expected: ['0', '1', '2', '3', '4'] },
+  // Seed 004's ARange: the iterable hands out a fresh iterator per loop.
+  { name: 'async_range', args: ['arange'], seconds: 5, expected: ['tour 1', '0', '1', '2', '3', '4', 'tour 2', '0', '1', '2', '3', '4'] },
   { name: 'inf_integers', seconds: 9.5, expected: Array.from({ length: 20 }, (_, i) => String(i)) },
   {
     name: 'async_comp', seconds: 2,
