@@ -492,3 +492,34 @@ test('page: Step through the paginated fetch waits for each response, one resume
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('page: every scenario runs to its end in Run (×8) and in Step mode, with the same output and exit 0', { skip, timeout: 300000 }, async () => {
+  const names = SCENARIOS.filter((sc) => !sc.fetches).map((sc) => sc.name); // fetch scenarios: tested above
+  for (const name of names) {
+    const { page, errors } = await open(`?scenario=${name}&speed=3`);
+    await page.keyboard.press('r');
+    await until(page, () => window.weftPage.state.status === 'done', null, 60000);
+    const run = await state(page);
+    assert.equal(run.exit, 0, `${name} (run): ${JSON.stringify(run.errors)}`);
+    assert.ok(run.output.length > 0, `${name} printed nothing`);
+    // Step: one resume per step, on the virtual clock, until the program ends.
+    const stepped = await page.evaluate(async () => {
+      const w = window.weftPage;
+      await w.actions.reset();
+      await w.settled();
+      let steps = 0;
+      for (; steps < 5000 && w.state.status !== 'done'; steps++) {
+        await w.actions.step();
+        await w.settled();
+      }
+      return { steps, st: w.state };
+    });
+    const st = stepped.st;
+    assert.equal(st.status, 'done', `${name}: not done after ${stepped.steps} steps`);
+    assert.equal(st.exit, 0, `${name} (step): ${JSON.stringify(st.errors)}`);
+    assert.deepEqual(st.output.map((l) => l.text), run.output.map((l) => l.text), name);
+    assert.ok(st.resumes > 0 && st.resumes <= stepped.steps, `${name}: ${st.resumes} resumes in ${stepped.steps} steps`);
+    assert.deepEqual(errors, [], name);
+    await page.close();
+  }
+});
