@@ -94,13 +94,88 @@ static void LOG(const char *fmt, ...) {
  * freeing it must report nothing leaked. */
 #include "weft.h"
 
-static weft_loop *new_vloop(void) {
+static inline weft_loop *new_vloop(void) {
   weft_loop_options o = {0};
   o.clock = WEFT_CLOCK_VIRTUAL;
   return weft_loop_new(&o);
 }
 
 #define FREE_LOOP(loop) CHECK_EQ(weft_loop_free(loop), 0)
+
+/* Shared by the test programs (static inline: a program that does not use
+ * one gets no unused-function warning). */
+
+/* The running loop's time in ms (the virtual clock's, in these tests). */
+static inline long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
+
+/* The current task's name. */
+static inline const char *current_name(void) { return weft_task_name(weft_current()); }
+
+static inline weft_task *spawn_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
+  weft_task_options o = {.name = n};
+  return weft_spawn(loop, fn, arg, &o);
+}
+
+static inline void spawn_detached_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
+  weft_task_options o = {.name = n};
+  CHECK_EQ(weft_spawn_detached(loop, fn, arg, &o), 0);
+}
+
+/* A configurable child task: sleeps `ms`, then returns `value` or fails
+ * with `fail`; when cancelled it logs "<name>-cancelled@t", sleeps
+ * `cleanup_ms` (if any) and logs "<name>-cleaned@t". */
+typedef struct job {
+  const char *name;
+  int64_t ms;
+  intptr_t value;
+  int fail;
+  int64_t cleanup_ms;
+} job;
+
+static inline intptr_t run_job(void *arg) {
+  job *j = arg;
+  int rc = weft_sleep(j->ms);
+  if (rc == WEFT_ECANCELED) {
+    LOG("%s-cancelled@%lld", j->name, now_ms());
+    if (j->cleanup_ms) {
+      CHECK_EQ(weft_sleep(j->cleanup_ms), 0);
+      LOG("%s-cleaned@%lld", j->name, now_ms());
+    }
+    return 0;
+  }
+  LOG("%s-done@%lld", j->name, now_ms());
+  if (j->fail) return weft_fail(j->fail);
+  return j->value;
+}
+
+/* Runs `body(arg)` as the only task of a fresh virtual loop, optionally
+ * cancelled by another task after `cancel_ms` (< 0: never), then checks the
+ * task's final state, the loop's final time (no timer outlived the body)
+ * and that the loop frees clean. */
+typedef struct h_canceller {
+  weft_task *target;
+  int64_t ms;
+} h_canceller;
+
+static inline intptr_t h_cancel_after(void *arg) {
+  h_canceller *c = arg;
+  CHECK_EQ(weft_sleep(c->ms), 0);
+  LOG("cancel@%lld", now_ms());
+  CHECK_EQ(weft_cancel(c->target), 0);
+  return 0;
+}
+
+static inline void run_task(weft_task_fn body, void *arg, int64_t cancel_ms, int state, long long end_ms) {
+  weft_loop *loop = new_vloop();
+  weft_task *t = weft_spawn(loop, body, arg, NULL);
+  h_canceller c = {t, cancel_ms};
+  if (cancel_ms >= 0) CHECK_EQ(weft_spawn_detached(loop, h_cancel_after, &c, NULL), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_EQ(weft_future_state_of(t), state);
+  CHECK_EQ(weft_loop_now(loop) / 1000, end_ms);
+  CHECK_EQ(weft_release(t), 0);
+  FREE_LOOP(loop);
+}
 
 static int DONE(void) {
   printf("%d passed, %d failed\n", h_passed, h_failed);

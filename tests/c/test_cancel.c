@@ -4,8 +4,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
 typedef struct canceller_args {
   int64_t after_ms;
   weft_task **victim;

@@ -3,35 +3,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
-/* A configurable child: sleeps `ms`, then returns `value` or fails with
- * `fail`; when cancelled it logs, optionally sleeps `cleanup_ms`, and logs
- * again. */
-typedef struct job {
-  const char *name;
-  int64_t ms;
-  intptr_t value;
-  int fail;
-  int64_t cleanup_ms;
-} job;
-
-static intptr_t run_job(void *arg) {
-  job *j = arg;
-  int rc = weft_sleep(j->ms);
-  if (rc == WEFT_ECANCELED) {
-    LOG("%s-cancelled@%lld", j->name, now_ms());
-    if (j->cleanup_ms) {
-      CHECK_EQ(weft_sleep(j->cleanup_ms), 0);
-      LOG("%s-cleaned@%lld", j->name, now_ms());
-    }
-    return 0;
-  }
-  LOG("%s-done@%lld", j->name, now_ms());
-  if (j->fail) return weft_fail(j->fail);
-  return j->value;
-}
-
 static weft_task *spawn_job(job *j) {
   weft_task_options o = {0};
   o.name = j->name;

@@ -5,8 +5,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
 /* A generator of `n` values 0..n-1, sleeping `ms` before each; logs its
  * start, its end and its cleanup (which awaits 10 ms). */
 typedef struct counter {

@@ -5,69 +5,10 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
-/* A child: sleeps `ms`, then returns `value` or fails with `fail`; when
- * cancelled it logs, sleeps `cleanup_ms` (if any) and logs again. */
-typedef struct job {
-  const char *name;
-  int64_t ms;
-  intptr_t value;
-  int fail;
-  int64_t cleanup_ms;
-} job;
-
-static intptr_t run_job(void *arg) {
-  job *j = arg;
-  int rc = weft_sleep(j->ms);
-  if (rc == WEFT_ECANCELED) {
-    LOG("%s-cancelled@%lld", j->name, now_ms());
-    if (j->cleanup_ms) {
-      CHECK_EQ(weft_sleep(j->cleanup_ms), 0);
-      LOG("%s-cleaned@%lld", j->name, now_ms());
-    }
-    return 0;
-  }
-  LOG("%s-done@%lld", j->name, now_ms());
-  if (j->fail) return weft_fail(j->fail);
-  return j->value;
-}
-
 static int spawn_job(weft_group *g, job *j) {
   weft_task_options o = {0};
   o.name = j->name;
   return weft_group_spawn(g, run_job, j, &o, NULL);
-}
-
-static void run_main(weft_task_fn body, void *arg, int state, long long end_ms) {
-  weft_loop *loop = new_vloop();
-  weft_task *t = weft_spawn(loop, body, arg, NULL);
-  CHECK_EQ(weft_loop_run(loop), 0);
-  CHECK_EQ(weft_future_state_of(t), state);
-  CHECK_EQ(weft_loop_now(loop) / 1000, end_ms);
-  CHECK_EQ(weft_release(t), 0);
-  FREE_LOOP(loop);
-}
-
-static weft_task *to_cancel;
-
-static intptr_t cancel_after(void *arg) {
-  CHECK_EQ(weft_sleep((int64_t)(intptr_t)arg), 0);
-  LOG("cancel@%lld", now_ms());
-  CHECK_EQ(weft_cancel(to_cancel), 0);
-  return 0;
-}
-
-static void run_cancelled(weft_task_fn body, int64_t cancel_ms, int state, long long end_ms) {
-  weft_loop *loop = new_vloop();
-  weft_task *t = weft_spawn(loop, body, NULL, NULL);
-  to_cancel = t;
-  CHECK_EQ(weft_spawn_detached(loop, cancel_after, (void *)(intptr_t)cancel_ms, NULL), 0);
-  CHECK_EQ(weft_loop_run(loop), 0);
-  CHECK_EQ(weft_future_state_of(t), state);
-  CHECK_EQ(weft_loop_now(loop) / 1000, end_ms);
-  CHECK_EQ(weft_release(t), 0);
-  FREE_LOOP(loop);
 }
 
 /* --- success ------------------------------------------------------------- */
@@ -94,7 +35,7 @@ static intptr_t all_body(void *arg) {
 }
 
 static void group_waits_for_all(void) {
-  run_main(all_body, NULL, WEFT_RESOLVED, 30);
+  run_task(all_body, NULL, -1, WEFT_RESOLVED, 30);
   CHECK_LOG("b-done@10 c-done@20 a-done@30 wait=0@30");
 }
 
@@ -108,7 +49,7 @@ static intptr_t empty_body(void *arg) {
 }
 
 static void group_empty(void) {
-  run_main(empty_body, NULL, WEFT_RESOLVED, 0);
+  run_task(empty_body, NULL, -1, WEFT_RESOLVED, 0);
   CHECK_LOG("wait=0@0");
 }
 
@@ -140,7 +81,7 @@ static intptr_t failure_body(void *arg) {
 }
 
 static void group_first_failure_cancels_siblings(void) {
-  run_main(failure_body, NULL, WEFT_RESOLVED, 15);
+  run_task(failure_body, NULL, -1, WEFT_RESOLVED, 15);
   /* b and d fail at 10; b first: a and c are cancelled, c's cleanup awaits
    * 5 ms and the wait returns only after it, with b's error. */
   CHECK_LOG("b-done@10 d-done@10 a-cancelled@10 c-cancelled@10 c-cleaned@15 wait=-11@15");
@@ -190,7 +131,7 @@ static intptr_t closing_body(void *arg) {
 }
 
 static void group_closing_refuses_spawn(void) {
-  run_main(closing_body, NULL, WEFT_RESOLVED, 40);
+  run_task(closing_body, NULL, -1, WEFT_RESOLVED, 40);
   CHECK_LOG("spawned@5 sibling-done@25 boom-done@40 spawner-sleep=-1@40 wait=-13@40");
 }
 
@@ -212,7 +153,7 @@ static intptr_t owner_body(void *arg) {
 }
 
 static void group_failure_interrupts_owner(void) {
-  run_main(owner_body, NULL, WEFT_RESOLVED, 15);
+  run_task(owner_body, NULL, -1, WEFT_RESOLVED, 15);
   CHECK_LOG("fails-done@10 slow-cancelled@10 owner-sleep=-1@10 wait=-11@10 cancelling=0 after=0@15");
 }
 
@@ -237,7 +178,7 @@ static intptr_t cancelled_wait_body(void *arg) {
 
 static void group_cancel_while_waiting(void) {
   /* The children's 100 ms timers are gone: the loop ends at 15. */
-  run_cancelled(cancelled_wait_body, 10, WEFT_CANCELLED, 15);
+  run_task(cancelled_wait_body, NULL, 10, WEFT_CANCELLED, 15);
   CHECK_LOG("cancel@10 a-cancelled@10 b-cancelled@10 c-cancelled@10 b-cleaned@15 wait=-1@15");
 }
 
@@ -256,7 +197,7 @@ static intptr_t cancel_beats_failure_body(void *arg) {
 static void group_real_cancel_not_swallowed(void) {
   /* A failure at 10, then the parent is cancelled at 15 while slow cleans
    * up: the wait returns WEFT_ECANCELED, and the parent ends cancelled. */
-  run_cancelled(cancel_beats_failure_body, 15, WEFT_CANCELLED, 30);
+  run_task(cancel_beats_failure_body, NULL, 15, WEFT_CANCELLED, 30);
   CHECK_LOG("fails-done@10 slow-cancelled@10 cancel@15 slow-cleaned@30 wait=-1@30");
 }
 
@@ -275,7 +216,7 @@ static intptr_t scoped_group_body(void *arg) {
 }
 
 static void group_under_timeout_scope(void) {
-  run_main(scoped_group_body, NULL, WEFT_RESOLVED, 30);
+  run_task(scoped_group_body, NULL, -1, WEFT_RESOLVED, 30);
   CHECK_LOG("a-done@10 b-cancelled@25 b-cleaned@30 wait=-1@30 leave=-2");
 }
 
@@ -306,7 +247,7 @@ static intptr_t macro_body(void *arg) {
 }
 
 static void group_macro(void) {
-  run_main(macro_body, NULL, WEFT_RESOLVED, 25);
+  run_task(macro_body, NULL, -1, WEFT_RESOLVED, 25);
   CHECK_LOG("return@0 m1-done@10 m2-done@20 ret=5@20 k-done@25 wait=-11@25");
 }
 
@@ -325,7 +266,7 @@ static intptr_t cancel_group_body(void *arg) {
 }
 
 static void group_cancel(void) {
-  run_main(cancel_group_body, NULL, WEFT_RESOLVED, 5);
+  run_task(cancel_group_body, NULL, -1, WEFT_RESOLVED, 5);
   CHECK_LOG("a-cancelled@5 b-cancelled@5 wait=0@5");
 }
 
@@ -382,7 +323,7 @@ static void group_misuse(void) {
   weft_group g;
   CHECK_EQ(weft_group_init(&g, NULL), WEFT_EINVAL); /* no running loop */
   CHECK_EQ(weft_group_wait(&g), WEFT_ENOTTASK);
-  run_main(misuse_body, NULL, WEFT_RESOLVED, 20);
+  run_task(misuse_body, NULL, -1, WEFT_RESOLVED, 20);
   CHECK_LOG("child-wait=-6 j-done@10 second-wait=0 k-cancelled@20 wait=0@20");
 }
 
@@ -403,7 +344,7 @@ static void group_abandoned_by_owner(void) {
   /* When the owner finishes, the child is cancelled and the group detached
    * before the owner's stack goes: nothing writes to it when the child ends
    * (ASan would say), nothing leaks, the loop ends after the cleanup. */
-  run_main(forgetful_owner, NULL, WEFT_RESOLVED, 15);
+  run_task(forgetful_owner, NULL, -1, WEFT_RESOLVED, 15);
   CHECK_LOG("owner-returns@10 orphan-cancelled@10 orphan-cleaned@15");
 }
 
@@ -433,7 +374,7 @@ static intptr_t owner_leaves_waiter(void *arg) {
 static void group_outlives_owner_while_waited(void) {
   /* Another task waits on the group when its owner finishes: the group is
    * not torn down, the waiter carries on with it. */
-  run_main(owner_leaves_waiter, NULL, WEFT_RESOLVED, 50);
+  run_task(owner_leaves_waiter, NULL, -1, WEFT_RESOLVED, 50);
   CHECK_LOG("owner-returns@10 long-done@50 waiter-wait=0@50");
 }
 
@@ -462,7 +403,7 @@ static intptr_t many_body(void *arg) {
   return 0;
 }
 
-static void group_many_children(void) { run_main(many_body, NULL, WEFT_RESOLVED, 30); }
+static void group_many_children(void) { run_task(many_body, NULL, -1, WEFT_RESOLVED, 30); }
 
 int main(void) {
   RUN(group_waits_for_all);

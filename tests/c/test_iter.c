@@ -6,8 +6,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
 /* A class-style iterator (seed 003's shape): a FIFO buffer refilled by an
  * awaiting "prefetch" of `page` values, over `pages` pages. Lives on the
  * consumer's stack (no free in its vtable). */

@@ -5,47 +5,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
-/* Runs `body` as the only task of a fresh virtual loop; checks the task's
- * final state and the loop's final time (no timer outlived the scopes). */
-static void in_task_ex(weft_task_fn body, void *arg, int state, long long end_ms) {
-  weft_loop *loop = new_vloop();
-  weft_task *t = weft_spawn(loop, body, arg, NULL);
-  CHECK_EQ(weft_loop_run(loop), 0);
-  CHECK_EQ(weft_future_state_of(t), state);
-  CHECK_EQ(weft_loop_now(loop) / 1000, end_ms);
-  CHECK_EQ(weft_release(t), 0);
-  FREE_LOOP(loop);
-}
-
-/* Cancels `target` after `ms`. */
-typedef struct canceller {
-  weft_task *target;
-  int64_t ms;
-} canceller;
-
-static intptr_t cancel_after(void *arg) {
-  canceller *c = arg;
-  CHECK_EQ(weft_sleep(c->ms), 0);
-  LOG("cancel@%lld", now_ms());
-  CHECK_EQ(weft_cancel(c->target), 0);
-  return 0;
-}
-
-/* Runs `body` and cancels it after `cancel_ms`. */
-static void with_canceller(weft_task_fn body, int64_t cancel_ms, int state, long long end_ms) {
-  weft_loop *loop = new_vloop();
-  weft_task *t = weft_spawn(loop, body, NULL, NULL);
-  canceller c = {t, cancel_ms};
-  CHECK_EQ(weft_spawn_detached(loop, cancel_after, &c, NULL), 0);
-  CHECK_EQ(weft_loop_run(loop), 0);
-  CHECK_EQ(weft_future_state_of(t), state);
-  CHECK_EQ(weft_loop_now(loop) / 1000, end_ms);
-  CHECK_EQ(weft_release(t), 0);
-  FREE_LOOP(loop);
-}
-
 /* --- one scope ----------------------------------------------------------- */
 
 static intptr_t basic_body(void *arg) {
@@ -64,7 +23,7 @@ static intptr_t basic_body(void *arg) {
 }
 
 static void scope_expires(void) {
-  in_task_ex(basic_body, NULL, WEFT_RESOLVED, 60);
+  run_task(basic_body, NULL, -1, WEFT_RESOLVED, 60);
   CHECK_LOG("sleep=-1@50 leave=-2 after=0@60");
 }
 
@@ -80,7 +39,7 @@ static intptr_t in_time_body(void *arg) {
 
 static void scope_in_time(void) {
   /* The loop ends at 30: the scope's 100 ms timer left with the scope. */
-  in_task_ex(in_time_body, NULL, WEFT_RESOLVED, 30);
+  run_task(in_time_body, NULL, -1, WEFT_RESOLVED, 30);
   CHECK_LOG("sleep=0@30 leave=0");
 }
 
@@ -103,7 +62,7 @@ static intptr_t await_body(void *arg) {
 }
 
 static void scope_cancels_any_await(void) {
-  in_task_ex(await_body, NULL, WEFT_RESOLVED, 25);
+  run_task(await_body, NULL, -1, WEFT_RESOLVED, 25);
   CHECK_LOG("await=-1@25 leave=-2 sleep=-1@25 leave=-2");
 }
 
@@ -124,7 +83,7 @@ static intptr_t inner_first_body(void *arg) {
 }
 
 static void nested_inner_expires(void) {
-  in_task_ex(inner_first_body, NULL, WEFT_RESOLVED, 50);
+  run_task(inner_first_body, NULL, -1, WEFT_RESOLVED, 50);
   CHECK_LOG("sleep=-1@30 inner=-2 sleep=0@50 outer=0");
 }
 
@@ -147,14 +106,14 @@ static intptr_t outer_first_body(void *arg) {
 
 static void nested_outer_expires(void) {
   two_deadlines d = {30, 100};
-  in_task_ex(outer_first_body, &d, WEFT_RESOLVED, 30);
+  run_task(outer_first_body, &d, -1, WEFT_RESOLVED, 30);
   /* The inner scope did not expire: its leave passes the cancellation on. */
   CHECK_LOG("sleep=-1@30 inner=-1 outer=-2 expired=1,0");
 }
 
 static void nested_equal_deadlines(void) {
   two_deadlines d = {30, 30};
-  in_task_ex(outer_first_body, &d, WEFT_RESOLVED, 30);
+  run_task(outer_first_body, &d, -1, WEFT_RESOLVED, 30);
   /* Armed first, the outer timer fires first; the inner one then finds an
    * enclosing scope expired and cancels nothing more. */
   CHECK_LOG("sleep=-1@30 inner=-1 outer=-2 expired=1,0");
@@ -176,7 +135,7 @@ static intptr_t both_expire_body(void *arg) {
 }
 
 static void nested_both_expire(void) {
-  in_task_ex(both_expire_body, NULL, WEFT_RESOLVED, 40);
+  run_task(both_expire_body, NULL, -1, WEFT_RESOLVED, 40);
   /* Both expired; the cancellation must unwind to the outer one, which
    * reports it. */
   CHECK_LOG("sleep=-1@30 cleanup=-1@40 inner=-1 outer=-2 expired=1,1");
@@ -197,7 +156,7 @@ static intptr_t three_levels_body(void *arg) {
 }
 
 static void nested_middle_expires(void) {
-  in_task_ex(three_levels_body, NULL, WEFT_RESOLVED, 300);
+  run_task(three_levels_body, NULL, -1, WEFT_RESOLVED, 300);
   CHECK_LOG("sleep=-1@20 c=-1 b=-2 sleep=-1@300 a=-2");
 }
 
@@ -215,7 +174,7 @@ static intptr_t cancel_during_timeout_body(void *arg) {
 }
 
 static void external_cancel_in_expired_scope(void) {
-  with_canceller(cancel_during_timeout_body, 40, WEFT_CANCELLED, 40);
+  run_task(cancel_during_timeout_body, NULL, 40, WEFT_CANCELLED, 40);
   CHECK_LOG("sleep=-1@30 cancel@40 cleanup=-1@40 leave=-1 cancelling=1");
 }
 
@@ -234,7 +193,7 @@ static void external_cancel_same_instant(void) {
   /* The deadline and the canceller's timer fire in the same iteration: two
    * requests, one await return delivers both; the leave absorbs only its own
    * and says the task is still being cancelled. */
-  with_canceller(cancel_same_time_body, 30, WEFT_CANCELLED, 35);
+  run_task(cancel_same_time_body, NULL, 30, WEFT_CANCELLED, 35);
   CHECK_LOG("cancel@30 sleep=-1@30 leave=-1 cancelling=1 next=0");
 }
 
@@ -248,7 +207,7 @@ static intptr_t cancel_no_expiry_body(void *arg) {
 }
 
 static void external_cancel_without_expiry(void) {
-  with_canceller(cancel_no_expiry_body, 10, WEFT_CANCELLED, 10);
+  run_task(cancel_no_expiry_body, NULL, 10, WEFT_CANCELLED, 10);
   CHECK_LOG("cancel@10 sleep=-1@10 leave=-1 expired=0");
 }
 
@@ -265,7 +224,7 @@ static intptr_t timed_cleanup_body(void *arg) {
 }
 
 static void scope_in_cleanup_of_cancelled_task(void) {
-  with_canceller(timed_cleanup_body, 10, WEFT_CANCELLED, 30);
+  run_task(timed_cleanup_body, NULL, 10, WEFT_CANCELLED, 30);
   CHECK_LOG("cancel@10 sleep=-1@10 cleanup=-1@30 leave=-2 cancelling=1");
 }
 
@@ -296,7 +255,7 @@ static intptr_t reschedule_body(void *arg) {
 }
 
 static void scope_reschedule(void) {
-  in_task_ex(reschedule_body, NULL, WEFT_RESOLVED, 185);
+  run_task(reschedule_body, NULL, -1, WEFT_RESOLVED, 185);
   CHECK_LOG("sleep=-1@120 leave=-2 sleep=-1@135 leave=-2 sleep=0@185 leave=0");
 }
 
@@ -339,7 +298,7 @@ static intptr_t macro_body(void *arg) {
 }
 
 static void timeout_macro(void) {
-  in_task_ex(macro_body, NULL, WEFT_RESOLVED, 56);
+  run_task(macro_body, NULL, -1, WEFT_RESOLVED, 56);
   CHECK_LOG("body result=-2@30 result=0@40 inner-sleep=-1 inner=-2@45 outer=0 ret-sleep=-1@55 helper=-1 after=0@56");
 }
 
@@ -376,7 +335,7 @@ static void scope_misuse(void) {
   CHECK_EQ(weft_cancel_shield_enter(), WEFT_ENOTTASK);
   CHECK_EQ(weft_cancel_shield_leave(), WEFT_ENOTTASK);
   CHECK_EQ(weft_with(NULL, ok_body, ok_release, NULL), WEFT_ENOTTASK);
-  in_task_ex(misuse_body, NULL, WEFT_RESOLVED, 0);
+  run_task(misuse_body, NULL, -1, WEFT_RESOLVED, 0);
 }
 
 static intptr_t abandon_body(void *arg) {
@@ -390,7 +349,7 @@ static intptr_t abandon_body(void *arg) {
 static void scope_abandoned(void) {
   /* The timer is disarmed when the task finishes: the loop ends at 10, and
    * (under ASan) nothing touches the dead stack at 50. */
-  in_task_ex(abandon_body, NULL, WEFT_RESOLVED, 10);
+  run_task(abandon_body, NULL, -1, WEFT_RESOLVED, 10);
 }
 
 /* --- shields ------------------------------------------------------------- */
@@ -409,7 +368,7 @@ static intptr_t shield_body(void *arg) {
 }
 
 static void shield_defers_cancel(void) {
-  with_canceller(shield_body, 10, WEFT_CANCELLED, 60);
+  run_task(shield_body, NULL, 10, WEFT_CANCELLED, 60);
   CHECK_LOG("cancel@10 shielded=0@50 nested=0@55 after=-1@55 again=0@60");
 }
 
@@ -431,7 +390,7 @@ static intptr_t shield_scope_body(void *arg) {
 }
 
 static void shield_and_scopes(void) {
-  in_task_ex(shield_scope_body, NULL, WEFT_RESOLVED, 50);
+  run_task(shield_scope_body, NULL, -1, WEFT_RESOLVED, 50);
   CHECK_LOG("in=-1@20 leave=-2 shielded=0@50 after=-1@50 leave=-2");
 }
 
@@ -477,19 +436,19 @@ static intptr_t with_body(void *arg) {
 
 static void with_paths(void) {
   resource ok = {1, 0, 0, 0, 30};
-  in_task_ex(with_body, &ok, WEFT_RESOLVED, 65);
+  run_task(with_body, &ok, -1, WEFT_RESOLVED, 65);
   CHECK_LOG("acquire=0@10 body=0@40 release(0)=0@60 with=0@60 next=0@65");
   log_reset();
   resource body_fails = {1, 0, WEFT_EBUSY, WEFT_EINVAL, 30};
-  in_task_ex(with_body, &body_fails, WEFT_RESOLVED, 65);
+  run_task(with_body, &body_fails, -1, WEFT_RESOLVED, 65);
   CHECK_LOG("acquire=0@10 body=0@40 release(-11)=0@60 with=-11@60 next=0@65");
   log_reset();
   resource release_fails = {1, 0, 0, WEFT_EINVAL, 30};
-  in_task_ex(with_body, &release_fails, WEFT_RESOLVED, 65);
+  run_task(with_body, &release_fails, -1, WEFT_RESOLVED, 65);
   CHECK_LOG("acquire=0@10 body=0@40 release(0)=0@60 with=-3@60 next=0@65");
   log_reset();
   resource acquire_fails = {1, WEFT_ECLOSED, 0, 0, 30};
-  in_task_ex(with_body, &acquire_fails, WEFT_RESOLVED, 15);
+  run_task(with_body, &acquire_fails, -1, WEFT_RESOLVED, 15);
   CHECK_LOG("acquire=-7@10 with=-7@10 next=0@15");
 }
 
@@ -503,12 +462,12 @@ static intptr_t with_cancel_body(void *arg) {
 static void with_cancelled(void) {
   /* Cancelled in the body at 30: the release still runs its 20 ms; the
    * with returns WEFT_ECANCELED once, later awaits are not cut again. */
-  with_canceller(with_cancel_body, 30, WEFT_CANCELLED, 55);
+  run_task(with_cancel_body, NULL, 30, WEFT_CANCELLED, 55);
   CHECK_LOG("acquire=0@10 cancel@30 body=-1@30 release(-1)=0@50 with=-1@50 next=0@55");
   log_reset();
   /* Cancelled during the release (at 50, it ends at 60): deferred. */
   cancelled_res.body_ms = 30;
-  with_canceller(with_cancel_body, 50, WEFT_CANCELLED, 65);
+  run_task(with_cancel_body, NULL, 50, WEFT_CANCELLED, 65);
   CHECK_LOG("acquire=0@10 body=0@40 cancel@50 release(0)=0@60 with=-1@60 next=0@65");
   cancelled_res.body_ms = 100;
 }
@@ -541,7 +500,7 @@ static intptr_t defer_body(void *arg) {
 }
 
 static void defer_runs_on_every_exit(void) {
-  with_canceller(defer_body, 30, WEFT_CANCELLED, 110);
+  run_task(defer_body, NULL, 30, WEFT_CANCELLED, 110);
   CHECK_LOG("cancel@30 work=-1@30 close(b)=0@50 close(a)=0@70 ret=-1@70 close(loop)=0@90 close(loop)=0@110 end@110");
 }
 

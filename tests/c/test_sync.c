@@ -7,20 +7,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
-static const char *name(void) { return weft_task_name(weft_current()); }
-
-static weft_task *spawn_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
-  weft_task_options o = {.name = n};
-  return weft_spawn(loop, fn, arg, &o);
-}
-
-static void spawn_detached_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
-  weft_task_options o = {.name = n};
-  CHECK_EQ(weft_spawn_detached(loop, fn, arg, &o), 0);
-}
-
 /* --- Event --------------------------------------------------------------- */
 
 static weft_event *ev;
@@ -28,7 +14,7 @@ static weft_event *ev;
 static intptr_t event_waiter(void *arg) {
   (void)arg;
   int rc = weft_event_wait(ev);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 
@@ -100,11 +86,11 @@ static intptr_t lock_holder(void *arg) {
   hold_args *a = arg;
   if (a->delay_ms) CHECK_EQ(weft_sleep(a->delay_ms), 0);
   int rc = weft_lock_acquire(lk);
-  LOG("%s+%d@%lld", name(), rc, now_ms());
+  LOG("%s+%d@%lld", current_name(), rc, now_ms());
   if (rc) return 0;
   CHECK(weft_lock_locked(lk));
   CHECK_EQ(weft_sleep(a->hold_ms), 0);
-  LOG("%s-@%lld", name(), now_ms());
+  LOG("%s-@%lld", current_name(), now_ms());
   CHECK_EQ(weft_lock_release(lk), 0);
   return 0;
 }
@@ -199,10 +185,10 @@ static intptr_t sem_user(void *arg) {
   hold_args *a = arg;
   if (a->delay_ms) CHECK_EQ(weft_sleep(a->delay_ms), 0);
   int rc = weft_semaphore_acquire(sem);
-  LOG("%s+%d@%lld", name(), rc, now_ms());
+  LOG("%s+%d@%lld", current_name(), rc, now_ms());
   if (rc) return 0;
   CHECK_EQ(weft_sleep(a->hold_ms), 0);
-  LOG("%s-@%lld", name(), now_ms());
+  LOG("%s-@%lld", current_name(), now_ms());
   CHECK_EQ(weft_semaphore_release(sem), 0);
   return 0;
 }
@@ -309,7 +295,7 @@ static intptr_t cond_waiter(void *arg) {
   (void)arg;
   CHECK_EQ(weft_condition_acquire(cond), 0);
   int rc = weft_condition_wait(cond);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   if (rc == WEFT_EFREED) return 0; /* the condition is gone: touch nothing */
   CHECK(weft_condition_locked(cond)); /* held again, cancelled or not */
   CHECK_EQ(weft_sleep(1), 0);        /* holding it: the next woken waits for it */
@@ -355,7 +341,7 @@ static int is_ready(void *arg) { return ready_count >= (int)(intptr_t)arg; }
 static intptr_t cond_wait_for(void *arg) {
   CHECK_EQ(weft_condition_acquire(cond), 0);
   int rc = weft_condition_wait_for(cond, is_ready, arg);
-  LOG("%s:%d/%d@%lld", name(), rc, ready_count, now_ms());
+  LOG("%s:%d/%d@%lld", current_name(), rc, ready_count, now_ms());
   CHECK_EQ(weft_condition_release(cond), 0);
   return 0;
 }
@@ -517,7 +503,7 @@ static weft_waiter *wt;
 static intptr_t waiter_wait(void *arg) {
   (void)arg;
   int rc = weft_waiter_wait(wt);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 
@@ -597,14 +583,14 @@ static void waiter_future_timeout(void) {
 static intptr_t lock_waiter_rc(void *arg) {
   (void)arg;
   int rc = weft_lock_acquire(lk);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 
 static intptr_t sem_waiter_rc(void *arg) {
   (void)arg;
   int rc = weft_semaphore_acquire(sem);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 

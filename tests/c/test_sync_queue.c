@@ -7,20 +7,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
-static const char *name(void) { return weft_task_name(weft_current()); }
-
-static weft_task *spawn_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
-  weft_task_options o = {.name = n};
-  return weft_spawn(loop, fn, arg, &o);
-}
-
-static void spawn_detached_named(weft_loop *loop, const char *n, weft_task_fn fn, void *arg) {
-  weft_task_options o = {.name = n};
-  CHECK_EQ(weft_spawn_detached(loop, fn, arg, &o), 0);
-}
-
 static weft_queue *q;
 
 /* Drains the queue without waiting, logging "get:<v>" per item. */
@@ -85,7 +71,7 @@ static intptr_t producer(void *arg) {
   int count = (int)(intptr_t)arg;
   for (int i = 0; i < count; i++) {
     int rc = weft_queue_put(q, i);
-    LOG("%s:put%d=%d@%lld", name(), i, rc, now_ms());
+    LOG("%s:put%d=%d@%lld", current_name(), i, rc, now_ms());
     if (rc) return 0;
   }
   return 0;
@@ -135,7 +121,7 @@ static intptr_t nowait_thief(void *arg) {
 
 static intptr_t put_one(void *arg) {
   int rc = weft_queue_put(q, (intptr_t)arg);
-  LOG("%s=%d@%lld", name(), rc, now_ms());
+  LOG("%s=%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 
@@ -167,7 +153,7 @@ static intptr_t get_one(void *arg) {
   (void)arg;
   intptr_t v = -1;
   int rc = weft_queue_get(q, &v);
-  LOG("%s:%ld=%d@%lld", name(), (long)v, rc, now_ms());
+  LOG("%s:%ld=%d@%lld", current_name(), (long)v, rc, now_ms());
   return 0;
 }
 
@@ -205,7 +191,7 @@ static void getters_fifo(void) {
 static intptr_t joiner(void *arg) {
   (void)arg;
   int rc = weft_queue_join(q);
-  LOG("%s:%d@%lld", name(), rc, now_ms());
+  LOG("%s:%d@%lld", current_name(), rc, now_ms());
   return 0;
 }
 

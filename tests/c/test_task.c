@@ -4,8 +4,6 @@
 
 #include "harness.h"
 
-static long long now_ms(void) { return (long long)(weft_loop_now(weft_running_loop()) / 1000); }
-
 static intptr_t named(void *arg) {
   LOG("%s", weft_task_name(weft_current()));
   return (intptr_t)arg * 10;
