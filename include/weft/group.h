@@ -123,14 +123,11 @@ int weft_group_destroy(weft_group *g);
  *
  * If the group cannot be initialised the block does not run. Needs
  * __attribute__((cleanup)) (gcc, clang). */
-#define WEFT_TASK_GROUP(g)                                                                                     \
-  for (weft_group *WEFT__GUNIQ(weft__group_) __attribute__((cleanup(weft__group_autoclose))) =               \
-           weft_group_init(&(g), NULL) == 0 ? &(g) : NULL;                                                     \
-       WEFT__GUNIQ(weft__group_); weft__group_autoclose(&WEFT__GUNIQ(weft__group_)))
-
-#define WEFT__GCAT2(a, b) a##b
-#define WEFT__GCAT(a, b) WEFT__GCAT2(a, b)
-#define WEFT__GUNIQ(prefix) WEFT__GCAT(prefix, __LINE__)
+#define WEFT_TASK_GROUP(g) WEFT__TASK_GROUP(g, WEFT__FRESH(weft__group_))
+#define WEFT__TASK_GROUP(g, v)                                                                           \
+  for (weft_group *v __attribute__((cleanup(weft__group_autoclose))) =                                   \
+           weft_group_init(&(g), NULL) == 0 ? &(g) : NULL;                                               \
+       v; weft__group_autoclose(&v))
 /* Private helper of WEFT_TASK_GROUP: waits if needed, destroys, sets *g NULL. */
 void weft__group_autoclose(weft_group **g);
 

@@ -111,7 +111,7 @@ int weft_aiter_free(weft_aiter *it);
  * or the body left the loop, else the iterator's error (or the close's).
  * `continue` works as in any loop. A NULL iter sets WEFT_EINVAL. */
 #define WEFT_AFOR(type, name, iter, status) \
-  WEFT__AFOR(type, name, iter, status, WEFT__AFOR_CAT(weft__afor_, __COUNTER__))
+  WEFT__AFOR(type, name, iter, status, WEFT__FRESH(weft__afor_))
 
 /* `f` is one fresh identifier per use (__COUNTER__, expanded once here), so
  * loops nest and several fit on one line. */
@@ -119,9 +119,6 @@ int weft_aiter_free(weft_aiter *it);
   for (weft__afor f __attribute__((cleanup(weft__afor_end))) = weft__afor_begin((iter), (status));    \
        weft__afor_next(&f);)                                                                           \
     for (type name = (type)f.value; !f.stepped; f.stepped = 1)
-
-#define WEFT__AFOR_CAT2(a, b) a##b
-#define WEFT__AFOR_CAT(a, b) WEFT__AFOR_CAT2(a, b)
 
 /* Private state of WEFT_AFOR. */
 typedef struct weft__afor {

@@ -14,6 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Private: a fresh identifier per macro use (__COUNTER__), for the block
+ * macros of scope.h, group.h and iter.h, so that several fit on one line and
+ * they nest. */
+#define WEFT__CAT2(a, b) a##b
+#define WEFT__CAT(a, b) WEFT__CAT2(a, b)
+#define WEFT__FRESH(prefix) WEFT__CAT(prefix, __COUNTER__)
+
 #ifdef __cplusplus
 extern "C" {
 #endif

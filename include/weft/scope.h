@@ -124,11 +124,10 @@ int weft_scope_result(const weft_scope *s);
  *   if (weft_scope_result(&s) == WEFT_ETIMEDOUT) ...
  *
  * Not covered: longjmp out of the block, and exit(). */
-#define WEFT_TIMEOUT(s, timeout_ms)                                                                       \
-  for (weft_scope *WEFT__UNIQ(weft__scope_) __attribute__((cleanup(weft__scope_autoleave))) =             \
-           weft__scope_begin(&(s), (timeout_ms));                                                         \
-       WEFT__UNIQ(weft__scope_) && WEFT__UNIQ(weft__scope_)->state_ == 1;                                 \
-       weft_scope_leave(WEFT__UNIQ(weft__scope_)))
+#define WEFT_TIMEOUT(s, timeout_ms) WEFT__TIMEOUT(s, timeout_ms, WEFT__FRESH(weft__scope_))
+#define WEFT__TIMEOUT(s, timeout_ms, v)                                                                   \
+  for (weft_scope *v __attribute__((cleanup(weft__scope_autoleave))) = weft__scope_begin(&(s), (timeout_ms)); \
+       v && v->state_ == 1; weft_scope_leave(v))
 
 /* --- cancellation shields ------------------------------------------------ */
 
@@ -182,12 +181,9 @@ typedef struct weft_defer {
   void *arg_;
 } weft_defer;
 #define WEFT_DEFER(fn, arg) \
-  weft_defer WEFT__UNIQ(weft__defer_) __attribute__((cleanup(weft__defer_run))) = {(fn), (arg)}
+  weft_defer WEFT__FRESH(weft__defer_) __attribute__((cleanup(weft__defer_run))) = {(fn), (arg)}
 
 /* Private helpers of the macros. */
-#define WEFT__CAT2(a, b) a##b
-#define WEFT__CAT(a, b) WEFT__CAT2(a, b)
-#define WEFT__UNIQ(prefix) WEFT__CAT(prefix, __LINE__)
 weft_scope *weft__scope_begin(weft_scope *s, int64_t timeout_ms);
 void weft__scope_autoleave(weft_scope **s);
 void weft__defer_run(weft_defer *d);

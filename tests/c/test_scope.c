@@ -478,8 +478,7 @@ static void close_async(void *arg) {
 }
 
 static int defer_user(void) {
-  WEFT_DEFER(close_async, "a");
-  WEFT_DEFER(close_async, "b");
+  WEFT_DEFER(close_async, "a"); WEFT_DEFER(close_async, "b"); /* one line: each its own variable */
   int rc = weft_sleep(100);
   LOG("work=%d@%lld", rc, now_ms());
   if (rc) return rc; /* both closes run, b then a */
