@@ -48,10 +48,5 @@ int weft_event_wait(weft_event *e) {
   if (rc) return rc;
   if (e->is_set) return 0;
   weft__sync_node n;
-  rc = weft__sync_enqueue(&e->waiters, &n, e->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "event");
-  int status = n.status;
-  weft__sync_leave(&n);
-  return status ? status : rc;
+  return weft__sync_block(&e->waiters, &n, e->loop, "event", NULL);
 }

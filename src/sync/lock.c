@@ -57,12 +57,8 @@ int weft_lock_acquire(weft_lock *l) {
     return 0;
   }
   weft__sync_node n;
-  rc = weft__sync_enqueue(&l->waiters, &n, l->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "lock");
-  int status = n.status, handed = weft__sync_handed(&n);
-  weft__sync_leave(&n);
-  if (status) return status;
+  int handed;
+  rc = weft__sync_block(&l->waiters, &n, l->loop, "lock", &handed);
   if (rc && handed) weft__lock_release_internal(l); /* cancelled as it got the lock: pass it on */
   return rc;
 }

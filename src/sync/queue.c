@@ -211,13 +211,9 @@ int weft_queue_put_priority(weft_queue *q, int64_t priority, intptr_t value) {
   if (q->shutdown) return WEFT_ESHUTDOWN;
   if (!is_full(q)) return add(q, priority, value);
   weft__sync_node n;
-  rc = weft__sync_enqueue(&q->putters, &n, q->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "queue");
-  int status = n.status, handed = weft__sync_handed(&n);
-  weft__sync_leave(&n);
-  if (status) return status;
-  if (!handed) return rc; /* WEFT_ECANCELED, WEFT_ESHUTDOWN */
+  int handed;
+  rc = weft__sync_block(&q->putters, &n, q->loop, "queue", &handed);
+  if (!handed) return rc; /* a status (WEFT_EFREED), WEFT_ECANCELED, WEFT_ESHUTDOWN */
   q->reserved--; /* our slot: use it, or pass it on */
   if (rc == 0 && q->shutdown) rc = WEFT_ESHUTDOWN;
   if (rc == 0) rc = add(q, priority, value);
@@ -248,13 +244,11 @@ int weft_queue_get_priority(weft_queue *q, int64_t *priority, intptr_t *value) {
   if (rc) return rc;
   if (q->len || q->shutdown) return weft_queue_get_priority_nowait(q, priority, value);
   weft__sync_node n;
-  rc = weft__sync_enqueue(&q->getters, &n, q->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "queue");
-  int status = n.status, handed = weft__sync_handed(&n);
-  weft__sync_leave(&n);
-  if (status) return status; /* freed, or the item was discarded by an immediate shutdown */
-  if (!handed) return rc;    /* WEFT_ECANCELED, WEFT_ESHUTDOWN */
+  int handed;
+  rc = weft__sync_block(&q->getters, &n, q->loop, "queue", &handed);
+  /* A status: freed, or the item was discarded by an immediate shutdown;
+   * else WEFT_ECANCELED, WEFT_ESHUTDOWN. */
+  if (!handed) return rc;
   q->handed--;
   entry e = {n.value, n.priority, n.seq};
   if (rc) { /* cancelled as the item reached us: it goes back, to the next getter if any */
@@ -282,12 +276,7 @@ int weft_queue_join(weft_queue *q) {
   if (rc) return rc;
   if (!q->unfinished) return 0;
   weft__sync_node n;
-  rc = weft__sync_enqueue(&q->joiners, &n, q->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "queue");
-  int status = n.status;
-  weft__sync_leave(&n);
-  return status ? status : rc;
+  return weft__sync_block(&q->joiners, &n, q->loop, "queue", NULL);
 }
 
 size_t weft_queue_qsize(const weft_queue *q) { return q ? q->len + q->handed : 0; }

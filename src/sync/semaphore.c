@@ -63,12 +63,8 @@ int weft_semaphore_acquire(weft_semaphore *s) {
     return 0;
   }
   weft__sync_node n;
-  rc = weft__sync_enqueue(&s->waiters, &n, s->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "semaphore");
-  int status = n.status, handed = weft__sync_handed(&n);
-  weft__sync_leave(&n);
-  if (status) return status;
+  int handed;
+  rc = weft__sync_block(&s->waiters, &n, s->loop, "semaphore", &handed);
   if (rc && handed) give_back(s); /* cancelled as it got a permit: pass it on */
   return rc;
 }

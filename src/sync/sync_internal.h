@@ -54,6 +54,14 @@ int weft__sync_handed(const weft__sync_node *n);
 /* Unlinks the node (if still linked) and drops its future. */
 void weft__sync_leave(weft__sync_node *n);
 
+/* The whole wait of a primitive: enqueues `n` on `l`, waits (traced with
+ * `reason`) and leaves. Returns the status a waker set on the node
+ * (WEFT_EFREED, …; then *handed is 0: nothing to pass on), else what
+ * weft__sync_wait returned; *handed (may be NULL) tells whether the node was
+ * handed what it waited for, which a cancelled caller must pass on. The
+ * node's value fields stay readable afterwards. */
+int weft__sync_block(weft__sync_list *l, weft__sync_node *n, weft_loop *loop, const char *reason, int *handed);
+
 /* The first node still waiting (future pending), or NULL. */
 weft__sync_node *weft__sync_first_waiting(weft__sync_list *l);
 

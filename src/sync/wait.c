@@ -43,6 +43,19 @@ int weft__sync_wait(weft_future *f, const char *reason) {
   return weft_await(f, NULL);
 }
 
+int weft__sync_block(weft__sync_list *l, weft__sync_node *n, weft_loop *loop, const char *reason, int *handed) {
+  int rc = weft__sync_enqueue(l, n, loop);
+  if (rc) {
+    if (handed) *handed = 0;
+    return rc;
+  }
+  rc = weft__sync_wait(n->fut, reason);
+  int status = n->status, got = weft__sync_handed(n);
+  weft__sync_leave(n);
+  if (handed) *handed = status ? 0 : got;
+  return status ? status : rc;
+}
+
 int weft__sync_handed(const weft__sync_node *n) { return weft_future_state_of(n->fut) == WEFT_RESOLVED; }
 
 static void unlink_node(weft__sync_node *n) {

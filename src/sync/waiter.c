@@ -66,12 +66,7 @@ int weft_waiter_wait(weft_waiter *w) {
   if (rc) return rc;
   if (w->remaining == 0) return 0;
   weft__sync_node n;
-  rc = weft__sync_enqueue(&w->waiters, &n, w->loop);
-  if (rc) return rc;
-  rc = weft__sync_wait(n.fut, "waiter");
-  int status = n.status;
-  weft__sync_leave(&n);
-  return status ? status : rc;
+  return weft__sync_block(&w->waiters, &n, w->loop, "waiter", NULL);
 }
 
 weft_future *weft_waiter_future(weft_waiter *w) {
