@@ -2,7 +2,7 @@
 //
 //   /                          web/index.html
 //   /web/…                     the page's modules and CSS
-//   /build/wasm/examples/…     the examples built as wasm (.js + .wasm)
+//   /build/wasm/examples/…     the examples built as wasm (.mjs + .wasm)
 //   /examples/<name>.c         their C source, shown by the page
 //   /src/js/<name>.mjs         the package's browser-safe JS (trace.mjs)
 //   /api/features              what the tree has: { trace: bool }
@@ -44,7 +44,7 @@ const types = {
 // Only these prefixes are served from the tree, and only these extensions.
 const served = [
   ['web/', ['.html', '.mjs', '.css', '.json', '.png', '.svg']],
-  ['build/wasm/examples/', ['.js', '.wasm']],
+  ['build/wasm/examples/', ['.mjs', '.wasm']],
   ['examples/', ['.c']],
   ['src/js/', ['.mjs']],
 ];

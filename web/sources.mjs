@@ -94,8 +94,9 @@ export class ReplaySource extends Source {
 
 const factories = new Map(); // program name → { factory, wasm }
 
-/* Loads build/wasm/examples/<name>.js with a <script> tag (no eval: the page
- * runs under a strict CSP) and its .wasm; cached per program. */
+/* Loads build/wasm/examples/<name>.mjs (the ES-module copy weft_program()
+ * writes beside each .js: imported, no eval, so the page's strict CSP holds)
+ * and its .wasm; cached per program. */
 export async function loadProgram(name) {
   if (factories.has(name)) return factories.get(name);
   const base = `/build/wasm/examples/${name}`;
@@ -103,19 +104,13 @@ export async function loadProgram(name) {
     if (!r.ok) throw new Error(`${base}.wasm: HTTP ${r.status} (run: node scripts/build.mjs wasm)`);
     return r.arrayBuffer();
   });
-  const factory = await new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = `${base}.js`;
-    s.onload = () => {
-      // Each MODULARIZE program defines the same global (a `var`, which
-      // cannot be deleted): take it now, before the next program replaces it.
-      const f = window.createWeftProgram;
-      window.createWeftProgram = undefined;
-      if (typeof f === 'function') resolve(f); else reject(new Error(`${base}.js defined no createWeftProgram`));
-    };
-    s.onerror = () => reject(new Error(`cannot load ${base}.js (run: node scripts/build.mjs wasm)`));
-    document.head.appendChild(s);
-  });
+  let factory;
+  try {
+    factory = (await import(`${base}.mjs`)).default;
+  } catch (e) {
+    throw new Error(`cannot load ${base}.mjs (run: node scripts/build.mjs wasm): ${e.message || e}`);
+  }
+  if (typeof factory !== 'function') throw new Error(`${base}.mjs exports no factory`);
   const entry = { factory, wasm: await wasmP };
   factories.set(name, entry);
   return entry;

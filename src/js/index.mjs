@@ -116,7 +116,7 @@ async function loadFactory(where) {
   return scriptFactory(url);
 }
 
-/* The prebuilt runtime's factory and the URL of its .wasm. */
+/* The prebuilt runtime's factory. */
 async function runtimeFactory() {
   if (isNode) return evaluateFactory(runtimeJs());
   // A literal specifier, so that bundlers follow it and ship the runtime.

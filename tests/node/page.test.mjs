@@ -89,6 +89,7 @@ test('dev server: the page with a strict CSP, the built examples, their source, 
     assert.equal((await get('/web/app.mjs')).headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.match(await (await get('/examples/taches.c')).text(), /weft_gather/);
     assert.equal((await get('/src/js/trace.mjs')).status, 200);
+    assert.equal((await get('/build/wasm/examples/taches.mjs')).headers.get('content-type'), 'text/javascript; charset=utf-8');
     for (const p of ['/package.json', '/web/../package.json', '/%2e%2e/package.json', '/examples/CMakeLists.txt', '/src/core/loop.c', '/build/wasm/CMakeCache.txt', '/nope']) {
       assert.equal((await get(p)).status, 404, p);
     }
