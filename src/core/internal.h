@@ -14,7 +14,7 @@
 #define WEFT_MAGIC_LOOP 0x7765666cu   /* "wefl" */
 
 enum { H_INACTIVE = 0, H_READY = 1, H_TIMER = 2 };
-enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2 };
+enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2, KIND_SLEEP = 3, KIND_COUNT_ };
 
 /* Someone waiting for a future: a done callback, or a task's wake-up. Waiters
  * form a FIFO per future; when the future completes each is moved to the
@@ -85,8 +85,14 @@ typedef struct weft__task {
   weft_time_t run_start_real;
 } weft__task;
 
+typedef struct weft__heap_entry {
+  weft_time_t when; /* copies of the handle's key (heap.c says why) */
+  uint64_t seq;
+  weft_handle *h;
+} weft__heap_entry;
+
 typedef struct weft__heap {
-  weft_handle **items;
+  weft__heap_entry *items;
   uint32_t len, cap;
 } weft__heap;
 
@@ -113,7 +119,7 @@ struct weft_loop {
   struct weft__pool {
     weft_future *head, *tail;
     size_t len;
-  } pools[3];
+  } pools[KIND_COUNT_];
   double armed_delay; /* wasm: last delay handed to the host timer */
   weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
