@@ -39,6 +39,19 @@ typedef void (*weft_done_cb)(weft_future *f, void *arg);
  * `loop` is NULL or closing. The caller owns one reference. */
 weft_future *weft_future_new(weft_loop *loop);
 
+/* Creates a future that the loop resolves with 0 once `ms` milliseconds
+ * have passed on its clock (asyncio: loop.call_later(ms, fut.set_result);
+ * JS: new Promise(r => setTimeout(r, ms))). The form of weft_sleep for code
+ * that starts many waits and awaits them together (weft_gather, weft_wait,
+ * weft_wait_for) or watches them with done callbacks, without a task per
+ * wait. `loop` NULL means the running loop; ms < 0 counts as 0.
+ * weft_cancel disarms the timer (the future ends cancelled); releasing the
+ * last reference while it is pending disarms it too. It cannot be completed
+ * by weft_future_resolve or weft_future_fail (WEFT_EINVAL).
+ * Returns NULL when out of memory, or when there is no loop or it is
+ * closing. The caller owns one reference. */
+weft_future *weft_sleep_future(weft_loop *loop, int64_t ms);
+
 /* Completes `f` with `value` and wakes its awaiters.
  * Returns 0, WEFT_ESTATE if `f` is already done, WEFT_EINVAL for NULL,
  * WEFT_EBADHANDLE for a released or foreign pointer. Tasks cannot be resolved

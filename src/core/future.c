@@ -59,7 +59,7 @@ void weft__obj_free(weft_future *f) {
 }
 
 void weft__loop_drain_pool(weft_loop *loop) {
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < KIND_COUNT_; k++) {
     weft_future *f = loop->pools[k].head;
     while (f) {
       weft_future *next = f->pool_next;
@@ -83,6 +83,31 @@ weft_future *weft_future_new(weft_loop *loop) {
   if (!f) return NULL;
   weft__future_init(f, loop, KIND_FUTURE);
   return f;
+}
+
+/* A sleep future is a future and the timer that resolves it, in one object:
+ * no waiter or callback allocation, and cancelling disarms the timer. */
+typedef struct sleep_future {
+  weft_future fut; /* must be first */
+  weft_handle timer;
+} sleep_future;
+
+static void on_sleep_due(weft_loop *loop, void *arg) {
+  (void)loop;
+  weft__future_complete(arg, WEFT_RESOLVED, 0, 0);
+}
+
+weft_future *weft_sleep_future(weft_loop *loop, int64_t ms) {
+  if (!loop) loop = weft_running_loop();
+  if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
+  sleep_future *s = weft__obj_alloc(loop, sizeof *s, KIND_SLEEP);
+  if (!s) return NULL;
+  weft__future_init(&s->fut, loop, KIND_SLEEP);
+  if (weft_call_later(loop, &s->timer, ms, on_sleep_due, s) != 0) {
+    weft__obj_free(&s->fut);
+    return NULL;
+  }
+  return &s->fut;
 }
 
 /* --- waiters ------------------------------------------------------------- */
@@ -179,6 +204,7 @@ int weft_cancel(weft_future *f) {
   if (f->state != WEFT_PENDING) return WEFT_ESTATE;
   if (f->kind == KIND_TASK) return weft__task_cancel((weft__task *)f);
   if (f->kind == KIND_GATHER) return weft__gather_cancel(f);
+  if (f->kind == KIND_SLEEP) weft_handle_cancel(&((sleep_future *)f)->timer);
   return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
 }
 
@@ -252,6 +278,8 @@ int weft_release(weft_future *f) {
     if (t->has_ctx) weft__ctx_free(&t->ctx);
   }
   if (f->kind == KIND_GATHER) weft__gather_destroy(f); /* frees its arrays; the header is pooled */
+  if (f->kind == KIND_SLEEP && weft_handle_active(&((sleep_future *)f)->timer))
+    weft_handle_cancel(&((sleep_future *)f)->timer); /* nobody can see it fire */
   weft__obj_free(f);
   return 0;
 }

@@ -140,7 +140,10 @@ int weft__task_wait(weft__task *t, weft_future *f) {
   t->waiting_on = f;
   weft__waiter_add(f, &t->wake, on_awaited_done, t);
   t->wake.task_wake = 1;
-  set_reason(t, f->kind == KIND_TASK ? WEFT_REASON_TASK : f->kind == KIND_GATHER ? WEFT_REASON_GATHER : WEFT_REASON_FUTURE);
+  set_reason(t, f->kind == KIND_TASK     ? WEFT_REASON_TASK
+                : f->kind == KIND_GATHER ? WEFT_REASON_GATHER
+                : f->kind == KIND_SLEEP  ? WEFT_REASON_TIMER
+                                         : WEFT_REASON_FUTURE);
   WEFT__TRACE(t->fut.loop,
               weft__trace_suspend(t->fut.loop, t, f->kind == KIND_TASK ? ((weft__task *)f)->id : 0));
   int st = weft__suspend(t);

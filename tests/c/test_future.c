@@ -234,8 +234,83 @@ static void run_until(void) {
   FREE_LOOP(loop);
 }
 
+/* --- sleep futures -------------------------------------------------------- */
+
+/* Sleep futures fire in (deadline, creation) order on the loop's clock,
+ * resolve with 0, and refuse outside completion. */
+static void sleep_future_order(void) {
+  weft_loop *loop = new_vloop();
+  static const int64_t ms[] = {30, 10, 20, 10, 0, -5};
+  static const char *names[] = {"a30", "b10", "c20", "d10", "e0", "f-5"};
+  weft_future *fs[6];
+  for (int i = 0; i < 6; i++) {
+    fs[i] = weft_sleep_future(loop, ms[i]);
+    CHECK(fs[i] != NULL);
+    CHECK_EQ(weft_future_on_done(fs[i], log_done, (void *)names[i]), 0);
+  }
+  CHECK_EQ(weft_future_resolve(fs[0], 1), WEFT_EINVAL);
+  CHECK_EQ(weft_future_fail(fs[0], WEFT_EFAILED), WEFT_EINVAL);
+  CHECK_EQ(weft_future_state_of(fs[0]), WEFT_PENDING);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("e0:0:0 f-5:0:0 b10:0:0 d10:0:0 c20:0:0 a30:0:0");
+  CHECK_EQ(weft_loop_now(loop), 30000);
+  for (int i = 0; i < 6; i++) CHECK_EQ(weft_release(fs[i]), 0);
+  FREE_LOOP(loop);
+}
+
+/* Cancelling one, or dropping the last reference, disarms its timer: the
+ * virtual clock never reaches those deadlines. */
+static void sleep_future_cancel(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *kept = weft_sleep_future(loop, 5);
+  weft_future *cancelled = weft_sleep_future(loop, 1000);
+  weft_future *dropped = weft_sleep_future(loop, 2000);
+  CHECK_EQ(weft_future_on_done(cancelled, log_done, "cancelled"), 0);
+  CHECK_EQ(weft_cancel(cancelled), 0);
+  CHECK_EQ(weft_cancel(cancelled), WEFT_ESTATE);
+  CHECK_EQ(weft_release(dropped), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("cancelled:-1:0");
+  CHECK_EQ(weft_loop_now(loop), 5000);
+  CHECK_EQ(weft_future_state_of(kept), WEFT_RESOLVED);
+  CHECK_EQ(weft_release(kept), 0);
+  CHECK_EQ(weft_release(cancelled), 0);
+  CHECK(weft_sleep_future(NULL, 1) == NULL); /* no running loop */
+  FREE_LOOP(loop);
+}
+
+/* From a task: gather many, and wait_for one with a shorter timeout (which
+ * cancels it, as asyncio.wait_for does). */
+static intptr_t sleep_future_user(void *arg) {
+  (void)arg;
+  weft_future *fs[3] = {weft_sleep_future(NULL, 30), weft_sleep_future(NULL, 10), weft_sleep_future(NULL, 20)};
+  int statuses[3];
+  CHECK_EQ(weft_gather(fs, 3, 0, NULL, statuses), 0);
+  LOG("gathered@%lld", (long long)weft_loop_now(weft_running_loop()));
+  for (int i = 0; i < 3; i++) CHECK_EQ(weft_release(fs[i]), 0);
+  weft_future *slow = weft_sleep_future(NULL, 100);
+  CHECK_EQ(weft_wait_for(slow, 40, NULL), WEFT_ETIMEDOUT);
+  CHECK_EQ(weft_future_state_of(slow), WEFT_CANCELLED);
+  LOG("timed out@%lld", (long long)weft_loop_now(weft_running_loop()));
+  CHECK_EQ(weft_release(slow), 0);
+  return 0;
+}
+
+static void sleep_future_in_task(void) {
+  weft_loop *loop = new_vloop();
+  weft_task *t = weft_spawn(loop, sleep_future_user, NULL, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_EQ(weft_future_result(t, NULL), 0);
+  CHECK_LOG("gathered@30000 timed out@70000");
+  CHECK_EQ(weft_release(t), 0);
+  FREE_LOOP(loop);
+}
+
 int main(void) {
   RUN(transitions);
+  RUN(sleep_future_order);
+  RUN(sleep_future_cancel);
+  RUN(sleep_future_in_task);
   RUN(run_until);
   RUN(done_callbacks_order);
   RUN(done_callbacks_fail_cancel);
