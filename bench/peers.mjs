@@ -5,7 +5,8 @@
 //   node bench/peers.mjs switch <microtask|immediate> <N> <K> <reps> <warmups>
 //   node bench/peers.mjs spawn <N> <reps>         N async functions, each deferred by one `await null`
 //   node bench/peers.mjs gather <N> <reps>        N waiters on N promises resolved by N other async functions
-//   node bench/peers.mjs timers <N> <max_ms>      raw setTimeout promises: lateness
+//   node bench/peers.mjs timers <N> <max_ms>      raw setTimeout promises (.then records): lateness
+//   node bench/peers.mjs sleepers <N> <max_ms>    N async functions, each awaiting a setTimeout promise
 //   node bench/peers.mjs fetch <url> <N> <reps>   raw Promise.all(fetch) (body read whole)
 //   node --expose-gc bench/peers.mjs memory <M>   heap bytes per suspended async function
 //   node bench/peers.mjs start                    first async function run (the driver times the process)
@@ -77,13 +78,23 @@ async function repeat(fn, n, reps) {
 // The same pseudo-random delays as bench/workloads.c: 1 + ((i*2654435761 + seed) mod 2^32) mod max.
 const delayOf = (i, max, seed = 12345) => 1 + (((Math.imul(i, 2654435761 | 0) >>> 0) + seed) >>> 0) % max;
 
-async function peerTimers(n, max) {
+// timers: raw setTimeout promises, each watched by .then (weft: sleep
+// futures with done callbacks); sleepers: async functions, each awaiting
+// one (weft: tasks calling weft_sleep).
+async function peerTimers(bench, n, max) {
   const late = new Float64Array(n);
   const delays = new Array(n);
   for (let i = 0; i < n; i++) delays[i] = delayOf(i, max);
+  const sleeper = async (i) => {
+    const d = delays[i];
+    const s = hrms();
+    await new Promise((r) => setTimeout(r, d));
+    late[i] = hrms() - s - d;
+  };
   const t0 = hrms();
   const all = new Array(n);
   for (let i = 0; i < n; i++) {
+    if (bench === 'sleepers') { all[i] = sleeper(i); continue; }
     const d = delays[i];
     const s = hrms();
     all[i] = new Promise((r) => setTimeout(r, d)).then(() => { late[i] = hrms() - s - d; });
@@ -91,7 +102,7 @@ async function peerTimers(n, max) {
   await Promise.all(all);
   const wall = hrms() - t0;
   late.sort();
-  return { bench: 'timers', impl: 'js', n, max_delay_ms: max, p50_ms: r3(late[n >> 1]), p99_ms: r3(late[Math.floor(n * 0.99)]), max_ms: r3(late[n - 1]), min_ms: r3(late[0]), wall_ms: r3(wall), peak_rss_mib: peakRss() };
+  return { bench, impl: 'js', n, max_delay_ms: max, p50_ms: r3(late[n >> 1]), p99_ms: r3(late[Math.floor(n * 0.99)]), max_ms: r3(late[n - 1]), min_ms: r3(late[0]), wall_ms: r3(wall), peak_rss_mib: peakRss() };
 }
 
 async function peerFetch(url, n, reps) {
@@ -131,7 +142,7 @@ switch (mode) {
   case 'switch': out = await peerSwitch(a[0], num(1), num(2), num(3), num(4)); break;
   case 'spawn': await spawnRun(Math.min(num(0), 10000)); out = runsLine('spawn', 'js', num(0), await repeat(spawnRun, num(0), num(1))); break;
   case 'gather': await gatherRun(num(0)); out = runsLine('gather', 'js', num(0), await repeat(gatherRun, num(0), num(1))); break;
-  case 'timers': out = await peerTimers(num(0), num(1)); break;
+  case 'timers': case 'sleepers': out = await peerTimers(mode, num(0), num(1)); break;
   case 'fetch': out = await peerFetch(a[0], num(1), num(2)); break;
   case 'memory': out = await peerMemory(num(0)); break;
   case 'start': out = await (async () => ({ bench: 'start', impl: 'js', first_task_ms: r3(performance.now()) }))(); break;

@@ -12,11 +12,17 @@
  *       main task gathers the waiters and checks every result. ms per run.
  *
  *   workloads timers <N> <max_ms> [seed]
- *       On the real clock, through weft_run (the host's timers on wasm):
- *       N tasks each sleep a pseudo-random delay in [1, max_ms] ms and record
- *       how late they woke: (wake - call) - delay. Prints p50/p99/max in ms.
- *       Tasks use a 4 KiB stack and a 1 KiB Asyncify buffer (weft_task_options)
- *       so that 100 000 of them fit in one wasm instance.
+ *       On the real clock, through weft_run (the host's timers on wasm): a
+ *       main task starts N weft_sleep_future timers of pseudo-random delays
+ *       in [1, max_ms] ms, each with a done callback that records how late it
+ *       fired: (fired - call) - delay. Prints p50/p99/max in ms. The peer is
+ *       N raw `new Promise(r => setTimeout(r, d)).then(record)`.
+ *
+ *   workloads sleepers <N> <max_ms> [seed]
+ *       The same delays, but N tasks each weft_sleep(delay) and record their
+ *       own lateness; the peer is N async functions each awaiting a
+ *       setTimeout promise. Tasks use a 1 KiB stack and a 512-byte Asyncify
+ *       buffer (weft_task_options).
  *
  *   workloads fetch <url> <N> [reps]
  *       wasm only, through weft_run: per run, N tasks each weft_fetch(url)
@@ -170,50 +176,77 @@ static int bench_runs(const char *bench, double (*run)(long), long n, int reps) 
   return 0;
 }
 
-/* --- timers (real clock, host timers on wasm) ----------------------------- */
+/* --- timers and sleepers (real clock, host timers on wasm) ---------------- */
 
 typedef struct timers_ctx {
   long n, max_ms, done, started;
   double all_started_ms;
   uint32_t seed;
-  double *late;
+  double *late, *called;
   weft_future *all_done;
 } timers_ctx;
 
 static timers_ctx tc;
 
+/* The same delays as the peers: 1 + ((i * 2654435761 + seed) mod 2^32) mod max. */
+static int64_t delay_of(long i) { return 1 + (int64_t)(((uint32_t)i * 2654435761u + tc.seed) % (uint32_t)tc.max_ms); }
+
+static void one_done(void) {
+  if (++tc.done == tc.n) weft_future_resolve(tc.all_done, 0);
+}
+
 static intptr_t sleeper(void *arg) {
   long i = (long)(intptr_t)arg;
-  /* The same delays as the peers: 1 + ((i * 2654435761 + seed) mod 2^32) mod max. */
-  int64_t delay = 1 + (int64_t)(((uint32_t)i * 2654435761u + tc.seed) % (uint32_t)tc.max_ms);
+  int64_t delay = delay_of(i);
   double t0 = now_ms();
   if (++tc.started == tc.n) tc.all_started_ms = t0;
   int rc = weft_sleep(delay);
   tc.late[i] = now_ms() - t0 - (double)delay;
-  if (++tc.done == tc.n) weft_future_resolve(tc.all_done, 0);
+  one_done();
   return rc ? weft_fail(rc) : 0;
 }
 
+static void timer_fired(weft_future *f, void *arg) {
+  long i = (long)(intptr_t)arg;
+  tc.late[i] = now_ms() - tc.called[i] - (double)delay_of(i);
+  weft_release(f);
+  one_done();
+}
+
+/* tasks != 0: `sleepers`, N tasks each weft_sleep; 0: `timers`, N
+ * weft_sleep_future timers each watched by a done callback, the shape of
+ * N `new Promise(r => setTimeout(r, d)).then(record)`. */
 static intptr_t timers_main(void *arg) {
-  (void)arg;
+  int tasks = arg != NULL;
   weft_loop *loop = weft_running_loop();
   tc.all_done = weft_future_new(loop);
   if (!tc.all_done) return weft_fail(WEFT_ENOMEM);
-  weft_task_options o = {.stack_size = 4096, .asyncify_size = 1024};
+  /* A sleeper's frames need a few hundred bytes of C stack and of Asyncify
+   * buffer; the switch checks the stack canary, and Asyncify traps on a full
+   * buffer, so too small would fail loudly rather than corrupt. */
+  weft_task_options o = {.stack_size = 1024, .asyncify_size = 512};
   double t0 = now_ms();
-  for (long i = 0; i < tc.n; i++)
-    if (weft_spawn_detached(loop, sleeper, (void *)(intptr_t)i, &o)) return weft_fail(WEFT_ENOMEM);
+  for (long i = 0; i < tc.n; i++) {
+    if (tasks) {
+      if (weft_spawn_detached(loop, sleeper, (void *)(intptr_t)i, &o)) return weft_fail(WEFT_ENOMEM);
+      continue;
+    }
+    tc.called[i] = now_ms();
+    weft_future *f = weft_sleep_future(loop, delay_of(i));
+    if (!f || weft_future_on_done(f, timer_fired, (void *)(intptr_t)i)) return weft_fail(WEFT_ENOMEM);
+  }
   double spawned_ms = now_ms() - t0;
+  if (!tasks) tc.all_started_ms = spawned_ms + t0;
   int rc = weft_await(tc.all_done, NULL);
   double wall = now_ms() - t0;
   weft_release(tc.all_done);
   if (rc) return weft_fail(rc);
   qsort(tc.late, (size_t)tc.n, sizeof tc.late[0], cmp_double);
   double early = tc.late[0];
-  printf("{\"bench\":\"timers\",\"impl\":\"" IMPL "\",\"n\":%ld,\"max_delay_ms\":%ld,\"p50_ms\":%.3f,"
+  printf("{\"bench\":\"%s\",\"impl\":\"" IMPL "\",\"n\":%ld,\"max_delay_ms\":%ld,\"p50_ms\":%.3f,"
          "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"min_ms\":%.3f,\"wall_ms\":%.1f,\"spawn_ms\":%.1f,\"all_started_ms\":%.1f,\"peak_rss_mib\":%.1f}\n",
-         tc.n, tc.max_ms, tc.late[tc.n / 2], tc.late[(size_t)((double)tc.n * 0.99)], tc.late[tc.n - 1], early, wall,
-         spawned_ms, tc.all_started_ms - t0, peak_rss_mib());
+         tasks ? "sleepers" : "timers", tc.n, tc.max_ms, tc.late[tc.n / 2], tc.late[(size_t)((double)tc.n * 0.99)],
+         tc.late[tc.n - 1], early, wall, spawned_ms, tc.all_started_ms - t0, peak_rss_mib());
   fflush(stdout);
   return 0;
 }
@@ -287,12 +320,14 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "spawn") && argc >= 3) return bench_runs("spawn", run_spawn, atol(argv[2]), argc > 3 ? atoi(argv[3]) : 3);
   if (!strcmp(mode, "gather") && argc >= 3)
     return bench_runs("gather", run_gather, atol(argv[2]), argc > 3 ? atoi(argv[3]) : 5);
-  if (!strcmp(mode, "timers") && argc >= 4) {
+  if ((!strcmp(mode, "timers") || !strcmp(mode, "sleepers")) && argc >= 4) {
+    int tasks = !strcmp(mode, "sleepers");
     tc.n = atol(argv[2]);
     tc.max_ms = atol(argv[3]);
     tc.seed = argc > 4 ? (uint32_t)atol(argv[4]) : 12345u;
     if (tc.n <= 0 || tc.max_ms <= 0 || !(tc.late = calloc((size_t)tc.n, sizeof *tc.late))) return 2;
-    return weft_run(timers_main, NULL, NULL) ? 1 : 0;
+    if (!tasks && !(tc.called = calloc((size_t)tc.n, sizeof *tc.called))) return 2;
+    return weft_run(timers_main, tasks ? &tc : NULL, NULL) ? 1 : 0;
   }
   if (!strcmp(mode, "fetch") && argc >= 4) {
     static fetch_args fa;
@@ -304,7 +339,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(mode, "start")) return weft_run(first_task, NULL, NULL) ? 1 : 0;
   fprintf(stderr,
-          "usage: workloads spawn <N> [reps] | gather <N> [reps] | timers <N> <max_ms> [seed]\n"
+          "usage: workloads spawn <N> [reps] | gather <N> [reps] | timers|sleepers <N> <max_ms> [seed]\n"
           "       | fetch <url> <N> [reps] | start\n");
   return 2;
 }

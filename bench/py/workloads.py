@@ -9,7 +9,9 @@ Modes (sizes as in bench/workloads.c):
   switch <N> <K> <reps> <warmups>   N tasks x K `await asyncio.sleep(0)`
   spawn <N> <reps>                  N create_task of a coroutine that returns
   gather <N> <reps>                 N waiters on N futures resolved by N other tasks
-  timers <N> <max_ms>               N tasks, asyncio.sleep(delay): lateness
+  timers <N> <max_ms>               N futures set by loop.call_later(delay), each with a
+                                    done callback that records its lateness
+  sleepers <N> <max_ms>             N tasks, asyncio.sleep(delay): lateness
   fetch <url> <N> <reps>            N concurrent GETs (CPython: asyncio streams and a
                                     hand-written HTTP/1.1 request, one connection each,
                                     as no HTTP client ships with CPython; Pyodide:
@@ -18,6 +20,7 @@ Modes (sizes as in bench/workloads.c):
   start                             prints once the first task runs
 """
 import asyncio
+import functools
 import json
 import sys
 import time
@@ -114,10 +117,18 @@ def delay_of(i, max_ms, seed=12345):
     return 1 + ((i * 2654435761 + seed) & 0xFFFFFFFF) % max_ms
 
 
-async def bench_timers(n, max_ms):
+async def bench_timers(bench, n, max_ms):
     late = [0.0] * n
     done = asyncio.Event()
     left = n
+    loop = asyncio.get_running_loop()
+
+    def fired(i, t0, d, fut):
+        nonlocal left
+        late[i] = now_ms() - t0 - d
+        left -= 1
+        if left == 0:
+            done.set()
 
     async def sleeper(i):
         nonlocal left
@@ -130,12 +141,21 @@ async def bench_timers(n, max_ms):
             done.set()
 
     t0 = now_ms()
-    tasks = [asyncio.create_task(sleeper(i)) for i in range(n)]
+    if bench == "sleepers":
+        tasks = [asyncio.create_task(sleeper(i)) for i in range(n)]
+    else:
+        tasks = []
+        for i in range(n):
+            d = delay_of(i, max_ms)
+            fut = loop.create_future()
+            fut.add_done_callback(functools.partial(fired, i, now_ms(), d))
+            loop.call_later(d / 1e3, fut.set_result, None)
+            tasks.append(fut)
     await done.wait()
     wall = now_ms() - t0
     del tasks
     late.sort()
-    return {"bench": "timers", "impl": IMPL, "n": n, "max_delay_ms": max_ms, "p50_ms": round(late[n // 2], 3),
+    return {"bench": bench, "impl": IMPL, "n": n, "max_delay_ms": max_ms, "p50_ms": round(late[n // 2], 3),
             "p99_ms": round(late[int(n * 0.99)], 3), "max_ms": round(late[-1], 3), "min_ms": round(late[0], 3),
             "wall_ms": round(wall, 1), "peak_rss_mib": peak_rss_mib()}
 
@@ -221,8 +241,8 @@ async def main(argv):
     elif mode == "gather":
         await gather_run(int(a[0]))
         out = runs_line("gather", int(a[0]), [await gather_run(int(a[0])) for _ in range(int(a[1]))])
-    elif mode == "timers":
-        out = await bench_timers(int(a[0]), int(a[1]))
+    elif mode in ("timers", "sleepers"):
+        out = await bench_timers(mode, int(a[0]), int(a[1]))
     elif mode == "fetch":
         out = await bench_fetch(a[0], int(a[1]), int(a[2]))
     elif mode == "memory":
