@@ -40,7 +40,9 @@ typedef struct weft_fetch_options {
   const void *body;            /* request body (copied); may be NULL */
   size_t body_len;
   int64_t timeout_ms;          /* 0 or < 0: none. Otherwise a limit on each wait: for the headers,
-                                  then for each chunk of the body (an idle timeout, not a total). */
+                                  then for each chunk of the body (an idle timeout, not a total;
+                                  weft_response_bytes reads a body of known size up to 1 MiB in one
+                                  piece, which then counts as one chunk). */
 } weft_fetch_options;
 
 /* A response whose headers have arrived; its body is read on demand. */
@@ -65,13 +67,15 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
 
 /* Status code (200, 404, …), status text ("OK"; HTTP/2 servers send none:
  * "") and final URL after redirects. The strings belong to the response and
- * stay valid until weft_response_free. A NULL response gives 0 / NULL. */
+ * stay valid until weft_response_free. A NULL response gives 0 / NULL; so
+ * does running out of memory (the strings and headers are copied from the
+ * host on first use). */
 int weft_response_status(const weft_response *r);
 const char *weft_response_status_text(const weft_response *r);
 const char *weft_response_url(const weft_response *r);
 
 /* The value of header `name` (case-insensitive), owned by the response and
- * valid until weft_response_free, or NULL when absent. Repeated headers come
+ * valid until weft_response_free, or NULL when absent (or out of memory). Repeated headers come
  * joined with ", " (as the host's Headers.get). */
 const char *weft_response_header(const weft_response *r, const char *name);
 

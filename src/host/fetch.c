@@ -38,6 +38,7 @@ extern void weft_js_fetch_start(weft_future *f, int id, const char *url, const c
 extern int weft_js_fetch_status(int id);
 extern char *weft_js_fetch_meta(int id);
 extern void weft_js_fetch_read(weft_future *f, int id);
+extern void weft_js_fetch_read_all(weft_future *f, int id);
 extern size_t weft_js_fetch_chunk_len(int id);
 extern void weft_js_fetch_message(int id, char *buf, size_t size);
 extern void weft_js_fetch_abort(int id);
@@ -116,11 +117,17 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
     return rc;
   }
   r->status = weft_js_fetch_status(r->id);
-  r->meta = weft_js_fetch_meta(r->id);
-  if (!r->meta) {
-    weft_response_free(r);
-    return set_error(WEFT_ENOMEM, NULL);
-  }
+  *out = r;
+  return 0;
+}
+
+/* The status text, URL and headers come from the host on first use: most
+ * callers never ask, and building them cost a few µs of every fetch. The
+ * response is logically const; this fills its cache. */
+static int load_meta(const weft_response *cr) {
+  weft_response *r = (weft_response *)cr;
+  if (r->meta) return 0;
+  if (!(r->meta = weft_js_fetch_meta(r->id))) return -1;
   /* One line each: status text, URL, then "name: value" per header; the
    * block ends with an empty line. Split into NUL-terminated strings once. */
   for (char *c = r->meta; *c; c++)
@@ -128,7 +135,6 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
   r->status_text = r->meta;
   r->url = r->status_text + strlen(r->status_text) + 1;
   r->headers = r->url + strlen(r->url) + 1;
-  *out = r;
   return 0;
 }
 
@@ -158,7 +164,7 @@ int weft_response_read(weft_response *r, void **chunk, size_t *len) {
 }
 
 const char *weft_response_header(const weft_response *r, const char *name) {
-  if (!r || !name) return NULL;
+  if (!r || !name || load_meta(r)) return NULL;
   size_t n = strlen(name);
   for (const char *p = r->headers; *p; p += strlen(p) + 1) {
     if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
@@ -194,60 +200,46 @@ const char *weft_response_header(const weft_response *r, const char *name) {
   (void)r, (void)name;
   return NULL;
 }
+static int load_meta(const weft_response *r) { return r->meta ? 0 : -1; }
 void weft_response_free(weft_response *r) { free(r); }
 
 #endif
 
 int weft_response_status(const weft_response *r) { return r ? r->status : 0; }
-const char *weft_response_status_text(const weft_response *r) { return r ? r->status_text : NULL; }
-const char *weft_response_url(const weft_response *r) { return r ? r->url : NULL; }
+const char *weft_response_status_text(const weft_response *r) { return r && !load_meta(r) ? r->status_text : NULL; }
+const char *weft_response_url(const weft_response *r) { return r && !load_meta(r) ? r->url : NULL; }
 
 int weft_response_bytes(weft_response *r, void **data, size_t *len) {
   if (!r || !data || !len) return set_error(WEFT_EINVAL, NULL);
   *data = NULL;
   *len = 0;
-  size_t cap = 0, n = 0;
-  char *buf = NULL;
-  for (;;) {
-    void *chunk;
-    size_t clen;
-    int rc = weft_response_read(r, &chunk, &clen);
-    if (rc == WEFT_EDONE) break;
-    if (rc) {
-      free(buf);
-      return rc;
-    }
-    if (n + clen + 1 > cap) {
-      size_t ncap = cap ? cap : 4096;
-      while (ncap < n + clen + 1) ncap *= 2;
-      char *nb = realloc(buf, ncap);
-      if (!nb) {
-        free(chunk);
-        free(buf);
-        /* Stop the transfer: the rest of the body has nowhere to go. */
-#if defined(__EMSCRIPTEN__)
-        weft_js_fetch_abort(r->id);
-#endif
-        r->failed = WEFT_ENOMEM;
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "the body does not fit in memory (%zu bytes read, no room for a %zu-byte buffer): read it "
-                 "chunk by chunk "
-                 "with weft_response_read", n + clen, ncap);
-        return set_error(WEFT_ENOMEM, msg);
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    memcpy(buf + n, chunk, clen);
-    n += clen;
-    free(chunk);
+  if (r->failed) return set_error(r->failed, NULL);
+  if (r->done) {
+    /* Nothing left: an empty buffer, as for an empty body. */
+    if (!(*data = calloc(1, 1))) return set_error(WEFT_ENOMEM, NULL);
+    return 0;
   }
-  if (!buf && !(buf = malloc(1))) return set_error(WEFT_ENOMEM, NULL);
-  buf[n] = 0;
-  *data = buf;
-  *len = n;
+#if defined(__EMSCRIPTEN__)
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  /* The host gathers the chunks into one growing buffer and completes one
+   * future for the whole body: a C round trip per chunk cost a quarter of
+   * the time of many small fetches. */
+  weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
+  if (!f) return set_error(WEFT_ENOMEM, NULL);
+  weft_js_fetch_read_all(f, r->id);
+  intptr_t ptr = 0;
+  int rc = await_step(f, r->id, &ptr);
+  if (rc) {
+    r->failed = rc; /* the request is aborted: later reads give the same code */
+    return rc;
+  }
+  r->done = 1;
+  *data = (void *)ptr;
+  *len = weft_js_fetch_chunk_len(r->id);
   return 0;
+#else
+  return weft_response_read(r, data, len); /* WEFT_ENOSYS */
+#endif
 }
 
 int weft_response_text(weft_response *r, char **text) {

@@ -8,6 +8,7 @@ mergeInto(LibraryManager.library, {
   $WeftFetch: {
     reqs: {},   // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message }
     next: 1,
+    wholeMax: 1 << 20, // read_all: bodies of a known size up to this are read in one piece
     // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
     codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
              ECORS: -18 },
@@ -149,6 +150,78 @@ mergeInto(LibraryManager.library, {
       WeftFetch.clearTimeout(req);
       Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
     });
+  },
+
+  // Reads the rest of the body into one malloc'd, NUL-terminated buffer
+  // (its length: weft_js_fetch_chunk_len) and resolves `fut` with it: one
+  // host future per body instead of one per chunk and one for the end. The
+  // buffer grows in wasm memory as chunks arrive, so a body too large for it
+  // fails (ENOMEM) and aborts once the memory is full, not after the host
+  // has buffered all of it.
+  weft_js_fetch_read_all__deps: ['$WeftFetch', 'malloc', 'free', 'realloc'],
+  weft_js_fetch_read_all: function(fut, id) {
+    var req = WeftFetch.reqs[id];
+    var ptr = 0, cap = 0, n = 0;
+    var grow = function(need, what) {
+      if (need <= cap) return true;
+      var ncap = cap ? cap : 256;
+      while (ncap < need) ncap *= 2;
+      var np = _realloc(ptr, ncap);
+      if (!np) {
+        req.controller.abort();
+        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + (what || n + ' bytes read') +
+          ', no room for a ' + ncap + '-byte buffer): read it chunk by chunk with weft_response_read');
+        return false;
+      }
+      ptr = np;
+      cap = ncap;
+      return true;
+    };
+    var finish = function() {
+      if (!grow(n + 1)) { _free(ptr); return; }
+      HEAPU8[ptr + n] = 0;
+      req.finished = true;
+      req.chunkLen = n;
+      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr); // cancelled meanwhile
+    };
+    var failed = function(e) {
+      WeftFetch.clearTimeout(req);
+      _free(ptr);
+      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
+    };
+    if (!req.reader) {
+      if (!req.response.body) { finish(); return; }
+      var declared = req.response.headers.get('content-length');
+      var length = declared === null ? -1 : Number(declared);
+      if (length > 0 && length < 0x10000000 && !grow(length + 1, 'Content-Length ' + length)) return;
+      if (length >= 0 && length <= WeftFetch.wholeMax) {
+        // A small body of known size, its buffer already allocated: one
+        // arrayBuffer() costs a third of a reader's read() per chunk.
+        WeftFetch.armTimeout(req);
+        req.response.arrayBuffer().then(function(buf) {
+          WeftFetch.clearTimeout(req);
+          var bytes = new Uint8Array(buf);
+          if (!grow(bytes.length + 1)) { _free(ptr); return; } // a decoded body can outgrow its Content-Length
+          HEAPU8.set(bytes, ptr);
+          n = bytes.length;
+          finish();
+        }, failed);
+        return;
+      }
+      req.reader = req.response.body.getReader();
+    }
+    var step = function() {
+      WeftFetch.armTimeout(req);
+      req.reader.read().then(function(r) {
+        WeftFetch.clearTimeout(req);
+        if (r.done) { finish(); return; }
+        if (!grow(n + r.value.length + 1)) { _free(ptr); return; }
+        HEAPU8.set(r.value, ptr + n);
+        n += r.value.length;
+        step();
+      }, failed);
+    };
+    step();
   },
 
   weft_js_fetch_chunk_len: function(id) {
