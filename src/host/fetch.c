@@ -35,7 +35,6 @@ const char *weft_fetch_error_message(void) { return last_error; }
 extern int weft_js_fetch_new(double timeout_ms);
 extern void weft_js_fetch_start(weft_future *f, int id, const char *url, const char *method, const char *headers,
                                 const void *body, size_t body_len);
-extern int weft_js_fetch_status(int id);
 extern char *weft_js_fetch_meta(int id);
 extern void weft_js_fetch_read(weft_future *f, int id);
 extern void weft_js_fetch_read_all(weft_future *f, int id);
@@ -109,14 +108,15 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
   weft_loop *loop = f->loop;
   uint32_t task = weft__current()->id;
   WEFT__TRACE(loop, weft__trace_text(loop, WEFT_TRACE_FETCH_START, task, 0, url));
-  int rc = await_step(f, r->id, NULL);
-  WEFT__TRACE(loop, weft__trace_text(loop, WEFT_TRACE_FETCH_END, task, rc ? rc : weft_js_fetch_status(r->id), NULL));
+  intptr_t status = 0;
+  int rc = await_step(f, r->id, &status);
+  WEFT__TRACE(loop, weft__trace_text(loop, WEFT_TRACE_FETCH_END, task, rc ? rc : (int)status, NULL));
   if (rc) {
     weft_js_fetch_close(r->id);
     free(r);
     return rc;
   }
-  r->status = weft_js_fetch_status(r->id);
+  r->status = (int)status;
   *out = r;
   return 0;
 }

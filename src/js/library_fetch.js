@@ -59,7 +59,7 @@ mergeInto(LibraryManager.library, {
     return id;
   },
 
-  // Starts request `id`; completes `fut` (0) when the headers are in.
+  // Starts request `id`; completes `fut` with the status when the headers are in.
   weft_js_fetch_start__deps: ['$WeftFetch'],
   weft_js_fetch_start: function(fut, id, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen) {
     var req = WeftFetch.reqs[id];
@@ -100,16 +100,11 @@ mergeInto(LibraryManager.library, {
     started.then(function(response) {
       WeftFetch.clearTimeout(req);
       req.response = response;
-      Module['_weft_host_resolve'](fut, 0);
+      Module['_weft_host_resolve'](fut, response.status);
     }, function(e) {
       WeftFetch.clearTimeout(req);
       Module['_weft_host_fail'](fut, WeftFetch.classify(req, url, e));
     });
-  },
-
-  weft_js_fetch_status: function(id) {
-    var req = WeftFetch.reqs[id];
-    return req && req.response ? req.response.status : 0;
   },
 
   // "status text\nurl\nname: value\n…" in a malloc'd string C frees.
