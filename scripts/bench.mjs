@@ -17,6 +17,8 @@
 //   js               plain JS on this Node: async functions awaiting a microtask
 //                    (`await null`), raw setTimeout promises (timers), raw
 //                    Promise.all(fetch) (fetch)                  — bench/peers.mjs
+// The fetch suite also runs weft and JS inside Chromium (playwright-core,
+// bench/browser/fetch.html), when both are installed.
 //   js-setImmediate  async functions awaiting setImmediate         — bench/peers.mjs
 //   cpython          asyncio on `python3`                          — bench/py/workloads.py
 //   pyodide          asyncio inside Pyodide (npm `pyodide`)        — bench/py/pyodide.mjs
@@ -148,7 +150,7 @@ async function measure(impl, prog, args, { nodeFlags = [], what } = {}) {
 
 function summary(l) {
   if (l.best_ns !== undefined) return `best ${l.best_ns} ns, median ${l.median_ns}`;
-  if (l.best_ms !== undefined) return `best ${l.best_ms} ms, median ${l.median_ms}, peak RSS ${l.peak_rss_mib} MiB`;
+  if (l.best_ms !== undefined) return `best ${l.best_ms} ms, median ${l.median_ms}${l.peak_rss_mib ? `, peak RSS ${l.peak_rss_mib} MiB` : ''}`;
   if (l.p99_ms !== undefined) return `lateness p50 ${l.p50_ms} p99 ${l.p99_ms} max ${l.max_ms} ms`;
   return JSON.stringify(l).slice(0, 120);
 }
@@ -333,6 +335,25 @@ async function suiteTimers(add) {
   };
 }
 
+let chromiumSkip = null;
+
+// Chromium through playwright-core (a devDependency), as tests/browser/ do;
+// resolves to a browser, or { skip: why } when either is missing.
+async function openChromium() {
+  const path = process.env.WEFT_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(path)) return { skip: `no Chromium at ${path}` };
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    return { skip: 'npm package `playwright-core` not installed (`npm ci`)' };
+  }
+  return chromium.launch({
+    executablePath: path,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+}
+
 async function suiteFetch(add) {
   const N = sz(1000), R = reps(5), ROUNDS = SCALE < 0.1 ? 1 : 3;
   const raw = [];
@@ -351,6 +372,10 @@ async function suiteFetch(add) {
     const runs = [
       ['weft-wasm', 'work', ['fetch', url, N, R]],
       ['js', 'peer', ['fetch', url, N, R]],
+      // The same with an AbortController per request, as weft_fetch needs to
+      // abort on cancel: Node's fetch then follows the signal (a listener, a
+      // WeakRef, a finalizer), which costs ~10 % of these small requests.
+      ['js', 'peer', ['fetch', url, N, R, 'signal'], 'js+signal'],
       ['cpython', 'py', ['fetch', url, N, R]],
       ['pyodide', 'py', ['fetch', url, N, R]],
     ];
@@ -358,16 +383,57 @@ async function suiteFetch(add) {
     // so every implementation gets a process in each round.
     const batches = {};
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [impl, prog, args] of runs) {
-        const l = await measure(impl, prog, args, { what: `fetch ${N} x ${R} (round ${round})` });
+      for (const [impl, prog, args, key = impl] of runs) {
+        const l = await measure(impl, prog, args, { what: `fetch ${N} x ${R}${key !== impl ? ' with a signal' : ''} (round ${round})` });
         if (!l) continue;
         raw.push({ ...l, round });
-        (batches[impl] ||= []).push(...l.runs_ms);
+        (batches[key] ||= []).push(...l.runs_ms);
       }
     }
-    for (const [impl, ms] of Object.entries(batches)) {
+    // The same batches inside Chromium (bench/browser/fetch.html), where
+    // weft is meant to run: the browser's fetch, AbortSignal and its six
+    // connections per origin apply to weft and JS alike.
+    const browser = await openChromium();
+    if (browser.skip) chromiumSkip = browser.skip;
+    else {
+      try {
+        for (let round = 1; round <= ROUNDS; round++) {
+          for (const mode of ['weft', 'js', 'js-signal']) {
+            const page = await browser.newPage();
+            try {
+              await page.goto(`http://127.0.0.1:${port}/bench/browser/fetch.html?mode=${mode}&n=${N}&reps=${R}`);
+              const l = await page.evaluate(() => window.benchResult);
+              raw.push({ ...l, host: 'chromium', round });
+              (batches[`chromium ${mode}`] ||= []).push(...l.runs_ms);
+              console.error(`bench: ${`chromium ${mode} fetch ${N} x ${R} (round ${round})`.padEnd(44)} ${summary(l)}`);
+            } catch (e) {
+              failures.push(`chromium ${mode} fetch: ${e.message || e}`);
+              console.error(`bench: chromium ${mode} fetch: failed: ${e.message || e}`);
+            } finally {
+              await page.close();
+            }
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+    }
+    for (const [key, ms] of Object.entries(batches)) {
       const s = [...ms].sort((a, b) => a - b);
       const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      if (key.startsWith('chromium ')) {
+        const impl = key === 'chromium weft' ? 'weft-wasm' : 'js';
+        const what = key === 'chromium js-signal' ? ', JS with a signal' : '';
+        add(impl, `fetch ${N} concurrent in Chromium, requests/s${what ? ` (${what.slice(2)})` : ''}`, Math.round((N * 1000) / s[0]), 'requests/s');
+        add(impl, `fetch ${N} concurrent in Chromium, requests/s (median${what})`, Math.round((N * 1000) / median), 'requests/s');
+        continue;
+      }
+      if (key === 'js+signal') {
+        add('js', `fetch ${N} concurrent, requests/s (JS with a signal)`, Math.round((N * 1000) / s[0]), 'requests/s');
+        add('js', `fetch ${N} concurrent, requests/s (median, JS with a signal)`, Math.round((N * 1000) / median), 'requests/s');
+        continue;
+      }
+      const impl = key;
       add(impl, `fetch ${N} concurrent, requests/s`, Math.round((N * 1000) / s[0]), 'requests/s');
       add(impl, `fetch ${N} concurrent, requests/s (median)`, Math.round((N * 1000) / median), 'requests/s');
       add(impl, `fetch ${N} concurrent, ms (best)`, s[0], 'ms');
@@ -380,9 +446,15 @@ async function suiteFetch(add) {
     rows: [
       { label: `fetch: ${fmtN(N)} concurrent small JSON GETs from a local server, requests/s (best)`, metric: `fetch ${N} concurrent, requests/s`, unit: 'req/s', better: 'higher' },
       { label: `fetch: ${fmtN(N)} concurrent GETs, requests/s (median batch)`, metric: `fetch ${N} concurrent, requests/s (median)`, unit: 'req/s', better: 'higher' },
+      { label: `fetch: the same, JS with an AbortController per request, requests/s (best)`, metric: `fetch ${N} concurrent, requests/s`, unit: 'req/s', better: 'higher', alt: { js: `fetch ${N} concurrent, requests/s (JS with a signal)` }, only: ['weft-wasm', 'js'] },
+      { label: `fetch: the same, JS with an AbortController per request, requests/s (median batch)`, metric: `fetch ${N} concurrent, requests/s (median)`, unit: 'req/s', better: 'higher', alt: { js: `fetch ${N} concurrent, requests/s (median, JS with a signal)` }, only: ['weft-wasm', 'js'] },
+      { label: `fetch in Chromium: ${fmtN(N)} concurrent GETs, requests/s (best)`, metric: `fetch ${N} concurrent in Chromium, requests/s`, unit: 'req/s', better: 'higher', only: ['weft-wasm', 'js'] },
+      { label: `fetch in Chromium: requests/s (median batch)`, metric: `fetch ${N} concurrent in Chromium, requests/s (median)`, unit: 'req/s', better: 'higher', only: ['weft-wasm', 'js'] },
+      { label: `fetch in Chromium: JS with an AbortController per request, requests/s (median batch)`, metric: `fetch ${N} concurrent in Chromium, requests/s (median)`, unit: 'req/s', better: 'higher', alt: { js: `fetch ${N} concurrent in Chromium, requests/s (median, JS with a signal)` }, only: ['weft-wasm', 'js'] },
     ],
     raw,
     notes: [
+      chromiumSkip ? `Chromium rows: not measured — ${chromiumSkip}.` : `Chromium rows: the same batches in Debian's Chromium (headless, driven by playwright-core), a fresh page per measurement (bench/browser/fetch.html), served by the same server, so both sides share the browser's six connections per origin; ${ROUNDS} rounds of weft, JS, JS with a signal.`,
       `A node:http server in its own process on 127.0.0.1 (keep-alive) serves a ~30-byte JSON body. Per batch, N requests are started at once and the batch ends when every body has been read; ${R} batches after one warm-up batch per process, in ${ROUNDS} interleaved rounds (weft, JS, CPython, Pyodide, then again): best and median over all of an implementation's batches. weft: N tasks each \`weft_fetch\` + \`weft_response_bytes\`, gathered by a main task under \`weft_run\`; JS: \`Promise.all\` of N \`fetch(url).then(r => r.arrayBuffer())\` — both on Node's own fetch; CPython: \`asyncio.open_connection\` and a hand-written HTTP/1.1 request, one connection per request (CPython ships no HTTP client); Pyodide: \`pyodide.http.pyfetch\`.`,
     ],
   };
@@ -625,9 +697,10 @@ function buildTable(records) {
     for (const row of rec.rows) {
       const scale = row.scale || 1;
       const val = (impl) => {
+        if (row.only && !row.only.includes(impl)) return undefined;
         const alt = row.alt?.[impl];
         const v = get(impl, alt || row.metric);
-        return v === undefined ? undefined : { v: v * scale, dagger: Boolean(alt) };
+        return v === undefined ? undefined : { v: v * scale, dagger: Boolean(alt) && !row.only };
       };
       const cells = COLUMNS.map((c) => {
         const x = val(c);
@@ -679,7 +752,12 @@ function targets(recs) {
     const m = fr.rows[0].metric;
     const fw = get('weft-wasm', m), fj = get('js', m);
     const mw = get('weft-wasm', `${m} (median)`), mj = get('js', `${m} (median)`);
-    if (fw && fj) judge('fetch throughput ≥ 0.9× raw Promise.all(fetch), best and median batch', fw / fj >= 0.9 && (!mw || !mj || mw / mj >= 0.9), `best batch ${fmt(fw)} vs ${fmt(fj)} requests/s (${(fw / fj).toFixed(2)}×)${mw && mj ? `; median batch ${fmt(mw)} vs ${fmt(mj)} (${(mw / mj).toFixed(2)}×)` : ''}`);
+    if (fw && fj) judge('fetch throughput ≥ 0.9× raw Promise.all(fetch) in Node, best and median batch', fw / fj >= 0.9 && (!mw || !mj || mw / mj >= 0.9), `best batch ${fmt(fw)} vs ${fmt(fj)} requests/s (${(fw / fj).toFixed(2)}×)${mw && mj ? `; median batch ${fmt(mw)} vs ${fmt(mj)} (${(mw / mj).toFixed(2)}×)` : ''}`);
+    const cm = `fetch ${fr.rows[0].metric.split(' ')[1]} concurrent in Chromium, requests/s`;
+    const cw = get('weft-wasm', cm), cj = get('js', cm), cmw = get('weft-wasm', `${cm} (median)`), cmj = get('js', `${cm} (median)`);
+    if (cw && cj) judge('fetch throughput ≥ 0.9× raw Promise.all(fetch) in Chromium, best and median batch', cw / cj >= 0.9 && (!cmw || !cmj || cmw / cmj >= 0.9), `best batch ${fmt(cw)} vs ${fmt(cj)} requests/s (${(cw / cj).toFixed(2)}×)${cmw && cmj ? `; median batch ${fmt(cmw)} vs ${fmt(cmj)} (${(cmw / cmj).toFixed(2)}×)` : ''}`);
+    const sj = get('js', `${m} (JS with a signal)`), smj = get('js', `${m} (median, JS with a signal)`);
+    if (fw && sj) judge('fetch throughput vs JS with an AbortController per request (no target; the part of the gap that is weft\'s own)', undefined, `best batch ${(fw / sj).toFixed(2)}×${mw && smj ? `, median batch ${(mw / smj).toFixed(2)}×` : ''}; the signal alone costs JS ${(1 - sj / fj).toFixed(2) * 100 | 0} % (best batch)`);
   }
   const gz = get('weft-wasm', 'runtime wasm, gzip');
   if (gz) judge('runtime wasm ≤ 40 KB gzip', gz <= 40000, `${(gz / 1024).toFixed(1)} KiB`);
