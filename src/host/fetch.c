@@ -83,6 +83,19 @@ static int await_step(weft_future *f, int id, intptr_t *value) {
   return rc;
 }
 
+/* One wait on the body: `start` asks the host for it, completing a host
+ * future with a malloc'd pointer (or 0 at the end). A failure aborts the
+ * request, and later reads give the same code. */
+static int body_step(weft_response *r, void (*start)(weft_future *f, int id), intptr_t *ptr) {
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
+  if (!f) return set_error(WEFT_ENOMEM, NULL);
+  start(f, r->id);
+  int rc = await_step(f, r->id, ptr);
+  if (rc) r->failed = rc;
+  return rc;
+}
+
 int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **out) {
   if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
   if (!url || !out) return set_error(WEFT_EINVAL, NULL);
@@ -144,16 +157,9 @@ int weft_response_read(weft_response *r, void **chunk, size_t *len) {
   *len = 0;
   if (r->done) return WEFT_EDONE;
   if (r->failed) return set_error(r->failed, NULL);
-  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
-  weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
-  if (!f) return set_error(WEFT_ENOMEM, NULL);
-  weft_js_fetch_read(f, r->id);
   intptr_t ptr = 0;
-  int rc = await_step(f, r->id, &ptr);
-  if (rc) {
-    r->failed = rc; /* the request is aborted: later reads give the same code */
-    return rc;
-  }
+  int rc = body_step(r, weft_js_fetch_read, &ptr);
+  if (rc) return rc;
   if (!ptr) {
     r->done = 1;
     return WEFT_EDONE;
@@ -220,19 +226,12 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
     return 0;
   }
 #if defined(__EMSCRIPTEN__)
-  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
   /* The host gathers the chunks into one growing buffer and completes one
    * future for the whole body: a C round trip per chunk cost a quarter of
    * the time of many small fetches. */
-  weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
-  if (!f) return set_error(WEFT_ENOMEM, NULL);
-  weft_js_fetch_read_all(f, r->id);
   intptr_t ptr = 0;
-  int rc = await_step(f, r->id, &ptr);
-  if (rc) {
-    r->failed = rc; /* the request is aborted: later reads give the same code */
-    return rc;
-  }
+  int rc = body_step(r, weft_js_fetch_read_all, &ptr);
+  if (rc) return rc;
   r->done = 1;
   *data = (void *)ptr;
   *len = weft_js_fetch_chunk_len(r->id);
