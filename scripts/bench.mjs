@@ -454,8 +454,8 @@ async function suiteFetch(add) {
     ],
     raw,
     notes: [
-      chromiumSkip ? `Chromium rows: not measured — ${chromiumSkip}.` : `Chromium rows: the same batches in Debian's Chromium (headless, driven by playwright-core), a fresh page per measurement (bench/browser/fetch.html), served by the same server, so both sides share the browser's six connections per origin; ${ROUNDS} rounds of weft, JS, JS with a signal.`,
       `A node:http server in its own process on 127.0.0.1 (keep-alive) serves a ~30-byte JSON body. Per batch, N requests are started at once and the batch ends when every body has been read; ${R} batches after one warm-up batch per process, in ${ROUNDS} interleaved rounds (weft, JS, CPython, Pyodide, then again): best and median over all of an implementation's batches. weft: N tasks each \`weft_fetch\` + \`weft_response_bytes\`, gathered by a main task under \`weft_run\`; JS: \`Promise.all\` of N \`fetch(url).then(r => r.arrayBuffer())\` — both on Node's own fetch; CPython: \`asyncio.open_connection\` and a hand-written HTTP/1.1 request, one connection per request (CPython ships no HTTP client); Pyodide: \`pyodide.http.pyfetch\`.`,
+      chromiumSkip ? `Chromium rows: not measured — ${chromiumSkip}.` : `Chromium rows: the same batches in Debian's Chromium (headless, driven by playwright-core), a fresh page per measurement (bench/browser/fetch.html), served by the same server, so both sides share the browser's six connections per origin; ${ROUNDS} rounds of weft, JS, JS with a signal.`,
     ],
   };
 }
@@ -800,7 +800,7 @@ function writeDoc(recs) {
     'Ratios are weft (wasm) ÷ peer: below 1× weft is faster or smaller, except on rows marked ↑, where higher is better. Timer rows give the difference weft − peer in ms instead (lateness can be near zero). † = that peer ran a reduced size (noted below). "—": not applicable or not measured.',
     ...skippedNotes.map((s) => `${s}`),
     '',
-    '### Targets of issue #6 on these figures',
+    '### Targets of issues #3 and #6 on these figures',
     '',
     ...targets(recs).map((t) => `- ${t}`),
     '',
