@@ -41,7 +41,7 @@ typedef struct weft_fetch_options {
   size_t body_len;
   int64_t timeout_ms;          /* 0 or < 0: none. Otherwise a limit on each wait: for the headers,
                                   then for each chunk of the body (an idle timeout, not a total;
-                                  weft_response_bytes reads a body of known size up to 1 MiB in one
+                                  weft_response_bytes reads a body of known size up to 64 KiB in one
                                   piece, which then counts as one chunk). */
 } weft_fetch_options;
 
@@ -81,9 +81,10 @@ const char *weft_response_header(const weft_response *r, const char *name);
 
 /* Reads the next chunk of the body as it arrives from the host's stream.
  * The host reads the stream only when asked (back-pressure), so memory stays
- * bounded whatever the body's size. Returns 0 with a malloc'd chunk in
- * *chunk that the caller frees, and its size (> 0 in practice) in *len;
- * WEFT_EDONE (with *chunk NULL) at the end of the body, and on every later
+ * bounded whatever the body's size; only a body whose Content-Length is at
+ * most 64 KiB is read whole when the headers arrive (one chunk). Returns 0
+ * with a malloc'd chunk in *chunk that the caller frees, and its size (> 0
+ * in practice) in *len; WEFT_EDONE (with *chunk NULL) at the end of the body, and on every later
  * call; or WEFT_ENETWORK (the connection broke), WEFT_ETIMEDOUT (no chunk
  * within the timeout), WEFT_ECANCELED (the task was cancelled), WEFT_ENOMEM,
  * WEFT_ENOTTASK, WEFT_EINVAL. A failure aborts the request: later calls

@@ -8,7 +8,9 @@ mergeInto(LibraryManager.library, {
   $WeftFetch: {
     reqs: {},   // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message }
     next: 1,
-    wholeMax: 1 << 20, // read_all: bodies of a known size up to this are read in one piece
+    // Bodies of a known size up to this are read whole at once (prefetch):
+    // about one network read, so a streaming reader loses no progress.
+    wholeMax: 64 << 10,
     // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
     codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
              ECORS: -18 },
@@ -43,6 +45,35 @@ mergeInto(LibraryManager.library, {
     },
     clearTimeout: function(req) {
       if (req.timer) { clearTimeout(req.timer); req.timer = null; }
+    },
+    // A small body of known size is taken whole as soon as the headers are
+    // in, the moment JS code would call arrayBuffer(): left unread until the
+    // task asks, it made Node's fetch pause and resume the stream, the
+    // largest of weft's own costs per small request. At most wholeMax bytes
+    // are read ahead; larger or unsized bodies wait for C (back-pressure).
+    prefetch: function(req) {
+      var r = req.response;
+      var declared = r.body ? r.headers.get('content-length') : null;
+      if (declared === null || !(Number(declared) <= WeftFetch.wholeMax)) return;
+      req.whole = r.arrayBuffer();
+      req.whole.then(function() { req.finished = true; }, function() {}); // nothing left to abort
+    },
+    // Copies `chunk` into malloc'd memory and completes read step `fut` with it.
+    deliver: function(fut, req, chunk) {
+      var ptr = _malloc(chunk.length || 1);
+      if (!ptr) {
+        req.controller.abort();
+        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
+        return;
+      }
+      HEAPU8.set(chunk, ptr);
+      req.chunkLen = chunk.length;
+      // Nonzero: the step was cancelled meanwhile and C will never see ptr.
+      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
+    },
+    failRead: function(fut, req, e) {
+      WeftFetch.clearTimeout(req);
+      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
     },
     fail: function(fut, req, code, message) {
       req.message = message;
@@ -80,7 +111,10 @@ mergeInto(LibraryManager.library, {
     if (init.method === 'GET' && !init.headers.length && !init.body) {
       // Nothing that Request could refuse (the URL parsed above): fetch
       // builds its own, and building one here too costs a second signal.
+      // The init carries only the signal: an empty header list and the
+      // default method cost Node's fetch a conversion each.
       request = url.href;
+      init = { signal: init.signal };
     } else {
       try {
         request = new Request(url.href, init); // a bad method or header throws here
@@ -100,6 +134,7 @@ mergeInto(LibraryManager.library, {
     started.then(function(response) {
       WeftFetch.clearTimeout(req);
       req.response = response;
+      WeftFetch.prefetch(req);
       Module['_weft_host_resolve'](fut, response.status);
     }, function(e) {
       WeftFetch.clearTimeout(req);
@@ -122,6 +157,19 @@ mergeInto(LibraryManager.library, {
   // or with 0 at the end of the body.
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
+    if (req.whole) { // taken whole (prefetch): one chunk, then the end
+      var whole = req.whole;
+      req.whole = null;
+      req.wholeTaken = true;
+      WeftFetch.armTimeout(req);
+      whole.then(function(buf) {
+        WeftFetch.clearTimeout(req);
+        if (!buf.byteLength) { Module['_weft_host_resolve'](fut, 0); return; }
+        WeftFetch.deliver(fut, req, new Uint8Array(buf));
+      }, function(e) { WeftFetch.failRead(fut, req, e); });
+      return;
+    }
+    if (req.wholeTaken) { Module['_weft_host_resolve'](fut, 0); return; }
     if (!req.reader) {
       if (!req.response.body) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
       req.reader = req.response.body.getReader();
@@ -130,21 +178,8 @@ mergeInto(LibraryManager.library, {
     req.reader.read().then(function(step) {
       WeftFetch.clearTimeout(req);
       if (step.done) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
-      var chunk = step.value;
-      var ptr = _malloc(chunk.length || 1);
-      if (!ptr) {
-        req.controller.abort();
-        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
-        return;
-      }
-      HEAPU8.set(chunk, ptr);
-      req.chunkLen = chunk.length;
-      // Nonzero: the step was cancelled meanwhile and C will never see ptr.
-      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
-    }, function(e) {
-      WeftFetch.clearTimeout(req);
-      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
-    });
+      WeftFetch.deliver(fut, req, step.value);
+    }, function(e) { WeftFetch.failRead(fut, req, e); });
   },
 
   // Reads the rest of the body into one malloc'd, NUL-terminated buffer
@@ -180,29 +215,30 @@ mergeInto(LibraryManager.library, {
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr); // cancelled meanwhile
     };
     var failed = function(e) {
-      WeftFetch.clearTimeout(req);
       _free(ptr);
-      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
+      WeftFetch.failRead(fut, req, e);
     };
+    if (req.whole) { // taken whole (prefetch)
+      var whole = req.whole;
+      req.whole = null;
+      req.wholeTaken = true;
+      WeftFetch.armTimeout(req);
+      whole.then(function(buf) {
+        WeftFetch.clearTimeout(req);
+        var bytes = new Uint8Array(buf);
+        if (!grow(bytes.length + 1)) return;
+        HEAPU8.set(bytes, ptr);
+        n = bytes.length;
+        finish();
+      }, failed);
+      return;
+    }
+    if (req.wholeTaken) { finish(); return; } // delivered by weft_js_fetch_read: nothing left
     if (!req.reader) {
       if (!req.response.body) { finish(); return; }
       var declared = req.response.headers.get('content-length');
       var length = declared === null ? -1 : Number(declared);
       if (length > 0 && length < 0x10000000 && !grow(length + 1, 'Content-Length ' + length)) return;
-      if (length >= 0 && length <= WeftFetch.wholeMax) {
-        // A small body of known size, its buffer already allocated: one
-        // arrayBuffer() costs a third of a reader's read() per chunk.
-        WeftFetch.armTimeout(req);
-        req.response.arrayBuffer().then(function(buf) {
-          WeftFetch.clearTimeout(req);
-          var bytes = new Uint8Array(buf);
-          if (!grow(bytes.length + 1)) { _free(ptr); return; } // a decoded body can outgrow its Content-Length
-          HEAPU8.set(bytes, ptr);
-          n = bytes.length;
-          finish();
-        }, failed);
-        return;
-      }
       req.reader = req.response.body.getReader();
     }
     var step = function() {
