@@ -6,7 +6,9 @@
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
-    reqs: {},   // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message }
+    // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message, finished,
+    //        whole (the prefetched body's promise), wholeTaken }
+    reqs: {},
     next: 1,
     // Bodies of a known size up to this are read whole at once (prefetch):
     // about one network read, so a streaming reader loses no progress.
@@ -57,6 +59,17 @@ mergeInto(LibraryManager.library, {
       if (declared === null || !(Number(declared) <= WeftFetch.wholeMax)) return;
       req.whole = r.arrayBuffer();
       req.whole.then(function() { req.finished = true; }, function() {}); // nothing left to abort
+    },
+    // The prefetched body, once: its bytes, within the request's timeout.
+    takeWhole: function(req) {
+      var whole = req.whole;
+      req.whole = null;
+      req.wholeTaken = true;
+      WeftFetch.armTimeout(req);
+      return whole.then(function(buf) {
+        WeftFetch.clearTimeout(req);
+        return new Uint8Array(buf);
+      });
     },
     // Copies `chunk` into malloc'd memory and completes read step `fut` with it.
     deliver: function(fut, req, chunk) {
@@ -158,14 +171,9 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
     if (req.whole) { // taken whole (prefetch): one chunk, then the end
-      var whole = req.whole;
-      req.whole = null;
-      req.wholeTaken = true;
-      WeftFetch.armTimeout(req);
-      whole.then(function(buf) {
-        WeftFetch.clearTimeout(req);
-        if (!buf.byteLength) { Module['_weft_host_resolve'](fut, 0); return; }
-        WeftFetch.deliver(fut, req, new Uint8Array(buf));
+      WeftFetch.takeWhole(req).then(function(bytes) {
+        if (!bytes.length) { Module['_weft_host_resolve'](fut, 0); return; }
+        WeftFetch.deliver(fut, req, bytes);
       }, function(e) { WeftFetch.failRead(fut, req, e); });
       return;
     }
@@ -219,13 +227,7 @@ mergeInto(LibraryManager.library, {
       WeftFetch.failRead(fut, req, e);
     };
     if (req.whole) { // taken whole (prefetch)
-      var whole = req.whole;
-      req.whole = null;
-      req.wholeTaken = true;
-      WeftFetch.armTimeout(req);
-      whole.then(function(buf) {
-        WeftFetch.clearTimeout(req);
-        var bytes = new Uint8Array(buf);
+      WeftFetch.takeWhole(req).then(function(bytes) {
         if (!grow(bytes.length + 1)) return;
         HEAPU8.set(bytes, ptr);
         n = bytes.length;

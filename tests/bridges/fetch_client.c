@@ -117,6 +117,20 @@ static intptr_t amain(void *arg) {
       printf("redirected to %s x-weft=%s\n", strstr(u, "/json") ? "/json" : u, weft_response_header(r, "X-WEFT"));
       weft_response_free(r);
     }
+    /* A small body of known size read chunk by chunk (taken whole when the
+     * headers came: one chunk), then the end; the whole of what is left
+     * after that is empty. */
+    if (weft_fetch(url_of("/json"), NULL, &r) == 0) {
+      void *c, *rest;
+      size_t len, total = 0, rest_len = 99;
+      int chunks = 0, rc;
+      while ((rc = weft_response_read(r, &c, &len)) == 0) total += len, chunks++, free(c);
+      int rc_rest = weft_response_bytes(r, &rest, &rest_len);
+      printf("json streamed: %d chunk, %zu bytes, then %s; the rest: %d, %zu bytes\n", chunks, total,
+             weft_strerror_name(rc), rc_rest, rest_len);
+      if (!rc_rest) free(rest);
+      weft_response_free(r);
+    }
     const char *headers[] = {"X-Echo: hello", NULL};
     weft_fetch_options post = {.method = "POST", .headers = headers, .body = "ping", .body_len = 4};
     get_text(url_of("/echo"), &post);

@@ -23,6 +23,7 @@ export const BASIC_LINES = [
   '404 Not Found type=text/plain len=10 body=status 404',
   '500 Internal Server Error type=text/plain len=10 body=status 500',
   'redirected to /json x-weft=yes',
+  'json streamed: 1 chunk, 16 bytes, then WEFT_EDONE; the rest: 0, 0 bytes',
   '200 OK type=text/plain len=15 body=POST hello ping',
 ];
 
