@@ -41,8 +41,8 @@ typedef struct weft_fetch_options {
   size_t body_len;
   int64_t timeout_ms;          /* 0 or < 0: none. Otherwise a limit on each wait: for the headers,
                                   then for each chunk of the body (an idle timeout, not a total;
-                                  weft_response_bytes reads a body of known size up to 64 KiB in one
-                                  piece, which then counts as one chunk). */
+                                  a body of known size up to 64 KiB is read in one piece, which
+                                  then counts as one chunk). */
 } weft_fetch_options;
 
 /* A response whose headers have arrived; its body is read on demand. */
@@ -75,8 +75,8 @@ const char *weft_response_status_text(const weft_response *r);
 const char *weft_response_url(const weft_response *r);
 
 /* The value of header `name` (case-insensitive), owned by the response and
- * valid until weft_response_free, or NULL when absent (or out of memory). Repeated headers come
- * joined with ", " (as the host's Headers.get). */
+ * valid until weft_response_free, or NULL when absent (or out of memory).
+ * Repeated headers come joined with ", " (as the host's Headers.get). */
 const char *weft_response_header(const weft_response *r, const char *name);
 
 /* Reads the next chunk of the body as it arrives from the host's stream.
@@ -84,11 +84,11 @@ const char *weft_response_header(const weft_response *r, const char *name);
  * bounded whatever the body's size; only a body whose Content-Length is at
  * most 64 KiB is read whole when the headers arrive (one chunk). Returns 0
  * with a malloc'd chunk in *chunk that the caller frees, and its size (> 0
- * in practice) in *len; WEFT_EDONE (with *chunk NULL) at the end of the body, and on every later
- * call; or WEFT_ENETWORK (the connection broke), WEFT_ETIMEDOUT (no chunk
- * within the timeout), WEFT_ECANCELED (the task was cancelled), WEFT_ENOMEM,
- * WEFT_ENOTTASK, WEFT_EINVAL. A failure aborts the request: later calls
- * return the same code. */
+ * in practice) in *len; WEFT_EDONE (with *chunk NULL) at the end of the
+ * body, and on every later call; or WEFT_ENETWORK (the connection broke),
+ * WEFT_ETIMEDOUT (no chunk within the timeout), WEFT_ECANCELED (the task
+ * was cancelled), WEFT_ENOMEM, WEFT_ENOTTASK, WEFT_EINVAL. A failure aborts
+ * the request: later calls return the same code. */
 int weft_response_read(weft_response *r, void **chunk, size_t *len);
 
 /* Reads the whole (remaining) body into one malloc'd buffer the caller
