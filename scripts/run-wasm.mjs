@@ -3,22 +3,9 @@
 //   node scripts/run-wasm.mjs build/wasm/examples/taches.js [--virtual] [args...]
 // The .wasm is handed over as wasmBinary: Emscripten 3.1.6's own loader
 // tries to fetch() a file path on Node >= 18 and fails.
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { runInThisContext } from 'node:vm';
-
-// The program's .js is CommonJS, but it sits under this package's
-// "type": "module", so require() would load it as an ES module (Node >= 20.19
-// does, and finds no export; older Nodes throw ERR_REQUIRE_ESM). Evaluate it
-// as CommonJS explicitly.
-function loadCommonJS(file) {
-  const src = readFileSync(file, 'utf8');
-  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, { filename: file });
-  const module = { exports: {} };
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  return module.exports;
-}
+import { resolve } from 'node:path';
+import { loadCommonJS } from './cjs.mjs';
 
 const [jsPath, ...rest] = process.argv.slice(2);
 if (!jsPath) {

@@ -5,10 +5,9 @@
 // budgetUs goes to the program as the Module option weftBudgetUs. The spy's
 // figures are printed on stderr as one line `WEFT_SPY {json}` at exit.
 import './spy.js';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { runInThisContext } from 'node:vm';
+import { resolve } from 'node:path';
+import { loadCommonJS } from '../../scripts/cjs.mjs';
 
 const opts = JSON.parse(process.env.WEFT_TEST_OPTS || '{}');
 const stats = globalThis.weftInstallSpy(opts);
@@ -16,11 +15,7 @@ process.on('exit', () => { process.stderr.write(`WEFT_SPY ${JSON.stringify(stats
 
 const [jsPath, ...args] = process.argv.slice(2);
 const file = resolve(jsPath);
-// The program is CommonJS under a "type": "module" package: evaluate it as such.
-const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file });
-const mod = { exports: {} };
-wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
-await mod.exports({
+await loadCommonJS(file)({
   arguments: args,
   wasmBinary: readFileSync(file.replace(/\.js$/, '.wasm')),
   ...(opts.budgetUs != null ? { weftBudgetUs: opts.budgetUs } : {}),

@@ -4,10 +4,9 @@
 // program step by step (Module.weftManual + weftStep).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { runInThisContext } from 'node:vm';
+import { join } from 'node:path';
+import { loadCommonJS } from '../../scripts/cjs.mjs';
 
 import { root } from './lib.mjs';
 import { startServer } from './server.mjs';
@@ -15,14 +14,6 @@ import { drain, taskTable, toChromeTrace, fromChromeTrace } from '../../src/js/t
 
 const taches = join(root, 'build', 'wasm', 'examples', 'taches.js');
 const skip = existsSync(taches) ? false : `build output missing: ${taches} (run: node scripts/build.mjs wasm)`;
-
-function loadFactory(file) {
-  const src = readFileSync(file, 'utf8');
-  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, { filename: file });
-  const module = { exports: {} };
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  return module.exports;
-}
 
 /* Starts taches.js with tracing on the virtual clock. Resolves to
  * { mod, records, lines, exited } once the module is ready; `exited` resolves
@@ -32,7 +23,7 @@ async function start({ manual = false, capacity = true, drainEach = true, progra
   const lines = [];
   let exit;
   const exited = new Promise((r) => { exit = r; });
-  const factory = loadFactory(program);
+  const factory = loadCommonJS(program);
   let mod;
   mod = await factory({
     arguments: args,
