@@ -7,7 +7,7 @@
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
     // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message, finished,
-    //        whole (the prefetched body's promise), wholeTaken }
+    //        whole (the prefetched body's promise, until a read takes it) }
     reqs: {},
     next: 1,
     // Bodies of a known size up to this are read whole at once (prefetch):
@@ -61,10 +61,11 @@ mergeInto(LibraryManager.library, {
       req.whole.then(function() { req.finished = true; }, function() {}); // nothing left to abort
     },
     // The prefetched body, once: its bytes, within the request's timeout.
+    // Afterwards the response's stream is consumed, so a later read finds
+    // its end like any other.
     takeWhole: function(req) {
       var whole = req.whole;
       req.whole = null;
-      req.wholeTaken = true;
       WeftFetch.armTimeout(req);
       return whole.then(function(buf) {
         WeftFetch.clearTimeout(req);
@@ -177,7 +178,6 @@ mergeInto(LibraryManager.library, {
       }, function(e) { WeftFetch.failRead(fut, req, e); });
       return;
     }
-    if (req.wholeTaken) { Module['_weft_host_resolve'](fut, 0); return; }
     if (!req.reader) {
       if (!req.response.body) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
       req.reader = req.response.body.getReader();
@@ -235,7 +235,6 @@ mergeInto(LibraryManager.library, {
       }, failed);
       return;
     }
-    if (req.wholeTaken) { finish(); return; } // delivered by weft_js_fetch_read: nothing left
     if (!req.reader) {
       if (!req.response.body) { finish(); return; }
       var declared = req.response.headers.get('content-length');
