@@ -49,7 +49,7 @@ static void abort_request(weft_future *f, void *arg) {
   weft_js_fetch_abort((int)(intptr_t)arg);
 }
 
-/* Headers joined as "Name: value\n" for the JS side. */
+/* Headers joined as "Name: value\n" for the JS side (malloc'd). */
 static char *join_headers(const char *const *headers) {
   size_t n = 1;
   for (const char *const *h = headers; h && *h; h++) n += strlen(*h) + 1;
@@ -101,8 +101,10 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
   if (!url || !out) return set_error(WEFT_EINVAL, NULL);
   *out = NULL;
   weft_response *r = calloc(1, sizeof *r);
-  char *headers = r ? join_headers(opts ? opts->headers : NULL) : NULL;
-  if (!headers) {
+  /* No headers: NULL, and a plain GET skips building a Request in JS. */
+  int has_headers = opts && opts->headers && opts->headers[0];
+  char *headers = r && has_headers ? join_headers(opts->headers) : NULL;
+  if (!r || (has_headers && !headers)) {
     free(r);
     return set_error(WEFT_ENOMEM, NULL);
   }
@@ -115,7 +117,7 @@ int weft_fetch(const char *url, const weft_fetch_options *opts, weft_response **
     free(headers);
     return set_error(WEFT_ENOMEM, NULL);
   }
-  weft_js_fetch_start(f, r->id, url, opts && opts->method ? opts->method : "GET", headers, opts ? opts->body : NULL,
+  weft_js_fetch_start(f, r->id, url, opts ? opts->method : NULL, headers, opts ? opts->body : NULL,
                       opts ? opts->body_len : 0);
   free(headers);
   weft_loop *loop = f->loop;

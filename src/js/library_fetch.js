@@ -1,13 +1,16 @@
-// The host side of weft_fetch (src/host/fetch.c): the host's own fetch, one
-// AbortController per request, and the body read one chunk per C request
-// (back-pressure: nothing is read ahead of what C asked for). Every step
-// ends by completing its host future exactly once; a chunk that arrives for
-// a step C no longer waits for (cancelled meanwhile) is freed here.
+// The host side of weft_fetch (src/host/fetch.c): the host's own fetch, a
+// way to abort each request (an AbortController's signal, or in Node
+// undici's own abort function: see globalDispatcher), and the body read one
+// chunk per C request (back-pressure: nothing is read ahead of what C asked
+// for). Every step ends by completing its host future exactly once; a chunk
+// that arrives for a step C no longer waits for (cancelled meanwhile) is
+// freed here.
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
-    // id -> { controller, response, reader, chunkLen, timer, timedOut, timeoutMs, message, finished,
-    //        whole (the prefetched body's promise, until a read takes it) }
+    // id -> { href, controller (null when undici's abort is used), undiciAbort, aborted,
+    //        startFut (the headers step until it completes), response, reader, chunkLen,
+    //        timer, timedOut, timeoutMs, message, finished, whole (the prefetched body) }
     reqs: {},
     next: 1,
     // Bodies of a known size up to this are read whole at once (prefetch):
@@ -16,11 +19,80 @@ mergeInto(LibraryManager.library, {
     // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
     codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
              ECORS: -18 },
+    // The last URL parsed, with its base: most programs fetch from few URLs.
+    lastText: null,
+    lastBase: undefined,
+    lastUrl: null,
+    // Whether Node's fetch is undici 5 or 6 (see globalDispatcher); set on first use.
+    undici: undefined,
+
+    // Node's global dispatcher when requests can be aborted through it,
+    // else null. Node's fetch follows a caller's AbortSignal with a
+    // listener, a WeakRef and a finalizer per request, about 7 % of the CPU
+    // of a small request (docs/fetch.md). Its `dispatcher` option (undici's)
+    // instead hands each request's connection to the dispatcher with
+    // undici's abort function (handler.onConnect in undici 5 and 6), which
+    // ends the request as the signal would. Null in browsers, with other
+    // undici majors, before Node's first fetch has made its global
+    // dispatcher, and for requests with a timeout (the timer must end a
+    // request that is still connecting): those carry a signal.
+    globalDispatcher: function() {
+      if (WeftFetch.undici === undefined) {
+        var v = typeof process === 'object' && process && process.versions && process.versions.undici;
+        WeftFetch.undici = /^[56]\./.test(v || '');
+      }
+      if (!WeftFetch.undici) return null;
+      var d = globalThis[Symbol.for('undici.globalDispatcher.1')];
+      return d && typeof d.dispatch === 'function' ? d : null;
+    },
+    // A dispatcher for request `req`: forwards to `global`, keeping undici's
+    // abort function for WeftFetch.abort.
+    dispatcherFor: function(req, global) {
+      return {
+        dispatch: function(opts, handler) {
+          if (req.aborted) { // aborted before undici dispatched it
+            handler.onError(WeftFetch.abortError());
+            return true;
+          }
+          var onConnect = handler.onConnect;
+          if (typeof onConnect !== 'function') {
+            // Not the handler this was written for: later requests carry
+            // signals. This one cannot be aborted; WeftFetch.abort still
+            // ends its headers step at once.
+            WeftFetch.undici = false;
+            return global.dispatch(opts, handler);
+          }
+          handler.onConnect = function(abort, context) {
+            req.undiciAbort = abort;
+            var rv = onConnect.call(this, abort, context);
+            if (req.aborted) abort(WeftFetch.abortError()); // aborted while it waited for a connection
+            return rv;
+          };
+          return global.dispatch(opts, handler);
+        },
+      };
+    },
+    abortError: function() {
+      return new DOMException('This operation was aborted', 'AbortError');
+    },
+    // Aborts request `req`: its pending fetch or read rejects, which
+    // completes the step waiting on it.
+    abort: function(req) {
+      if (req.controller) { req.controller.abort(); return; }
+      if (req.aborted) return;
+      req.aborted = true;
+      if (req.undiciAbort) { req.undiciAbort(WeftFetch.abortError()); return; }
+      // Not connected yet: the dispatcher aborts it once it is, which may
+      // take a whole connection attempt, so the headers step ends now.
+      var fut = req.startFut;
+      req.startFut = 0;
+      if (fut) WeftFetch.fail(fut, req, WeftFetch.codes.ECANCELED, 'request aborted: ' + req.href);
+    },
 
     // Maps a rejected fetch or read to a weft code, and records a message.
     classify: function(req, url, e) {
       var C = WeftFetch.codes;
-      if (e && e.name === 'AbortError') {
+      if (req.aborted || (e && e.name === 'AbortError')) {
         req.message = req.timedOut ? 'no response within ' + req.timeoutMs + ' ms: ' + url.href
                                    : 'request aborted: ' + url.href;
         return req.timedOut ? C.ETIMEDOUT : C.ECANCELED;
@@ -40,10 +112,26 @@ mergeInto(LibraryManager.library, {
       return C.ENETWORK;
     },
 
+    // `text` resolved against the page's URL (none in Node), or null.
+    parseUrl: function(text) {
+      var base = typeof location === 'object' && location && location.href ? location.href : undefined;
+      if (text === WeftFetch.lastText && base === WeftFetch.lastBase) return WeftFetch.lastUrl;
+      var url;
+      try {
+        url = new URL(text, base);
+      } catch (e) {
+        return null;
+      }
+      WeftFetch.lastText = text;
+      WeftFetch.lastBase = base;
+      WeftFetch.lastUrl = url; // shared: never changed
+      return url;
+    },
+
     armTimeout: function(req) {
       if (!(req.timeoutMs > 0)) return;
       WeftFetch.clearTimeout(req);
-      req.timer = setTimeout(function() { req.timedOut = true; req.controller.abort(); }, req.timeoutMs);
+      req.timer = setTimeout(function() { req.timedOut = true; WeftFetch.abort(req); }, req.timeoutMs);
     },
     clearTimeout: function(req) {
       if (req.timer) { clearTimeout(req.timer); req.timer = null; }
@@ -57,26 +145,38 @@ mergeInto(LibraryManager.library, {
       var r = req.response;
       var declared = r.body ? r.headers.get('content-length') : null;
       if (declared === null || !(Number(declared) <= WeftFetch.wholeMax)) return;
-      req.whole = r.arrayBuffer();
-      req.whole.then(function() { req.finished = true; }, function() {}); // nothing left to abort
+      var whole = req.whole = { bytes: null, error: null, then: null };
+      r.arrayBuffer().then(function(buf) {
+        whole.bytes = new Uint8Array(buf);
+        req.finished = true; // nothing left to abort
+        if (whole.then) whole.then();
+      }, function(e) {
+        whole.error = e || new Error('the body failed');
+        if (whole.then) whole.then();
+      });
     },
-    // The prefetched body, once: its bytes, within the request's timeout.
+    // The prefetched body, once: ok(bytes) or failed(error), within the
+    // request's timeout. When it is in already, at once: the step then
+    // completes before its task waits, which saves the task a switch.
     // Afterwards the response's stream is consumed, so a later read finds
     // its end like any other.
-    takeWhole: function(req) {
+    takeWhole: function(req, ok, failed) {
       var whole = req.whole;
       req.whole = null;
-      WeftFetch.armTimeout(req);
-      return whole.then(function(buf) {
+      var settle = function() {
         WeftFetch.clearTimeout(req);
-        return new Uint8Array(buf);
-      });
+        if (whole.error) failed(whole.error);
+        else ok(whole.bytes);
+      };
+      if (whole.bytes || whole.error) { settle(); return; }
+      WeftFetch.armTimeout(req);
+      whole.then = settle;
     },
     // Copies `chunk` into malloc'd memory and completes read step `fut` with it.
     deliver: function(fut, req, chunk) {
       var ptr = _malloc(chunk.length || 1);
       if (!ptr) {
-        req.controller.abort();
+        WeftFetch.abort(req);
         WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
         return;
       }
@@ -85,9 +185,25 @@ mergeInto(LibraryManager.library, {
       // Nonzero: the step was cancelled meanwhile and C will never see ptr.
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
     },
+    // Completes whole-body step `fut` with a malloc'd, NUL-terminated copy
+    // of `bytes`.
+    deliverWhole: function(fut, req, bytes) {
+      var ptr = _malloc(bytes.length + 1);
+      if (!ptr) {
+        WeftFetch.abort(req);
+        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + bytes.length +
+          ' bytes read, no room for a ' + (bytes.length + 1) + '-byte buffer): read it chunk by chunk with weft_response_read');
+        return;
+      }
+      HEAPU8.set(bytes, ptr);
+      HEAPU8[ptr + bytes.length] = 0;
+      req.finished = true;
+      req.chunkLen = bytes.length;
+      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr); // cancelled meanwhile
+    },
     failRead: function(fut, req, e) {
       WeftFetch.clearTimeout(req);
-      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || 'about:blank'), e));
+      Module['_weft_host_fail'](fut, WeftFetch.classify(req, new URL(req.response.url || req.href || 'about:blank'), e));
     },
     fail: function(fut, req, code, message) {
       req.message = message;
@@ -99,45 +215,48 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_new__deps: ['$WeftFetch'],
   weft_js_fetch_new: function(timeoutMs) {
     var id = WeftFetch.next++;
-    WeftFetch.reqs[id] = { controller: new AbortController(), response: null, reader: null, chunkLen: 0, timer: null,
-                           timedOut: false, timeoutMs: timeoutMs, message: '', finished: false };
+    WeftFetch.reqs[id] = { href: '', controller: null, undiciAbort: null, aborted: false, startFut: 0, response: null,
+                           reader: null, chunkLen: 0, timer: null, timedOut: false, timeoutMs: timeoutMs, message: '',
+                           finished: false, whole: null };
     return id;
   },
 
-  // Starts request `id`; completes `fut` with the status when the headers are in.
+  // Starts request `id`; completes `fut` with the status when the headers
+  // are in. A null method means GET, null headers none.
   weft_js_fetch_start__deps: ['$WeftFetch'],
   weft_js_fetch_start: function(fut, id, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen) {
     var req = WeftFetch.reqs[id];
-    var text = UTF8ToString(urlPtr), url, request;
-    try {
-      var base = typeof location === 'object' && location && location.href ? location.href : undefined;
-      url = new URL(text, base);
-    } catch (e) {
+    var text = UTF8ToString(urlPtr), request, init;
+    var url = WeftFetch.parseUrl(text);
+    if (!url) {
       WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(text));
       return;
     }
-    var init = { method: UTF8ToString(methodPtr), headers: [], signal: req.controller.signal };
-    UTF8ToString(headersPtr).split('\n').forEach(function(line) {
-      var i = line.indexOf(':');
-      if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
-    });
-    if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr, bodyPtr + bodyLen);
-    if (init.method === 'GET' && !init.headers.length && !init.body) {
+    req.href = url.href;
+    if (!methodPtr && !headersPtr && !(bodyPtr && bodyLen)) {
       // Nothing that Request could refuse (the URL parsed above): fetch
       // builds its own, and building one here too costs a second signal.
-      // The init carries only the signal: an empty header list and the
-      // default method cost Node's fetch a conversion each.
       request = url.href;
-      init = { signal: init.signal };
     } else {
+      init = { method: methodPtr ? UTF8ToString(methodPtr) : 'GET', headers: [] };
+      if (headersPtr) UTF8ToString(headersPtr).split('\n').forEach(function(line) {
+        var i = line.indexOf(':');
+        if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+      });
+      if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr, bodyPtr + bodyLen);
       try {
         request = new Request(url.href, init); // a bad method or header throws here
       } catch (e) {
         WeftFetch.fail(fut, req, WeftFetch.codes.EINVAL, String(e && e.message || e));
         return;
       }
-      init = undefined;
     }
+    // The init holds only what aborts the request: an empty header list or
+    // the default method would cost Node's fetch a conversion each.
+    var global = req.timeoutMs > 0 ? null : WeftFetch.globalDispatcher();
+    if (global) init = { dispatcher: WeftFetch.dispatcherFor(req, global) };
+    else init = { signal: (req.controller = new AbortController()).signal };
+    req.startFut = fut;
     WeftFetch.armTimeout(req);
     var started;
     try {
@@ -147,11 +266,18 @@ mergeInto(LibraryManager.library, {
     }
     started.then(function(response) {
       WeftFetch.clearTimeout(req);
+      if (!req.startFut) { // aborted while it connected (WeftFetch.abort)
+        if (response.body) response.body.cancel().catch(function() {});
+        return;
+      }
+      req.startFut = 0;
       req.response = response;
       WeftFetch.prefetch(req);
       Module['_weft_host_resolve'](fut, response.status);
     }, function(e) {
       WeftFetch.clearTimeout(req);
+      if (!req.startFut) return;
+      req.startFut = 0;
       Module['_weft_host_fail'](fut, WeftFetch.classify(req, url, e));
     });
   },
@@ -172,7 +298,7 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
     if (req.whole) { // taken whole (prefetch): one chunk, then the end
-      WeftFetch.takeWhole(req).then(function(bytes) {
+      WeftFetch.takeWhole(req, function(bytes) {
         if (!bytes.length) { Module['_weft_host_resolve'](fut, 0); return; }
         WeftFetch.deliver(fut, req, bytes);
       }, function(e) { WeftFetch.failRead(fut, req, e); });
@@ -199,6 +325,17 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read_all__deps: ['$WeftFetch', 'malloc', 'free', 'realloc'],
   weft_js_fetch_read_all: function(fut, id) {
     var req = WeftFetch.reqs[id];
+    var whole = req.whole;
+    if (whole) { // taken whole (prefetch)
+      if (whole.bytes) { // in already: no closures
+        req.whole = null;
+        WeftFetch.deliverWhole(fut, req, whole.bytes);
+      } else {
+        WeftFetch.takeWhole(req, function(bytes) { WeftFetch.deliverWhole(fut, req, bytes); },
+                            function(e) { WeftFetch.failRead(fut, req, e); });
+      }
+      return;
+    }
     var ptr = 0, cap = 0, n = 0;
     var grow = function(need, what) {
       if (need <= cap) return true;
@@ -206,7 +343,7 @@ mergeInto(LibraryManager.library, {
       while (ncap < need) ncap *= 2;
       var np = _realloc(ptr, ncap);
       if (!np) {
-        req.controller.abort();
+        WeftFetch.abort(req);
         WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + (what || n + ' bytes read') +
           ', no room for a ' + ncap + '-byte buffer): read it chunk by chunk with weft_response_read');
         return false;
@@ -226,15 +363,6 @@ mergeInto(LibraryManager.library, {
       _free(ptr);
       WeftFetch.failRead(fut, req, e);
     };
-    if (req.whole) { // taken whole (prefetch)
-      WeftFetch.takeWhole(req).then(function(bytes) {
-        if (!grow(bytes.length + 1)) return;
-        HEAPU8.set(bytes, ptr);
-        n = bytes.length;
-        finish();
-      }, failed);
-      return;
-    }
     if (!req.reader) {
       if (!req.response.body) { finish(); return; }
       var declared = req.response.headers.get('content-length');
@@ -270,7 +398,7 @@ mergeInto(LibraryManager.library, {
   // or read then rejects, which completes the step).
   weft_js_fetch_abort: function(id) {
     var req = WeftFetch.reqs[id];
-    if (req) req.controller.abort();
+    if (req) WeftFetch.abort(req);
   },
 
   // The C side is done with request `id`: abort what is left and forget it.
@@ -281,7 +409,7 @@ mergeInto(LibraryManager.library, {
     var req = WeftFetch.reqs[id];
     if (!req) return;
     WeftFetch.clearTimeout(req);
-    if (!req.finished) req.controller.abort();
+    if (!req.finished) WeftFetch.abort(req);
     delete WeftFetch.reqs[id];
   },
 });

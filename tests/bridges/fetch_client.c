@@ -1,6 +1,9 @@
 /* Drives weft_fetch against tests/node/fetch.test.mjs's local server:
- *   fetch_client <base-url> <scenario> [extra-url]
- * Prints one line per observation; the test asserts them exactly. */
+ *   fetch_client <base-url> [warm:]<scenario> [extra-url]
+ * Prints one line per observation; the test asserts them exactly. With
+ * "warm:", one quiet fetch comes first: in Node, a process's first request
+ * carries an AbortSignal and later ones are aborted through undici's
+ * dispatcher (src/js/library_fetch.js), and both must behave alike. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,9 @@ static int pages(void *arg) {
   return 0;
 }
 
+/* Cancels task `arg` (scenario "cancel_at_once"). */
+static intptr_t canceller(void *arg) { return weft_cancel(arg); }
+
 /* Consumes `pages` until cancelled (scenario "gen_cancel"). */
 static intptr_t consume_pages(void *arg) {
   int rc;
@@ -107,6 +113,16 @@ static intptr_t consume_pages(void *arg) {
 
 static intptr_t amain(void *arg) {
   (void)arg;
+  if (!strncmp(scenario, "warm:", 5)) {
+    scenario += 5;
+    weft_response *r = NULL;
+    void *body;
+    size_t len;
+    int rc = weft_fetch(url_of("/json"), NULL, &r);
+    if (!rc && !(rc = weft_response_bytes(r, &body, &len))) free(body);
+    if (r) weft_response_free(r);
+    if (rc) return weft_fail(rc);
+  }
   if (!strcmp(scenario, "basic")) {
     get_text(url_of("/json"), NULL);
     get_text(url_of("/status/404"), NULL);
@@ -164,6 +180,15 @@ static intptr_t amain(void *arg) {
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, &v)));
     weft_release(t);
     weft_sleep(100); /* lets the server see the connection close */
+  } else if (!strcmp(scenario, "cancel_at_once")) {
+    /* Cancelled in the loop pass that started its request, before the host
+     * ran again. To another origin (extra-url): in Node, a request to a new
+     * connection, cancelled before undici has connected it. */
+    weft_task *t = weft_spawn(NULL, get_task, extra[0] ? extra : url_of("/hang"), NULL);
+    weft_task *c = weft_spawn(NULL, canceller, t, NULL);
+    printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
+    weft_release(t);
+    weft_release(c);
   } else if (!strcmp(scenario, "gen_cancel")) {
     weft_task *t = weft_spawn(NULL, consume_pages, NULL, NULL);
     weft_sleep(200);

@@ -82,17 +82,31 @@ async function abortsOne(scenario, lines) {
   assert.equal(server.stats.closedEarly, before + 1, 'the server should see one aborted response');
 }
 
-test('fetch: cancelling the awaiting task aborts the request (the server sees the connection close)', { skip }, () =>
-  abortsOne('cancel', ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']));
+// Each abort twice: as a process's first request, which Node's fetch
+// aborts through an AbortSignal, and after one ("warm:"), when weft aborts
+// it through undici's dispatcher instead (src/js/library_fetch.js).
+for (const warm of ['', 'warm:']) {
+  const after = warm ? ' (after a first request: aborted through undici)' : '';
+  test(`fetch: cancelling the awaiting task aborts the request (the server sees the connection close)${after}`, { skip }, () =>
+    abortsOne(`${warm}cancel`, ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']));
 
-test('fetch in a generator: cancelling its consumer cancels the generator\'s fetch, which is aborted', { skip }, () =>
-  // The consumer's WEFT_AFOR closes the generator on its way out, waiting
-  // for the generator's fetch to end (cancelled) before the loop is left.
-  abortsOne('gen_cancel', ['gen: fetch /json: WEFT_OK', 'consumer: page 200', 'gen: fetch /hang: WEFT_ECANCELED',
-    'consumer: WEFT_ECANCELED', 'cancelled: WEFT_ECANCELED']));
+  test(`fetch in a generator: cancelling its consumer cancels the generator's fetch, which is aborted${after}`, { skip }, () =>
+    // The consumer's WEFT_AFOR closes the generator on its way out, waiting
+    // for the generator's fetch to end (cancelled) before the loop is left.
+    abortsOne(`${warm}gen_cancel`, ['gen: fetch /json: WEFT_OK', 'consumer: page 200', 'gen: fetch /hang: WEFT_ECANCELED',
+      'consumer: WEFT_ECANCELED', 'cancelled: WEFT_ECANCELED']));
 
-test('fetch: wait_for on a task reading a never-ending body times out and aborts the request', { skip }, () =>
-  abortsOne('wait_for', ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
+  test(`fetch: a request to a new connection, cancelled as it starts, ends with WEFT_ECANCELED${after}`, { skip }, async () => {
+    // Another origin (a port nothing listens on): cancelled in the pass that
+    // started it, before any connection, which is later refused.
+    const r = await client(`${warm}cancel_at_once`, await closedPortUrl());
+    assert.equal(r.code, 0, report(r));
+    assert.deepEqual(r.lines, ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']);
+  });
+
+  test(`fetch: wait_for on a task reading a never-ending body times out and aborts the request${after}`, { skip }, () =>
+    abortsOne(`${warm}wait_for`, ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
+}
 
 test('fetch: 50 requests in flight at once while another task keeps ticking', { skip }, async () => {
   const r = await client('many');
