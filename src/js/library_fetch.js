@@ -145,32 +145,34 @@ mergeInto(LibraryManager.library, {
       var r = req.response;
       var declared = r.body ? r.headers.get('content-length') : null;
       if (declared === null || !(Number(declared) <= WeftFetch.wholeMax)) return;
-      var whole = req.whole = { bytes: null, error: null, then: null };
+      // fut and ok: the step that took it (takeWhole), once one has.
+      var whole = req.whole = { bytes: null, error: null, fut: 0, ok: null };
       r.arrayBuffer().then(function(buf) {
         whole.bytes = new Uint8Array(buf);
         req.finished = true; // nothing left to abort
-        if (whole.then) whole.then();
+        if (whole.fut) WeftFetch.settleWhole(req, whole);
       }, function(e) {
         whole.error = e || new Error('the body failed');
-        if (whole.then) whole.then();
+        if (whole.fut) WeftFetch.settleWhole(req, whole);
       });
     },
-    // The prefetched body, once: ok(bytes) or failed(error), within the
-    // request's timeout. When it is in already, at once: the step then
-    // completes before its task waits, which saves the task a switch.
-    // Afterwards the response's stream is consumed, so a later read finds
-    // its end like any other.
-    takeWhole: function(req, ok, failed) {
+    // Step `fut` takes the prefetched body, once: ok(fut, req, bytes), or
+    // the step fails, within the request's timeout. When the body is in
+    // already, at once: the step then completes before its task waits,
+    // which saves the task a switch. Afterwards the response's stream is
+    // consumed, so a later read finds its end like any other.
+    takeWhole: function(req, fut, ok) {
       var whole = req.whole;
       req.whole = null;
-      var settle = function() {
-        WeftFetch.clearTimeout(req);
-        if (whole.error) failed(whole.error);
-        else ok(whole.bytes);
-      };
-      if (whole.bytes || whole.error) { settle(); return; }
-      WeftFetch.armTimeout(req);
-      whole.then = settle;
+      whole.fut = fut;
+      whole.ok = ok;
+      if (whole.bytes || whole.error) WeftFetch.settleWhole(req, whole);
+      else WeftFetch.armTimeout(req);
+    },
+    settleWhole: function(req, whole) {
+      WeftFetch.clearTimeout(req);
+      if (whole.error) WeftFetch.failRead(whole.fut, req, whole.error);
+      else whole.ok(whole.fut, req, whole.bytes);
     },
     // Copies `chunk` into malloc'd memory and completes read step `fut` with it.
     deliver: function(fut, req, chunk) {
@@ -185,8 +187,12 @@ mergeInto(LibraryManager.library, {
       // Nonzero: the step was cancelled meanwhile and C will never see ptr.
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
     },
-    // Completes whole-body step `fut` with a malloc'd, NUL-terminated copy
-    // of `bytes`.
+    // One chunk for read step `fut`, or the end when `bytes` is empty.
+    deliverOrEnd: function(fut, req, bytes) {
+      if (bytes.length) WeftFetch.deliver(fut, req, bytes);
+      else Module['_weft_host_resolve'](fut, 0);
+    },
+    // Completes whole-body step `fut` with a malloc'd copy of `bytes`.
     deliverWhole: function(fut, req, bytes) {
       var ptr = _malloc(bytes.length + 1);
       if (!ptr) {
@@ -196,10 +202,15 @@ mergeInto(LibraryManager.library, {
         return;
       }
       HEAPU8.set(bytes, ptr);
-      HEAPU8[ptr + bytes.length] = 0;
+      WeftFetch.resolveWhole(fut, req, ptr, bytes.length);
+    },
+    // Completes whole-body step `fut` with the n bytes at ptr (room for n + 1),
+    // NUL-terminated: C owns them, unless the step was cancelled meanwhile.
+    resolveWhole: function(fut, req, ptr, n) {
+      HEAPU8[ptr + n] = 0;
       req.finished = true;
-      req.chunkLen = bytes.length;
-      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr); // cancelled meanwhile
+      req.chunkLen = n;
+      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
     },
     failRead: function(fut, req, e) {
       WeftFetch.clearTimeout(req);
@@ -235,7 +246,7 @@ mergeInto(LibraryManager.library, {
     req.href = url.href;
     if (!methodPtr && !headersPtr && !(bodyPtr && bodyLen)) {
       // Nothing that Request could refuse (the URL parsed above): fetch
-      // builds its own, and building one here too costs a second signal.
+      // builds its own Request, and building one here too costs a second.
       request = url.href;
     } else {
       init = { method: methodPtr ? UTF8ToString(methodPtr) : 'GET', headers: [] };
@@ -298,10 +309,7 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs[id];
     if (req.whole) { // taken whole (prefetch): one chunk, then the end
-      WeftFetch.takeWhole(req, function(bytes) {
-        if (!bytes.length) { Module['_weft_host_resolve'](fut, 0); return; }
-        WeftFetch.deliver(fut, req, bytes);
-      }, function(e) { WeftFetch.failRead(fut, req, e); });
+      WeftFetch.takeWhole(req, fut, WeftFetch.deliverOrEnd);
       return;
     }
     if (!req.reader) {
@@ -325,15 +333,8 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_read_all__deps: ['$WeftFetch', 'malloc', 'free', 'realloc'],
   weft_js_fetch_read_all: function(fut, id) {
     var req = WeftFetch.reqs[id];
-    var whole = req.whole;
-    if (whole) { // taken whole (prefetch)
-      if (whole.bytes) { // in already: no closures
-        req.whole = null;
-        WeftFetch.deliverWhole(fut, req, whole.bytes);
-      } else {
-        WeftFetch.takeWhole(req, function(bytes) { WeftFetch.deliverWhole(fut, req, bytes); },
-                            function(e) { WeftFetch.failRead(fut, req, e); });
-      }
+    if (req.whole) { // taken whole (prefetch)
+      WeftFetch.takeWhole(req, fut, WeftFetch.deliverWhole);
       return;
     }
     var ptr = 0, cap = 0, n = 0;
@@ -354,10 +355,7 @@ mergeInto(LibraryManager.library, {
     };
     var finish = function() {
       if (!grow(n + 1)) { _free(ptr); return; }
-      HEAPU8[ptr + n] = 0;
-      req.finished = true;
-      req.chunkLen = n;
-      if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr); // cancelled meanwhile
+      WeftFetch.resolveWhole(fut, req, ptr, n);
     };
     var failed = function(e) {
       _free(ptr);
