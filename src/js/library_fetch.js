@@ -8,7 +8,7 @@
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
-    // id -> { href, controller (null when undici's abort is used), undiciAbort, aborted,
+    // id -> { href, controller (null when undici's abort is used), handler (undici's), aborted,
     //        startFut (the headers step until it completes), response, reader, chunkLen,
     //        timer, timedOut, timeoutMs, message, finished, whole (the prefetched body) }
     reqs: {},
@@ -30,47 +30,41 @@ mergeInto(LibraryManager.library, {
     // else null. Node's fetch follows a caller's AbortSignal with a
     // listener, a WeakRef and a finalizer per request, about 7 % of the CPU
     // of a small request (docs/fetch.md). Its `dispatcher` option (undici's)
-    // instead hands each request's connection to the dispatcher with
-    // undici's abort function (handler.onConnect in undici 5 and 6), which
-    // ends the request as the signal would. Null in browsers, with other
-    // undici majors, before Node's first fetch has made its global
-    // dispatcher, and for requests with a timeout (the timer must end a
-    // request that is still connecting): those carry a signal.
+    // instead hands each request to the dispatcher with fetch's own handler,
+    // which keeps undici's abort function in handler.abort once connected
+    // (undici 5 and 6); calling it ends the request as the signal would.
+    // Null in browsers, with other undici majors, before Node's first fetch
+    // has made its global dispatcher, and for requests with a timeout (the
+    // timer must end a request that is still connecting): those carry a
+    // signal.
     globalDispatcher: function() {
       if (WeftFetch.undici === undefined) {
         var v = typeof process === 'object' && process && process.versions && process.versions.undici;
         WeftFetch.undici = /^[56]\./.test(v || '');
+        WeftFetch.Dispatcher.prototype.dispatch = WeftFetch.dispatch;
       }
       if (!WeftFetch.undici) return null;
       var d = globalThis[Symbol.for('undici.globalDispatcher.1')];
       return d && typeof d.dispatch === 'function' ? d : null;
     },
-    // A dispatcher for request `req`: forwards to `global`, keeping undici's
-    // abort function for WeftFetch.abort.
-    dispatcherFor: function(req, global) {
-      return {
-        dispatch: function(opts, handler) {
-          if (req.aborted) { // aborted before undici dispatched it
-            handler.onError(WeftFetch.abortError());
-            return true;
-          }
-          var onConnect = handler.onConnect;
-          if (typeof onConnect !== 'function') {
-            // Not the handler this was written for: later requests carry
-            // signals. This one cannot be aborted; WeftFetch.abort still
-            // ends its headers step at once.
-            WeftFetch.undici = false;
-            return global.dispatch(opts, handler);
-          }
-          handler.onConnect = function(abort, context) {
-            req.undiciAbort = abort;
-            var rv = onConnect.call(this, abort, context);
-            if (req.aborted) abort(WeftFetch.abortError()); // aborted while it waited for a connection
-            return rv;
-          };
-          return global.dispatch(opts, handler);
-        },
-      };
+    // The dispatcher of one request: forwards to Node's global dispatcher
+    // and keeps fetch's handler for WeftFetch.abort. The handler is left as
+    // undici made it: changing its shape on every request slowed undici's
+    // own code down.
+    Dispatcher: function(req, global) {
+      this.req = req;
+      this.global = global;
+    },
+    // Dispatcher.prototype.dispatch.
+    dispatch: function(opts, handler) {
+      var req = this.req;
+      if (req.aborted) { // aborted before undici dispatched it
+        handler.onError(WeftFetch.abortError());
+        return true;
+      }
+      if (typeof handler.onConnect === 'function' && 'abort' in handler) req.handler = handler;
+      else WeftFetch.undici = false; // not the handler this was written for: later requests carry signals
+      return this.global.dispatch(opts, handler);
     },
     abortError: function() {
       return new DOMException('This operation was aborted', 'AbortError');
@@ -81,14 +75,23 @@ mergeInto(LibraryManager.library, {
       if (req.controller) { req.controller.abort(); return; }
       if (req.aborted) return;
       req.aborted = true;
-      if (req.undiciAbort) { req.undiciAbort(WeftFetch.abortError()); return; }
-      // Not connected yet: the dispatcher aborts it once it is, which may
-      // take a whole connection attempt, so the headers step ends now.
+      var handler = req.handler;
+      if (handler && typeof handler.abort === 'function') { handler.abort(WeftFetch.abortError()); return; }
+      // Not connected yet: aborted once it is (or failed by Dispatcher's
+      // dispatch if not dispatched yet), which may take a whole connection
+      // attempt, so the headers step ends now.
+      if (handler) {
+        var onConnect = handler.onConnect;
+        handler.onConnect = function(abort, context) {
+          var rv = onConnect.call(this, abort, context);
+          abort(WeftFetch.abortError());
+          return rv;
+        };
+      }
       var fut = req.startFut;
       req.startFut = 0;
       if (fut) WeftFetch.fail(fut, req, WeftFetch.codes.ECANCELED, 'request aborted: ' + req.href);
     },
-
     // Maps a rejected fetch or read to a weft code, and records a message.
     classify: function(req, url, e) {
       var C = WeftFetch.codes;
@@ -226,7 +229,7 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_new__deps: ['$WeftFetch'],
   weft_js_fetch_new: function(timeoutMs) {
     var id = WeftFetch.next++;
-    WeftFetch.reqs[id] = { href: '', controller: null, undiciAbort: null, aborted: false, startFut: 0, response: null,
+    WeftFetch.reqs[id] = { href: '', controller: null, handler: null, aborted: false, startFut: 0, response: null,
                            reader: null, chunkLen: 0, timer: null, timedOut: false, timeoutMs: timeoutMs, message: '',
                            finished: false, whole: null };
     return id;
@@ -265,7 +268,7 @@ mergeInto(LibraryManager.library, {
     // The init holds only what aborts the request: an empty header list or
     // the default method would cost Node's fetch a conversion each.
     var global = req.timeoutMs > 0 ? null : WeftFetch.globalDispatcher();
-    if (global) init = { dispatcher: WeftFetch.dispatcherFor(req, global) };
+    if (global) init = { dispatcher: new WeftFetch.Dispatcher(req, global) };
     else init = { signal: (req.controller = new AbortController()).signal };
     req.startFut = fut;
     WeftFetch.armTimeout(req);

@@ -104,6 +104,20 @@ for (const warm of ['', 'warm:']) {
     assert.deepEqual(r.lines, ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']);
   });
 
+  test(`fetch: a request to a new connection, cancelled as it starts, never reaches the server${after}`, { skip }, async () => {
+    // Another origin (a second server): the request waits for a connection
+    // when it is cancelled, and must not be sent once it has one.
+    const other = await startServer();
+    try {
+      const r = await client(`${warm}cancel_at_once`, `${other.url}/hang`);
+      assert.equal(r.code, 0, report(r));
+      assert.deepEqual(r.lines, ['error WEFT_ECANCELED', '  why: the awaiting task was cancelled', 'cancelled: WEFT_ECANCELED']);
+      assert.deepEqual(other.stats.requests, {}, 'the server should not see the request');
+    } finally {
+      await other.close();
+    }
+  });
+
   test(`fetch: wait_for on a task reading a never-ending body times out and aborts the request${after}`, { skip }, () =>
     abortsOne(`${warm}wait_for`, ['headers: 200', 'body: WEFT_ECANCELED', 'wait_for: WEFT_ETIMEDOUT']));
 }
