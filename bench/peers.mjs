@@ -7,9 +7,6 @@
 //   node bench/peers.mjs gather <N> <reps>        N waiters on N promises resolved by N other async functions
 //   node bench/peers.mjs timers <N> <max_ms>      raw setTimeout promises (.then records): lateness
 //   node bench/peers.mjs sleepers <N> <max_ms>    N async functions, each awaiting a setTimeout promise
-//   node bench/peers.mjs fetch <url> <N> <reps> [signal]
-//                                                 raw Promise.all(fetch) (body read whole);
-//                                                 `signal`: an AbortController per request
 //   node --expose-gc bench/peers.mjs memory <M>   heap bytes per suspended async function
 //   node bench/peers.mjs start                    first async function run (the driver times the process)
 const hrms = () => performance.now();
@@ -107,18 +104,6 @@ async function peerTimers(bench, n, max) {
   return { bench, impl: 'js', n, max_delay_ms: max, p50_ms: r3(late[n >> 1]), p99_ms: r3(late[Math.floor(n * 0.99)]), max_ms: r3(late[n - 1]), min_ms: r3(late[0]), wall_ms: r3(wall), peak_rss_mib: peakRss() };
 }
 
-async function peerFetch(url, n, reps, signal) {
-  const get = signal ? () => fetch(url, { signal: new AbortController().signal }) : () => fetch(url);
-  const once = async () => {
-    const t0 = hrms();
-    const bodies = await Promise.all(Array.from({ length: n }, () => get().then((r) => r.arrayBuffer())));
-    if (bodies.some((b) => b.byteLength === 0)) throw new Error('fetch: empty body');
-    return hrms() - t0;
-  };
-  await once(); // warm-up: connections, JIT
-  return runsLine('fetch', signal ? 'js+signal' : 'js', n, await repeat(once, n, reps));
-}
-
 async function peerMemory(m) {
   const gc = globalThis.gc;
   if (!gc) throw new Error('memory needs node --expose-gc');
@@ -146,7 +131,6 @@ switch (mode) {
   case 'spawn': await spawnRun(Math.min(num(0), 10000)); out = runsLine('spawn', 'js', num(0), await repeat(spawnRun, num(0), num(1))); break;
   case 'gather': await gatherRun(num(0)); out = runsLine('gather', 'js', num(0), await repeat(gatherRun, num(0), num(1))); break;
   case 'timers': case 'sleepers': out = await peerTimers(mode, num(0), num(1)); break;
-  case 'fetch': out = await peerFetch(a[0], num(1), num(2), a[3] === 'signal'); break;
   case 'memory': out = await peerMemory(num(0)); break;
   case 'start': out = await (async () => ({ bench: 'start', impl: 'js', first_task_ms: r3(performance.now()) }))(); break;
   default:

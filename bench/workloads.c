@@ -24,9 +24,13 @@
  *       setTimeout promise. Tasks use a 1 KiB stack and a 512-byte Asyncify
  *       buffer (weft_task_options).
  *
- *   workloads fetch <url> <N> [reps]
+ *   workloads fetch <url> <N> [reps [js] [js+signal]]
  *       wasm only, through weft_run: per run, N tasks each weft_fetch(url)
- *       and read the whole body; a main task gathers them. ms per run.
+ *       and read the whole body; a main task gathers them. ms and process
+ *       CPU ms per run. `js`, `js+signal`: the JS peer's batches (Promise.all
+ *       of N fetches, with an AbortController each for js+signal), run in
+ *       this process between weft's, in every order in turn ("peers" in the
+ *       line).
  *
  *   workloads start
  *       Prints the time since the process started (performance.now() on
@@ -48,6 +52,14 @@ static double peak_rss_mib(void) {
   return EM_ASM_DOUBLE({ return typeof process !== 'undefined' ? process.resourceUsage().maxRSS / 1024 : 0; });
 }
 static double since_process_start_ms(void) { return EM_ASM_DOUBLE({ return performance.now(); }); }
+/* The process's CPU time in ms, every thread (Node), or -1 (browsers). */
+static double cpu_now_ms(void) {
+  return EM_ASM_DOUBLE({
+    if (typeof process !== 'object' || !process || typeof process.cpuUsage !== 'function') return -1;
+    var u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  });
+}
 #else
 #include <sys/resource.h>
 #define IMPL "weft-native"
@@ -62,6 +74,11 @@ static double peak_rss_mib(void) {
   return (double)ru.ru_maxrss / 1024;
 }
 static double since_process_start_ms(void) { return -1; }
+static double cpu_now_ms(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
 #endif
 
 static int cmp_double(const void *a, const void *b) {
@@ -69,7 +86,9 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static void print_runs(const char *bench, long n, const double *ms, int reps) {
+/* Prints one measurement line; `cpu` (may be NULL) adds the process's CPU
+ * time per run (user + system, every thread: GC helpers included). */
+static void print_runs(const char *bench, long n, const double *ms, const double *cpu, int reps) {
   double sorted[64];
   memcpy(sorted, ms, sizeof(double) * (size_t)reps);
   qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
@@ -78,6 +97,10 @@ static void print_runs(const char *bench, long n, const double *ms, int reps) {
          "\"peak_rss_mib\":%.1f,\"runs_ms\":[",
          bench, n, reps, sorted[0], median, peak_rss_mib());
   for (int i = 0; i < reps; i++) printf("%s%.3f", i ? "," : "", ms[i]);
+  if (cpu) {
+    printf("],\"cpu_ms\":[");
+    for (int i = 0; i < reps; i++) printf("%s%.3f", i ? "," : "", cpu[i]);
+  }
   printf("]}\n");
   fflush(stdout);
 }
@@ -172,7 +195,7 @@ static int bench_runs(const char *bench, double (*run)(long), long n, int reps) 
       return 1;
     }
   }
-  print_runs(bench, n, ms, reps);
+  print_runs(bench, n, ms, NULL, reps);
   return 0;
 }
 
@@ -253,6 +276,14 @@ static intptr_t timers_main(void *arg) {
 
 /* --- fetch (wasm) ---------------------------------------------------------- */
 
+/* weft's batch: n tasks, each weft_fetch + weft_response_bytes, gathered.
+ * Peers (optional): the JS of bench/peers.mjs's fetch, run in this same
+ * process between weft's batches, so that all share the connection pool,
+ * the heap and the machine's speed of the moment, in every order in turn.
+ * Interleaving batches this way is what lets the suite tell a
+ * 10 % gap apart on a machine whose speed drifts more than that between
+ * processes (docs/benchmarks.md, "Fetch"). */
+
 static const char *fetch_url;
 static long fetch_bytes, fetch_failures;
 
@@ -277,32 +308,137 @@ static intptr_t fetcher(void *arg) {
   return rc ? weft_fail(rc) : 0;
 }
 
+enum { FETCH_WEFT, FETCH_JS, FETCH_JS_SIGNAL, FETCH_IMPLS };
+static const char *const fetch_impl_names[FETCH_IMPLS] = {IMPL, "js", "js+signal"};
+
 typedef struct fetch_args {
   long n;
   int reps;
+  int impls[FETCH_IMPLS]; /* what runs, weft first */
+  int nimpls;
+  weft_task **tasks;
 } fetch_args;
+
+static int weft_batch(fetch_args *fa, double *ms) {
+  fetch_bytes = fetch_failures = 0;
+  double t0 = now_ms();
+  for (long i = 0; i < fa->n; i++)
+    if (!(fa->tasks[i] = weft_spawn(NULL, fetcher, NULL, NULL))) return WEFT_ENOMEM;
+  int rc = weft_gather(fa->tasks, (size_t)fa->n, 0, NULL, NULL);
+  *ms = now_ms() - t0;
+  for (long i = 0; i < fa->n; i++) weft_release(fa->tasks[i]);
+  if (rc || fetch_failures) {
+    fprintf(stderr, "fetch: %ld failures (%s: %s)\n", fetch_failures, weft_strerror(rc), weft_fetch_error_message());
+    return rc ? rc : WEFT_EFAILED;
+  }
+  return 0;
+}
+
+#if defined(__EMSCRIPTEN__)
+/* Starts the JS peer's batch; returns a promise handle (weft_js_await) for
+ * "[ms, cpu_ms]" (cpu_ms -1 without process.cpuUsage). */
+EM_JS(int, js_batch_start, (const char *url, int n, int signal), {
+  var u = UTF8ToString(url);
+  var get = signal ? function() { return fetch(u, { signal: new AbortController().signal }); }
+                   : function() { return fetch(u); };
+  var hasCpu = typeof process === 'object' && process && typeof process.cpuUsage === 'function';
+  var c0 = hasCpu ? process.cpuUsage() : null;
+  var t0 = performance.now();
+  var all = new Array(n);
+  for (var i = 0; i < n; i++) all[i] = get().then(function(r) { return r.arrayBuffer(); });
+  return Module['weftHandle'](Promise.all(all).then(function(bodies) {
+    var t = performance.now() - t0;
+    var c = hasCpu ? process.cpuUsage(c0) : null;
+    if (bodies.some(function(b) { return b.byteLength === 0; })) throw new Error('fetch: empty body');
+    return [t, c ? (c.user + c.system) / 1000 : -1];
+  }));
+});
+
+static int js_batch(fetch_args *fa, int signal, double *ms, double *cpu) {
+  weft_js_value v = {0};
+  int rc = weft_js_await(js_batch_start(fetch_url, (int)fa->n, signal), &v);
+  if (rc == 0 && (v.kind != WEFT_JS_JSON || sscanf(v.text, "[%lf,%lf]", ms, cpu) != 2)) rc = WEFT_EFAILED;
+  if (rc) fprintf(stderr, "fetch: the JS batch failed (%s: %s)\n", weft_strerror(rc), v.text ? v.text : "?");
+  weft_js_value_clear(&v);
+  return rc;
+}
+#else
+static int js_batch(fetch_args *fa, int signal, double *ms, double *cpu) {
+  (void)fa, (void)signal, (void)ms, (void)cpu;
+  return WEFT_ENOSYS;
+}
+#endif
+
+static int fetch_batch(fetch_args *fa, int impl, double *ms, double *cpu) {
+  if (impl != FETCH_WEFT) return js_batch(fa, impl == FETCH_JS_SIGNAL, ms, cpu);
+  double c0 = cpu_now_ms();
+  int rc = weft_batch(fa, ms);
+  *cpu = c0 < 0 ? -1 : cpu_now_ms() - c0;
+  return rc;
+}
+
+/* The r-th (mod n!) permutation of 0..n-1, in lexicographic order. */
+static void order_of(int r, int n, int *order) {
+  int fact = 1, left[FETCH_IMPLS];
+  for (int i = 0; i < n; i++) left[i] = i, fact *= i + 1;
+  r %= fact;
+  for (int i = 0; i < n; i++) {
+    fact /= n - i;
+    int j = r / fact;
+    r %= fact;
+    order[i] = left[j];
+    for (int m = j; m < n - i - 1; m++) left[m] = left[m + 1];
+  }
+}
+
+static void print_array(const char *key, const double *v, int n) {
+  printf(",\"%s\":[", key);
+  for (int i = 0; i < n; i++) printf("%s%.3f", i ? "," : "", v[i]);
+  printf("]");
+}
 
 static intptr_t fetch_main(void *arg) {
   fetch_args *fa = arg;
-  weft_task **ts = calloc((size_t)fa->n, sizeof *ts);
-  double ms[64];
-  if (!ts) return weft_fail(WEFT_ENOMEM);
-  for (int r = -1; r < fa->reps; r++) { /* r = -1: warm-up (connections, JIT) */
-    fetch_bytes = fetch_failures = 0;
-    double t0 = now_ms();
-    for (long i = 0; i < fa->n; i++)
-      if (!(ts[i] = weft_spawn(NULL, fetcher, NULL, NULL))) return weft_fail(WEFT_ENOMEM);
-    int rc = weft_gather(ts, (size_t)fa->n, 0, NULL, NULL);
-    double el = now_ms() - t0;
-    for (long i = 0; i < fa->n; i++) weft_release(ts[i]);
-    if (rc || fetch_failures) {
-      fprintf(stderr, "fetch: %ld failures (%s: %s)\n", fetch_failures, weft_strerror(rc), weft_fetch_error_message());
-      return weft_fail(rc ? rc : WEFT_EFAILED);
-    }
-    if (r >= 0) ms[r] = el;
+  static double ms[FETCH_IMPLS][64], cpu[FETCH_IMPLS][64];
+  double unused;
+  if (!(fa->tasks = calloc((size_t)fa->n, sizeof *fa->tasks))) return weft_fail(WEFT_ENOMEM);
+  for (int k = 0; k < fa->nimpls; k++) { /* warm-up: connections, JIT */
+    int rc = fetch_batch(fa, fa->impls[k], &unused, &unused);
+    if (rc) return weft_fail(rc);
   }
-  free(ts);
-  print_runs("fetch", fa->n, ms, fa->reps);
+  /* Round r runs the implementations in the r-th of all their orders, so
+   * that each goes first, last, and after each other one equally often over
+   * a multiple of nimpls! rounds. */
+  int order[FETCH_IMPLS];
+  for (int r = 0; r < fa->reps; r++) {
+    order_of(r, fa->nimpls, order);
+    for (int j = 0; j < fa->nimpls; j++) {
+      int k = order[j];
+      int rc = fetch_batch(fa, fa->impls[k], &ms[k][r], &cpu[k][r]);
+      if (rc) return weft_fail(rc);
+    }
+  }
+  free(fa->tasks);
+  /* weft's line, as the other benchmarks print it; the peers' batches in "peers". */
+  double sorted[64];
+  memcpy(sorted, ms[0], sizeof(double) * (size_t)fa->reps);
+  qsort(sorted, (size_t)fa->reps, sizeof sorted[0], cmp_double);
+  int reps = fa->reps;
+  double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+  int has_cpu = cpu[0][0] >= 0;
+  printf("{\"bench\":\"fetch\",\"impl\":\"" IMPL "\",\"n\":%ld,\"reps\":%d,\"best_ms\":%.3f,\"median_ms\":%.3f,\"peak_rss_mib\":%.1f",
+         fa->n, reps, sorted[0], median, peak_rss_mib());
+  print_array("runs_ms", ms[0], reps);
+  if (has_cpu) print_array("cpu_ms", cpu[0], reps);
+  printf(",\"peers\":{");
+  for (int k = 1; k < fa->nimpls; k++) {
+    printf("%s\"%s\":{\"order\":\"interleaved, in this process\"", k > 1 ? "," : "", fetch_impl_names[fa->impls[k]]);
+    print_array("runs_ms", ms[k], reps);
+    if (has_cpu) print_array("cpu_ms", cpu[k], reps);
+    printf("}");
+  }
+  printf("}}\n");
+  fflush(stdout);
   return 0;
 }
 
@@ -335,11 +471,17 @@ int main(int argc, char **argv) {
     fa.n = atol(argv[3]);
     fa.reps = argc > 4 ? atoi(argv[4]) : 5;
     if (fa.n <= 0 || fa.reps <= 0 || fa.reps > 64) return 2;
+    fa.impls[fa.nimpls++] = FETCH_WEFT;
+    for (int i = 5; i < argc; i++) {
+      int k = !strcmp(argv[i], "js") ? FETCH_JS : !strcmp(argv[i], "js+signal") ? FETCH_JS_SIGNAL : -1;
+      if (k < 0 || fa.nimpls == FETCH_IMPLS) return 2;
+      fa.impls[fa.nimpls++] = k;
+    }
     return weft_run(fetch_main, &fa, NULL) ? 1 : 0;
   }
   if (!strcmp(mode, "start")) return weft_run(first_task, NULL, NULL) ? 1 : 0;
   fprintf(stderr,
           "usage: workloads spawn <N> [reps] | gather <N> [reps] | timers|sleepers <N> <max_ms> [seed]\n"
-          "       | fetch <url> <N> [reps] | start\n");
+          "       | fetch <url> <N> [reps [js] [js+signal]] | start\n");
   return 2;
 }

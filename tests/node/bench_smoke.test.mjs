@@ -46,6 +46,11 @@ test('npm run bench: every suite at tiny sizes, weft and the Node/CPython peers'
     }
     const sw = readList(out, 'switch');
     for (const impl of ['weft-wasm', 'weft-native', 'js', 'js-setImmediate']) assert.ok(has(sw, impl), `switch: ${impl}`);
+    // fetch: weft and both JS peers from the one program (batches interleaved), client CPU for each, and the judged line.
+    const fl = readList(out, 'fetch');
+    for (const impl of ['weft-wasm', 'js']) assert.ok(fl.some((e) => e.impl === impl && /client CPU ms per batch \(median\)$/.test(e.metric) && e.value > 0), `fetch: ${impl} client CPU`);
+    assert.ok(fl.some((e) => e.impl === 'js' && /requests\/s \(median, JS with a signal\)$/.test(e.metric) && e.value > 0), 'fetch: JS with a signal');
+    assert.match(r.stdout, /fetch throughput ≥ 0\.9× raw Promise\.all\(fetch\) in Node \(median batch, batches interleaved\): \d/);
     const size = readList(out, 'size');
     const gz = size.find((e) => e.impl === 'weft-wasm' && e.metric === 'runtime wasm, gzip');
     assert.ok(gz && gz.value > 1000 && gz.value < 200000, 'the runtime wasm size is measured');
