@@ -30,13 +30,17 @@ typedef void (*weft_host_cancel_cb)(weft_future *f, void *arg);
 /* Creates a pending future completed by the host. Returns NULL (no loop,
  * closing loop, out of memory). The caller owns one reference; the host side
  * holds another until it calls weft_host_resolve / weft_host_fail. The loop
- * counts the operation as pending (weft_loop_ref) until then. */
+ * counts the operation as pending (weft_loop_ref) until then. The future is
+ * one allocation, `on_cancel` (may be NULL) included; only the host completes
+ * it (weft_future_resolve / weft_future_fail on it give WEFT_EINVAL). */
 weft_future *weft_host_future(weft_loop *loop, weft_host_cancel_cb on_cancel, void *arg);
 
 /* Host side (exported to JS as _weft_host_resolve / _weft_host_fail):
  * completes `f` and drops the host's reference. Returns 0, WEFT_ESTATE if `f`
  * was already done (cancelled meanwhile: the reference is dropped all the
- * same), WEFT_EBADHANDLE for a pointer that is not a live future. */
+ * same) or the host has completed it before (then nothing changes),
+ * WEFT_EBADHANDLE for a pointer that is not a live future, WEFT_EINVAL for
+ * NULL or a future weft_host_future did not make. */
 int weft_host_resolve(weft_future *f, intptr_t value);
 int weft_host_fail(weft_future *f, int err);
 

@@ -110,6 +110,41 @@ weft_future *weft_sleep_future(weft_loop *loop, int64_t ms) {
   return &s->fut;
 }
 
+/* A host future is a future and its cancel hook, in one object: no done
+ * callback or waiter to allocate for each host operation. */
+typedef struct host_future {
+  weft_future fut; /* must be first */
+  void (*on_cancel)(weft_future *f, void *arg);
+  void *arg;
+  weft_handle cancel_h; /* runs on_cancel once cancelled */
+  int host_done;        /* the host has completed it (and dropped its reference) */
+} host_future;
+
+weft_future *weft__host_future_new(weft_loop *loop, void (*on_cancel)(weft_future *f, void *arg), void *arg) {
+  if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
+  host_future *h = weft__obj_alloc(loop, sizeof *h, KIND_HOST);
+  if (!h) return NULL;
+  weft__future_init(&h->fut, loop, KIND_HOST);
+  h->on_cancel = on_cancel;
+  h->arg = arg;
+  return &h->fut;
+}
+
+int weft__host_take(weft_future *f) {
+  if (f->kind != KIND_HOST) return WEFT_EINVAL;
+  host_future *h = (host_future *)f;
+  if (h->host_done) return WEFT_ESTATE;
+  h->host_done = 1;
+  return 0;
+}
+
+static void run_host_cancel(weft_loop *loop, void *arg) {
+  (void)loop;
+  host_future *h = arg;
+  h->on_cancel(&h->fut, h->arg);
+  weft_release(&h->fut);
+}
+
 /* --- waiters ------------------------------------------------------------- */
 
 void weft__waiter_add(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg) {
@@ -145,6 +180,10 @@ static void run_waiter(weft_loop *loop, void *arg) {
 }
 
 void weft__drop_handle(weft_handle *h) {
+  if (h->cb_ == run_host_cancel) {
+    weft_release(&((host_future *)h->arg_)->fut);
+    return;
+  }
   if (h->cb_ != run_waiter) return;
   weft__waiter *w = h->arg_;
   if (w->heap_owned) {
@@ -205,6 +244,11 @@ int weft_cancel(weft_future *f) {
   if (f->kind == KIND_TASK) return weft__task_cancel((weft__task *)f);
   if (f->kind == KIND_GATHER) return weft__gather_cancel(f);
   if (f->kind == KIND_SLEEP) weft_handle_cancel(&((sleep_future *)f)->timer);
+  if (f->kind == KIND_HOST && ((host_future *)f)->on_cancel) {
+    /* Queued before the waiters, so that the host hears of it first. */
+    weft_retain(f);
+    weft__ready_push(f->loop, &((host_future *)f)->cancel_h, run_host_cancel, f);
+  }
   return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
 }
 

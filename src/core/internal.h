@@ -14,7 +14,7 @@
 #define WEFT_MAGIC_LOOP 0x7765666cu   /* "wefl" */
 
 enum { H_INACTIVE = 0, H_READY = 1, H_TIMER = 2 };
-enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2, KIND_SLEEP = 3, KIND_COUNT_ };
+enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2, KIND_SLEEP = 3, KIND_HOST = 4, KIND_COUNT_ };
 
 /* Someone waiting for a future: a done callback, or a task's wake-up. Waiters
  * form a FIFO per future; when the future completes each is moved to the
@@ -195,6 +195,14 @@ void weft__drop_handle(weft_handle *h);
 void *weft__obj_alloc(weft_loop *loop, size_t size, int kind);
 void weft__obj_free(weft_future *f);
 void weft__loop_drain_pool(weft_loop *loop);
+/* A pending future of kind KIND_HOST (src/host/host_future.c completes it
+ * with weft__future_complete): when weft_cancel cancels it, on_cancel(f, arg)
+ * (may be NULL) runs on the loop, before what waited on it. weft_future_resolve
+ * and weft_future_fail refuse it (WEFT_EINVAL). One reference for the caller. */
+weft_future *weft__host_future_new(weft_loop *loop, void (*on_cancel)(weft_future *f, void *arg), void *arg);
+/* The host's one completion of host future `f`: 0 the first time, then
+ * WEFT_ESTATE; WEFT_EINVAL if `f` is not a host future. */
+int weft__host_take(weft_future *f);
 
 /* task.c */
 int weft__task_wait(weft__task *t, weft_future *f);

@@ -1,6 +1,4 @@
 /* Host futures: futures completed from JS (see include/weft/host.h). */
-#include <stdlib.h>
-
 #include "../core/internal.h"
 #include "weft/host.h"
 
@@ -11,37 +9,21 @@
 #define WEFT_EXPORT
 #endif
 
-typedef struct host_op {
-  weft_host_cancel_cb on_cancel;
-  void *arg;
-} host_op;
-
-static void on_host_done(weft_future *f, void *arg) {
-  host_op *op = arg;
-  if (f->state == WEFT_CANCELLED && op->on_cancel) op->on_cancel(f, op->arg);
-  weft__free(op);
-}
-
 weft_future *weft_host_future(weft_loop *loop, weft_host_cancel_cb on_cancel, void *arg) {
   if (!loop) loop = weft_running_loop();
-  weft_future *f = weft_future_new(loop);
+  weft_future *f = weft__host_future_new(loop, on_cancel, arg);
   if (!f) return NULL;
-  host_op *op = weft__malloc(sizeof *op);
-  if (!op || weft_future_on_done(f, on_host_done, op) != 0) {
-    weft__free(op);
-    weft_release(f);
-    return NULL;
-  }
-  op->on_cancel = on_cancel;
-  op->arg = arg;
   weft_retain(f); /* the host's reference */
   weft_loop_ref(loop, +1);
   return f;
 }
 
+/* The host's end of the operation: completes `f` unless it was cancelled
+ * meanwhile, and drops the host's reference either way, once: a second call
+ * changes nothing. */
 static int host_complete(weft_future *f, int state, intptr_t value, int err) {
   int rc = weft__check(f);
-  if (rc) return rc;
+  if (rc || (rc = weft__host_take(f))) return rc;
   weft_loop_ref(f->loop, -1);
   rc = weft__future_complete(f, state, value, err);
   weft_release(f);

@@ -184,7 +184,7 @@ static intptr_t amain(void *arg) {
     /* Cancelled in the loop pass that started its request, before the host
      * ran again. To another origin (extra-url): in Node, a request to a new
      * connection, cancelled before undici has connected it. */
-    weft_task *t = weft_spawn(NULL, get_task, extra[0] ? extra : url_of("/hang"), NULL);
+    weft_task *t = weft_spawn(NULL, get_task, (void *)(extra[0] ? extra : url_of("/hang")), NULL);
     weft_task *c = weft_spawn(NULL, canceller, t, NULL);
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
     weft_release(t);

@@ -88,6 +88,63 @@ static void done_callbacks_order(void) {
   FREE_LOOP(loop);
 }
 
+static void log_cancel(weft_future *f, void *arg) {
+  LOG("cancel-%s:%d", (const char *)arg, weft_future_state_of(f) == WEFT_CANCELLED);
+}
+
+/* Host futures (the bridges' mechanism), completed here as JS would. */
+static void host_futures(void) {
+  weft_loop *loop = new_vloop();
+  /* Resolved by the host: the waiters see the value; the host's reference
+   * and the loop's count of pending operations are dropped. */
+  weft_future *f = weft_host_future(loop, log_cancel, "a");
+  CHECK(f != NULL);
+  CHECK_EQ(weft_future_on_done(f, log_done, "a"), 0);
+  CHECK_EQ(weft_future_resolve(f, 1), WEFT_EINVAL); /* only the host completes it */
+  CHECK_EQ(weft_future_fail(f, WEFT_EFAILED), WEFT_EINVAL);
+  CHECK_EQ(weft_host_resolve(f, 5), 0);
+  CHECK_EQ(weft_host_resolve(f, 6), WEFT_ESTATE); /* a second completion changes nothing */
+  CHECK_EQ(weft_host_fail(f, WEFT_EFAILED), WEFT_ESTATE);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("a:0:5");
+  CHECK_EQ(weft_release(f), 0);
+  log_reset();
+
+  /* Cancelled: on_cancel runs on the loop, once, before the waiters; the
+   * host's late completion then only drops its reference. */
+  f = weft_host_future(loop, log_cancel, "b");
+  CHECK_EQ(weft_future_on_done(f, log_done, "b"), 0);
+  CHECK_EQ(weft_cancel(f), 0);
+  CHECK_LOG("");
+  CHECK_EQ(weft_cancel(f), WEFT_ESTATE);
+  CHECK_EQ(weft_loop_run_once(loop), 2);
+  CHECK_LOG("cancel-b:1 b:-1:0");
+  CHECK_EQ(weft_host_fail(f, WEFT_ECONNREFUSED), WEFT_ESTATE);
+  CHECK_EQ(weft_release(f), 0);
+  log_reset();
+
+  /* No hook: cancelling just completes it. */
+  f = weft_host_future(loop, NULL, NULL);
+  CHECK_EQ(weft_cancel(f), 0);
+  CHECK_EQ(weft_host_resolve(f, 1), WEFT_ESTATE);
+  CHECK_EQ(weft_release(f), 0);
+
+  /* Only host futures: a plain future or NULL is refused. */
+  weft_future *plain = weft_future_new(loop);
+  CHECK_EQ(weft_host_resolve(plain, 1), WEFT_EINVAL);
+  CHECK_EQ(weft_host_fail(NULL, WEFT_EFAILED), WEFT_EINVAL);
+  CHECK_EQ(weft_future_state_of(plain), WEFT_PENDING);
+  CHECK_EQ(weft_release(plain), 0);
+
+  /* Cancelled, and the loop freed before its hook ran: nothing leaks (ASan). */
+  f = weft_host_future(loop, log_cancel, "c");
+  CHECK_EQ(weft_cancel(f), 0);
+  CHECK_EQ(weft_host_fail(f, WEFT_EFAILED), WEFT_ESTATE);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+  CHECK_LOG("");
+}
+
 static void done_callbacks_fail_cancel(void) {
   weft_loop *loop = new_vloop();
   weft_future *f = weft_future_new(loop), *g = weft_future_new(loop);
@@ -314,6 +371,7 @@ int main(void) {
   RUN(run_until);
   RUN(done_callbacks_order);
   RUN(done_callbacks_fail_cancel);
+  RUN(host_futures);
   RUN(remove_done);
   RUN(references);
   RUN(leak_reported);
