@@ -380,7 +380,7 @@ function roundRatios(raw, host, peer) {
 
 async function suiteFetch(add) {
   // Node's batches take ~0.2 s, Chromium's ~1.7 s (six connections).
-  const N = sz(1000), R = reps(12), ROUNDS = SCALE < 0.1 ? 1 : 4, PY_ROUNDS = Math.min(ROUNDS, 3);
+  const N = sz(1000), R = reps(12), ROUNDS = SCALE < 0.1 ? 1 : 8, PY_ROUNDS = Math.min(ROUNDS, 3);
   const CR = Math.min(R, 6), CR_ROUNDS = Math.min(ROUNDS, 3);
   const raw = [];
   const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
