@@ -277,12 +277,13 @@ static intptr_t timers_main(void *arg) {
 /* --- fetch (wasm) ---------------------------------------------------------- */
 
 /* weft's batch: n tasks, each weft_fetch + weft_response_bytes, gathered.
- * Peers (optional): the JS of bench/peers.mjs's fetch, run in this same
- * process between weft's batches, so that all share the connection pool,
- * the heap and the machine's speed of the moment, in every order in turn.
- * Interleaving batches this way is what lets the suite tell a
- * 10 % gap apart on a machine whose speed drifts more than that between
- * processes (docs/benchmarks.md, "Fetch"). */
+ * Peers (optional): plain JS, Promise.all of n fetch(url).then(r =>
+ * r.arrayBuffer()) (with an AbortController each for js+signal), run in this
+ * same process between weft's batches, so that all share the connection
+ * pool, the heap and the machine's speed of the moment, in every order in
+ * turn. Interleaving batches this way is what lets the suite resolve a
+ * 10 % gap on a machine whose speed drifts more than that between processes
+ * (docs/benchmarks.md, "Fetch"). */
 
 static const char *fetch_url;
 static long fetch_bytes, fetch_failures;
