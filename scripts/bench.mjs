@@ -15,8 +15,9 @@
 //   weft-wasm        bench/switch.c, bench/workloads.c built with Emscripten, under this Node
 //   weft-native      the same programs natively (ucontext), where cheap
 //   js               plain JS on this Node: async functions awaiting a microtask
-//                    (`await null`), raw setTimeout promises (timers), raw
-//                    Promise.all(fetch) (fetch)                  — bench/peers.mjs
+//                    (`await null`), raw setTimeout promises (timers) — bench/peers.mjs;
+//                    raw Promise.all(fetch) (fetch), in weft's fetch process,
+//                    batches interleaved with weft's             — bench/workloads.c
 // The fetch suite also runs weft and JS inside Chromium (playwright-core,
 // bench/browser/fetch.html), when both are installed.
 //   js-setImmediate  async functions awaiting setImmediate         — bench/peers.mjs
