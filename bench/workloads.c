@@ -86,22 +86,31 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Prints one measurement line; `cpu` (may be NULL) adds the process's CPU
- * time per run (user + system, every thread: GC helpers included). */
-static void print_runs(const char *bench, long n, const double *ms, const double *cpu, int reps) {
+static void print_array(const char *key, const double *v, int n) {
+  printf(",\"%s\":[", key);
+  for (int i = 0; i < n; i++) printf("%s%.3f", i ? "," : "", v[i]);
+  printf("]");
+}
+
+/* Prints a measurement line up to its closing brace; `cpu` (may be NULL)
+ * adds the process's CPU time per run (user + system, every thread: GC
+ * helpers included). */
+static void print_runs_open(const char *bench, long n, const double *ms, const double *cpu, int reps) {
   double sorted[64];
   memcpy(sorted, ms, sizeof(double) * (size_t)reps);
   qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
   double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
   printf("{\"bench\":\"%s\",\"impl\":\"" IMPL "\",\"n\":%ld,\"reps\":%d,\"best_ms\":%.3f,\"median_ms\":%.3f,"
-         "\"peak_rss_mib\":%.1f,\"runs_ms\":[",
+         "\"peak_rss_mib\":%.1f",
          bench, n, reps, sorted[0], median, peak_rss_mib());
-  for (int i = 0; i < reps; i++) printf("%s%.3f", i ? "," : "", ms[i]);
-  if (cpu) {
-    printf("],\"cpu_ms\":[");
-    for (int i = 0; i < reps; i++) printf("%s%.3f", i ? "," : "", cpu[i]);
-  }
-  printf("]}\n");
+  print_array("runs_ms", ms, reps);
+  if (cpu) print_array("cpu_ms", cpu, reps);
+}
+
+/* Prints one measurement line. */
+static void print_runs(const char *bench, long n, const double *ms, int reps) {
+  print_runs_open(bench, n, ms, NULL, reps);
+  printf("}\n");
   fflush(stdout);
 }
 
@@ -195,7 +204,7 @@ static int bench_runs(const char *bench, double (*run)(long), long n, int reps) 
       return 1;
     }
   }
-  print_runs(bench, n, ms, NULL, reps);
+  print_runs(bench, n, ms, reps);
   return 0;
 }
 
@@ -392,50 +401,32 @@ static void order_of(int r, int n, int *order) {
   }
 }
 
-static void print_array(const char *key, const double *v, int n) {
-  printf(",\"%s\":[", key);
-  for (int i = 0; i < n; i++) printf("%s%.3f", i ? "," : "", v[i]);
-  printf("]");
-}
-
 static intptr_t fetch_main(void *arg) {
   fetch_args *fa = arg;
   static double ms[FETCH_IMPLS][64], cpu[FETCH_IMPLS][64];
   double unused;
+  int rc = 0;
   if (!(fa->tasks = calloc((size_t)fa->n, sizeof *fa->tasks))) return weft_fail(WEFT_ENOMEM);
-  for (int k = 0; k < fa->nimpls; k++) { /* warm-up: connections, JIT */
-    int rc = fetch_batch(fa, fa->impls[k], &unused, &unused);
-    if (rc) return weft_fail(rc);
-  }
+  for (int k = 0; k < fa->nimpls && !rc; k++) /* warm-up: connections, JIT */
+    rc = fetch_batch(fa, fa->impls[k], &unused, &unused);
   /* Round r runs the implementations in the r-th of all their orders, so
    * that each goes first, last, and after each other one equally often over
    * a multiple of nimpls! rounds. */
   int order[FETCH_IMPLS];
-  for (int r = 0; r < fa->reps; r++) {
+  for (int r = 0; r < fa->reps && !rc; r++) {
     order_of(r, fa->nimpls, order);
-    for (int j = 0; j < fa->nimpls; j++) {
-      int k = order[j];
-      int rc = fetch_batch(fa, fa->impls[k], &ms[k][r], &cpu[k][r]);
-      if (rc) return weft_fail(rc);
-    }
+    for (int j = 0; j < fa->nimpls && !rc; j++) rc = fetch_batch(fa, fa->impls[order[j]], &ms[order[j]][r], &cpu[order[j]][r]);
   }
   free(fa->tasks);
+  if (rc) return weft_fail(rc);
   /* weft's line, as the other benchmarks print it; the peers' batches in "peers". */
-  double sorted[64];
-  memcpy(sorted, ms[0], sizeof(double) * (size_t)fa->reps);
-  qsort(sorted, (size_t)fa->reps, sizeof sorted[0], cmp_double);
-  int reps = fa->reps;
-  double median = reps % 2 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
   int has_cpu = cpu[0][0] >= 0;
-  printf("{\"bench\":\"fetch\",\"impl\":\"" IMPL "\",\"n\":%ld,\"reps\":%d,\"best_ms\":%.3f,\"median_ms\":%.3f,\"peak_rss_mib\":%.1f",
-         fa->n, reps, sorted[0], median, peak_rss_mib());
-  print_array("runs_ms", ms[0], reps);
-  if (has_cpu) print_array("cpu_ms", cpu[0], reps);
+  print_runs_open("fetch", fa->n, ms[0], has_cpu ? cpu[0] : NULL, fa->reps);
   printf(",\"peers\":{");
   for (int k = 1; k < fa->nimpls; k++) {
     printf("%s\"%s\":{\"order\":\"interleaved, in this process\"", k > 1 ? "," : "", fetch_impl_names[fa->impls[k]]);
-    print_array("runs_ms", ms[k], reps);
-    if (has_cpu) print_array("cpu_ms", cpu[k], reps);
+    print_array("runs_ms", ms[k], fa->reps);
+    if (has_cpu) print_array("cpu_ms", cpu[k], fa->reps);
     printf("}");
   }
   printf("}}\n");
