@@ -163,6 +163,12 @@ function summary(l) {
 
 const fmtN = (n) => n.toLocaleString('en-US');
 
+// The median of a list of numbers.
+function medianOf(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 async function suiteSwitch(add) {
   const R = reps(11), WU = 2;
   const sizes = [[sz(100), sz(10000)], [sz(10000), 10]];
@@ -311,10 +317,9 @@ async function suiteTimers(add) {
         (lines[impl] ||= []).push(l);
       }
     }
-    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
     for (const [impl, ls] of Object.entries(lines)) {
       const suffix = ls[0].n === N ? '' : ` (${fmtN(ls[0].n)} sleeps)`;
-      for (const q of ['p50', 'p99', 'max']) add(impl, `${bench} lateness ${q}${suffix}`, Math.round(median(ls.map((l) => l[`${q}_ms`])) * 1000) / 1000, 'ms');
+      for (const q of ['p50', 'p99', 'max']) add(impl, `${bench} lateness ${q}${suffix}`, Math.round(medianOf(ls.map((l) => l[`${q}_ms`])) * 1000) / 1000, 'ms');
     }
     const alt = (q) => (NPY !== N ? { pyodide: `${bench} lateness ${q} (${fmtN(NPY)} sleeps)` } : undefined);
     const what = bench === 'timers' ? `${fmtN(N)} timer futures of 1–${MAXD} ms` : `${fmtN(N)} tasks sleeping 1–${MAXD} ms`;
@@ -353,12 +358,6 @@ async function openChromium() {
     executablePath: path,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
-}
-
-// The median of a list of numbers.
-function medianOf(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 // The fetch program's line (weft's batches, its JS peers' in "peers") as
