@@ -2,9 +2,10 @@
 // way to abort each request (an AbortController's signal, or in Node
 // undici's own abort function: see globalDispatcher), and the body read one
 // chunk per C request (back-pressure: nothing is read ahead of what C asked
-// for). Every step ends by completing its host future exactly once; a chunk
-// that arrives for a step C no longer waits for (cancelled meanwhile) is
-// freed here.
+// for, except a body of known size up to wholeMax, taken whole: see
+// prefetch). Every step ends by completing its host future exactly once; a
+// chunk that arrives for a step C no longer waits for (cancelled meanwhile)
+// is freed here.
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
@@ -41,21 +42,20 @@ mergeInto(LibraryManager.library, {
       if (WeftFetch.undici === undefined) {
         var v = typeof process === 'object' && process && process.versions && process.versions.undici;
         WeftFetch.undici = /^[56]\./.test(v || '');
-        WeftFetch.Dispatcher.prototype.dispatch = WeftFetch.dispatch;
       }
       if (!WeftFetch.undici) return null;
       var d = globalThis[Symbol.for('undici.globalDispatcher.1')];
       return d && typeof d.dispatch === 'function' ? d : null;
     },
-    // The dispatcher of one request: forwards to Node's global dispatcher
-    // and keeps fetch's handler for WeftFetch.abort. The handler is left as
-    // undici made it: changing its shape on every request slowed undici's
-    // own code down.
-    Dispatcher: function(req, global) {
-      this.req = req;
-      this.global = global;
+    // The dispatcher of one request (the `dispatcher` option of fetch):
+    // forwards to Node's global dispatcher and keeps fetch's handler for
+    // WeftFetch.abort. One shared function, no closure per request.
+    dispatcherFor: function(req, global) {
+      return { req: req, global: global, dispatch: WeftFetch.dispatch };
     },
-    // Dispatcher.prototype.dispatch.
+    // dispatcher.dispatch, called by undici with `this` the dispatcher. The
+    // handler is left as undici made it: changing its shape on every request
+    // slowed undici's own code down.
     dispatch: function(opts, handler) {
       var req = this.req;
       if (req.aborted) { // aborted before undici dispatched it
@@ -77,9 +77,9 @@ mergeInto(LibraryManager.library, {
       req.aborted = true;
       var handler = req.handler;
       if (handler && typeof handler.abort === 'function') { handler.abort(WeftFetch.abortError()); return; }
-      // Not connected yet: aborted once it is (or failed by Dispatcher's
-      // dispatch if not dispatched yet), which may take a whole connection
-      // attempt, so the headers step ends now.
+      // Not connected yet: aborted once it is (or failed by dispatch if not
+      // dispatched yet), which may take a whole connection attempt, so the
+      // headers step ends now.
       if (handler) {
         var onConnect = handler.onConnect;
         handler.onConnect = function(abort, context) {
@@ -268,7 +268,7 @@ mergeInto(LibraryManager.library, {
     // The init holds only what aborts the request: an empty header list or
     // the default method would cost Node's fetch a conversion each.
     var global = req.timeoutMs > 0 ? null : WeftFetch.globalDispatcher();
-    if (global) init = { dispatcher: new WeftFetch.Dispatcher(req, global) };
+    if (global) init = { dispatcher: WeftFetch.dispatcherFor(req, global) };
     else init = { signal: (req.controller = new AbortController()).signal };
     req.startFut = fut;
     WeftFetch.armTimeout(req);
