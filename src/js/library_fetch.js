@@ -9,10 +9,11 @@
 
 mergeInto(LibraryManager.library, {
   $WeftFetch: {
-    // id -> { href, controller (null when undici's abort is used), handler (undici's), aborted,
-    //        startFut (the headers step until it completes), response, reader, chunkLen,
-    //        timer, timedOut, timeoutMs, message, finished, whole (the prefetched body) }
-    reqs: {},
+    // id -> the request's record (weft_js_fetch_new). In Node it is also
+    // the request's undici dispatcher (dispatch, global): one object less
+    // per request. A Map (made by the postset: this object is compiled as
+    // text, and a Map literal here would come out as {}).
+    reqs: null,
     next: 1,
     // Bodies of a known size up to this are read whole at once (prefetch):
     // about one network read, so a streaming reader loses no progress.
@@ -47,17 +48,14 @@ mergeInto(LibraryManager.library, {
       var d = globalThis[Symbol.for('undici.globalDispatcher.1')];
       return d && typeof d.dispatch === 'function' ? d : null;
     },
-    // The dispatcher of one request (the `dispatcher` option of fetch):
-    // forwards to Node's global dispatcher and keeps fetch's handler for
-    // WeftFetch.abort. One shared function, no closure per request.
-    dispatcherFor: function(req, global) {
-      return { req: req, global: global, dispatch: WeftFetch.dispatch };
-    },
-    // dispatcher.dispatch, called by undici with `this` the dispatcher. The
+    // dispatcher.dispatch of a request record (the `dispatcher` option of
+    // fetch), called by undici with `this` the record: forwards to Node's
+    // global dispatcher (req.global) and keeps fetch's handler for
+    // WeftFetch.abort. One shared function, no closure per request. The
     // handler is left as undici made it: changing its shape on every request
     // slowed undici's own code down.
     dispatch: function(opts, handler) {
-      var req = this.req;
+      var req = this;
       if (req.aborted) { // aborted before undici dispatched it
         handler.onError(WeftFetch.abortError());
         return true;
@@ -115,6 +113,22 @@ mergeInto(LibraryManager.library, {
       return C.ENETWORK;
     },
 
+    // The NUL-terminated URL at ptr as a string. The last one's bytes are
+    // kept, and the same bytes give the same string again without decoding:
+    // TextDecoder cost more than the rest of weft_js_fetch_start's own work.
+    lastBytes: null,
+    lastBytesText: '',
+    urlText: function(ptr) {
+      var end = ptr;
+      while (HEAPU8[end]) end++;
+      var last = WeftFetch.lastBytes, n = end - ptr, i = 0;
+      if (last && last.length === n) {
+        while (i < n && HEAPU8[ptr + i] === last[i]) i++;
+        if (i === n) return WeftFetch.lastBytesText;
+      }
+      WeftFetch.lastBytes = HEAPU8.slice(ptr, end);
+      return (WeftFetch.lastBytesText = UTF8ToString(ptr, n));
+    },
     // `text` resolved against the page's URL (none in Node), or null.
     parseUrl: function(text) {
       var base = typeof location === 'object' && location && location.href ? location.href : undefined;
@@ -225,13 +239,18 @@ mergeInto(LibraryManager.library, {
     },
   },
 
+  $WeftFetch__postset: 'WeftFetch.reqs = new Map();',
+
   // A new request (not started yet): its id names it in every other call.
   weft_js_fetch_new__deps: ['$WeftFetch'],
   weft_js_fetch_new: function(timeoutMs) {
     var id = WeftFetch.next++;
-    WeftFetch.reqs[id] = { href: '', controller: null, handler: null, aborted: false, startFut: 0, response: null,
-                           reader: null, chunkLen: 0, timer: null, timedOut: false, timeoutMs: timeoutMs, message: '',
-                           finished: false, whole: null };
+    // controller: the AbortController, unless undici's abort is used
+    // (handler, once dispatched); startFut: the headers step until it
+    // completes; whole: the prefetched body (prefetch).
+    WeftFetch.reqs.set(id, { href: '', controller: null, handler: null, aborted: false, startFut: 0, response: null,
+                             reader: null, chunkLen: 0, timer: null, timedOut: false, timeoutMs: timeoutMs, message: '',
+                             finished: false, whole: null, global: null, dispatch: WeftFetch.dispatch });
     return id;
   },
 
@@ -239,8 +258,8 @@ mergeInto(LibraryManager.library, {
   // are in. A null method means GET, null headers none.
   weft_js_fetch_start__deps: ['$WeftFetch'],
   weft_js_fetch_start: function(fut, id, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen) {
-    var req = WeftFetch.reqs[id];
-    var text = UTF8ToString(urlPtr), request, init;
+    var req = WeftFetch.reqs.get(id);
+    var text = WeftFetch.urlText(urlPtr), request, init;
     var url = WeftFetch.parseUrl(text);
     if (!url) {
       WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(text));
@@ -268,7 +287,10 @@ mergeInto(LibraryManager.library, {
     // The init holds only what aborts the request: an empty header list or
     // the default method would cost Node's fetch a conversion each.
     var global = req.timeoutMs > 0 ? null : WeftFetch.globalDispatcher();
-    if (global) init = { dispatcher: WeftFetch.dispatcherFor(req, global) };
+    if (global) {
+      req.global = global;
+      init = { dispatcher: req };
+    }
     else init = { signal: (req.controller = new AbortController()).signal };
     req.startFut = fut;
     WeftFetch.armTimeout(req);
@@ -298,7 +320,7 @@ mergeInto(LibraryManager.library, {
 
   // "status text\nurl\nname: value\n…" in a malloc'd string C frees.
   weft_js_fetch_meta: function(id) {
-    var r = WeftFetch.reqs[id].response;
+    var r = WeftFetch.reqs.get(id).response;
     var text = r.statusText + '\n' + r.url + '\n';
     r.headers.forEach(function(value, name) { text += name + ': ' + value.replace(/\n/g, ' ') + '\n'; });
     var len = lengthBytesUTF8(text) + 1;
@@ -310,7 +332,7 @@ mergeInto(LibraryManager.library, {
   // Resolves `fut` with a malloc'd chunk (its length: weft_js_fetch_chunk_len),
   // or with 0 at the end of the body.
   weft_js_fetch_read: function(fut, id) {
-    var req = WeftFetch.reqs[id];
+    var req = WeftFetch.reqs.get(id);
     if (req.whole) { // taken whole (prefetch): one chunk, then the end
       WeftFetch.takeWhole(req, fut, WeftFetch.deliverOrEnd);
       return;
@@ -335,7 +357,7 @@ mergeInto(LibraryManager.library, {
   // has buffered all of it.
   weft_js_fetch_read_all__deps: ['$WeftFetch', 'malloc', 'free', 'realloc'],
   weft_js_fetch_read_all: function(fut, id) {
-    var req = WeftFetch.reqs[id];
+    var req = WeftFetch.reqs.get(id);
     if (req.whole) { // taken whole (prefetch)
       WeftFetch.takeWhole(req, fut, WeftFetch.deliverWhole);
       return;
@@ -385,20 +407,37 @@ mergeInto(LibraryManager.library, {
     step();
   },
 
+  // The prefetched body (prefetch) in a malloc'd, NUL-terminated buffer C
+  // owns (its length: weft_js_fetch_chunk_len) when it is in already, else
+  // 0: then the body is read with weft_js_fetch_read_all, which waits for
+  // it, or reports the failure (a malloc failing here too).
+  weft_js_fetch_take__deps: ['$WeftFetch', 'malloc'],
+  weft_js_fetch_take: function(id) {
+    var req = WeftFetch.reqs.get(id), whole = req.whole;
+    if (!whole || !whole.bytes) return 0;
+    var bytes = whole.bytes, n = bytes.length, ptr = _malloc(n + 1);
+    if (!ptr) return 0;
+    req.whole = null;
+    HEAPU8.set(bytes, ptr);
+    HEAPU8[ptr + n] = 0;
+    req.chunkLen = n;
+    return ptr;
+  },
+
   weft_js_fetch_chunk_len: function(id) {
-    return WeftFetch.reqs[id].chunkLen;
+    return WeftFetch.reqs.get(id).chunkLen;
   },
 
   // The message of request `id`'s failure, copied into buf (size bytes).
   weft_js_fetch_message: function(id, buf, size) {
-    var req = WeftFetch.reqs[id];
+    var req = WeftFetch.reqs.get(id);
     stringToUTF8(req && req.message || '', buf, size);
   },
 
   // The cancel hook of a step: aborts the whole request (its pending fetch
   // or read then rejects, which completes the step).
   weft_js_fetch_abort: function(id) {
-    var req = WeftFetch.reqs[id];
+    var req = WeftFetch.reqs.get(id);
     if (req) WeftFetch.abort(req);
   },
 
@@ -407,10 +446,10 @@ mergeInto(LibraryManager.library, {
   // anyway costs a DOMException and undici's abort path per request, a
   // third of the time of many small fetches.
   weft_js_fetch_close: function(id) {
-    var req = WeftFetch.reqs[id];
+    var req = WeftFetch.reqs.get(id);
     if (!req) return;
     WeftFetch.clearTimeout(req);
     if (!req.finished) WeftFetch.abort(req);
-    delete WeftFetch.reqs[id];
+    WeftFetch.reqs.delete(id);
   },
 });

@@ -127,6 +127,7 @@ static intptr_t amain(void *arg) {
     get_text(url_of("/json"), NULL);
     get_text(url_of("/status/404"), NULL);
     get_text(url_of("/status/500"), NULL);
+    get_text(url_of("/late"), NULL); /* the body comes after the task asks for it */
     weft_response *r;
     if (weft_fetch(url_of("/redirect"), NULL, &r) == 0) {
       const char *u = weft_response_url(r);

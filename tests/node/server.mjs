@@ -10,6 +10,7 @@
 //   /slow            "chunk0 " … "chunk3 ", one every 50 ms
 //   /docs?page=N     a paged JSON API: {"page":N,"docs":[…]}, 7 documents, 3 a page
 //   /download        1 MiB with Content-Length, 16 pieces 10 ms apart
+//   /late            Content-Length 12: the headers at once, "late arrival" 100 ms later
 //   /hang            never answers (no headers)
 //   /never           headers and "started", then nothing, never ending
 //   /big             50 MiB generated on the fly, at the client's pace
@@ -22,6 +23,7 @@ export const BASIC_LINES = [
   '200 OK type=application/json len=16 body={"hello":"weft"}',
   '404 Not Found type=text/plain len=10 body=status 404',
   '500 Internal Server Error type=text/plain len=10 body=status 500',
+  '200 OK type=text/plain len=12 body=late arrival',
   'redirected to /json x-weft=yes',
   'json streamed: 1 chunk, 16 bytes, then WEFT_EDONE; the rest: 0, 0 bytes',
   '200 OK type=text/plain len=15 body=POST hello ping',
@@ -73,6 +75,14 @@ export async function startServer() {
       let n = 0;
       const t = setInterval(() => { res.write(piece); if (++n === 16) { clearInterval(t); res.end(); } }, 10);
       res.on('close', () => clearInterval(t));
+    } else if (url.pathname === '/late') {
+      // A small body of known size that comes after its headers: read whole
+      // by the host (library_fetch.js: prefetch), it is not in yet when the
+      // task asks for it, so the task waits for it.
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 12 });
+      res.flushHeaders();
+      const t = setTimeout(() => res.end('late arrival'), 100);
+      res.on('close', () => clearTimeout(t));
     } else if (url.pathname === '/hang') {
       // Never answers: not even headers.
     } else if (url.pathname === '/never') {
