@@ -803,7 +803,7 @@ function targets(recs) {
     const fetchJudge = (what, host, metric) => {
       const med = ratio(`${metric} (median)`), best = ratio(metric);
       const paired = pairedRatio(fr.raw, host, 'js');
-      if (med !== undefined) judge(`fetch throughput ≥ 0.9× raw Promise.all(fetch) ${what} (median batch, batches interleaved)`, med >= 0.9, `${med.toFixed(2)}×${spread(host, 'js')}; round by round (median of each round's ratio) ${paired.toFixed(2)}×; best batch ${best.toFixed(2)}×`);
+      if (med !== undefined) judge(`fetch throughput ≥ 0.9× raw Promise.all(fetch) ${what} (median batch, batches interleaved)`, med >= 0.9, `${med.toFixed(2)}×${spread(host, 'js')}; ${paired !== undefined ? `round by round (median of each round's ratio) ${paired.toFixed(2)}×; ` : ''}best batch ${best.toFixed(2)}×`);
     };
     const cpuW = get('weft-wasm', `fetch ${n} concurrent, client CPU ms per batch (median)`), cpuJ = get('js', `fetch ${n} concurrent, client CPU ms per batch (median)`);
     fetchJudge('in Node', 'node', `fetch ${n} concurrent, requests/s`);

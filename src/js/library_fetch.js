@@ -290,8 +290,9 @@ mergeInto(LibraryManager.library, {
     if (global) {
       req.global = global;
       init = { dispatcher: req };
+    } else {
+      init = { signal: (req.controller = new AbortController()).signal };
     }
-    else init = { signal: (req.controller = new AbortController()).signal };
     req.startFut = fut;
     WeftFetch.armTimeout(req);
     var started;
