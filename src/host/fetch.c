@@ -85,10 +85,15 @@ static int await_step(weft_future *f, int id, intptr_t *value) {
 }
 
 /* One wait on the body: `start` asks the host for it, completing a host
- * future with a malloc'd pointer (or 0 at the end). A failure aborts the
+ * future with a malloc'd pointer (or 0 at the end), its length in
+ * weft_js_fetch_chunk_len. A failure aborts the
  * request, and later reads give the same code. */
 static int body_step(weft_response *r, void (*start)(weft_future *f, int id), intptr_t *ptr) {
   if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  /* A body the host has read whole already (library_fetch.js: prefetch) is
+   * all that is left of it, for either step: taken at once, with no host
+   * future and no wait. */
+  if ((*ptr = (intptr_t)weft_js_fetch_take(r->id))) return 0;
   weft_future *f = weft_host_future(NULL, abort_request, (void *)(intptr_t)r->id);
   if (!f) return set_error(WEFT_ENOMEM, NULL);
   start(f, r->id);
@@ -229,17 +234,9 @@ int weft_response_bytes(weft_response *r, void **data, size_t *len) {
     return 0;
   }
 #if defined(__EMSCRIPTEN__)
-  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
-  /* A small body the host has read already (library_fetch.js: prefetch)
-   * is taken at once: no host future, no wait. */
-  if ((*data = weft_js_fetch_take(r->id))) {
-    r->done = 1;
-    *len = weft_js_fetch_chunk_len(r->id);
-    return 0;
-  }
-  /* Otherwise the host gathers the chunks into one growing buffer and
-   * completes one future for the whole body: a C round trip per chunk cost
-   * a quarter of the time of many small fetches. */
+  /* The host gathers the chunks into one growing buffer and completes one
+   * future for the whole body: a C round trip per chunk cost a quarter of
+   * the time of many small fetches. */
   intptr_t ptr = 0;
   int rc = body_step(r, weft_js_fetch_read_all, &ptr);
   if (rc) return rc;

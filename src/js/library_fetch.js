@@ -174,10 +174,11 @@ mergeInto(LibraryManager.library, {
       });
     },
     // Step `fut` takes the prefetched body, once: ok(fut, req, bytes), or
-    // the step fails, within the request's timeout. When the body is in
-    // already, at once: the step then completes before its task waits,
-    // which saves the task a switch. Afterwards the response's stream is
-    // consumed, so a later read finds its end like any other.
+    // the step fails, within the request's timeout. A body in already comes
+    // this way only when empty or failed (weft_js_fetch_take hands over the
+    // rest without a step), and completes the step at once. Afterwards the
+    // response's stream is consumed, so a later read finds its end like any
+    // other.
     takeWhole: function(req, fut, ok) {
       var whole = req.whole;
       req.whole = null;
@@ -191,15 +192,21 @@ mergeInto(LibraryManager.library, {
       if (whole.error) WeftFetch.failRead(whole.fut, req, whole.error);
       else whole.ok(whole.fut, req, whole.bytes);
     },
+    // A malloc'd copy of `bytes` with room for a NUL after them, or 0 when
+    // wasm memory is full.
+    copyIn: function(bytes) {
+      var ptr = _malloc(bytes.length + 1);
+      if (ptr) HEAPU8.set(bytes, ptr);
+      return ptr;
+    },
     // Copies `chunk` into malloc'd memory and completes read step `fut` with it.
     deliver: function(fut, req, chunk) {
-      var ptr = _malloc(chunk.length || 1);
+      var ptr = WeftFetch.copyIn(chunk);
       if (!ptr) {
         WeftFetch.abort(req);
         WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
         return;
       }
-      HEAPU8.set(chunk, ptr);
       req.chunkLen = chunk.length;
       // Nonzero: the step was cancelled meanwhile and C will never see ptr.
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
@@ -211,22 +218,26 @@ mergeInto(LibraryManager.library, {
     },
     // Completes whole-body step `fut` with a malloc'd copy of `bytes`.
     deliverWhole: function(fut, req, bytes) {
-      var ptr = _malloc(bytes.length + 1);
+      var ptr = WeftFetch.copyIn(bytes);
       if (!ptr) {
         WeftFetch.abort(req);
         WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + bytes.length +
           ' bytes read, no room for a ' + (bytes.length + 1) + '-byte buffer): read it chunk by chunk with weft_response_read');
         return;
       }
-      HEAPU8.set(bytes, ptr);
       WeftFetch.resolveWhole(fut, req, ptr, bytes.length);
     },
-    // Completes whole-body step `fut` with the n bytes at ptr (room for n + 1),
-    // NUL-terminated: C owns them, unless the step was cancelled meanwhile.
-    resolveWhole: function(fut, req, ptr, n) {
+    // The n bytes at ptr (room for n + 1) are the rest of the body, which
+    // C is handed: NUL-terminated, their length in chunkLen.
+    sealWhole: function(req, ptr, n) {
       HEAPU8[ptr + n] = 0;
       req.finished = true;
       req.chunkLen = n;
+    },
+    // Completes whole-body step `fut` with the n bytes at ptr (sealWhole):
+    // C owns them, unless the step was cancelled meanwhile.
+    resolveWhole: function(fut, req, ptr, n) {
+      WeftFetch.sealWhole(req, ptr, n);
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
     },
     failRead: function(fut, req, e) {
@@ -408,20 +419,20 @@ mergeInto(LibraryManager.library, {
     step();
   },
 
-  // The prefetched body (prefetch) in a malloc'd, NUL-terminated buffer C
-  // owns (its length: weft_js_fetch_chunk_len) when it is in already, else
-  // 0: then the body is read with weft_js_fetch_read_all, which waits for
-  // it, or reports the failure (a malloc failing here too).
+  // The prefetched body (prefetch), when it is in already and not empty:
+  // a malloc'd, NUL-terminated copy C owns (its length:
+  // weft_js_fetch_chunk_len), for a read step or a whole-body step alike.
+  // Else 0, and the step waits through weft_js_fetch_read or _read_all,
+  // which deliver an empty body as such and report a failure (a malloc
+  // failing here too).
   weft_js_fetch_take__deps: ['$WeftFetch', 'malloc'],
   weft_js_fetch_take: function(id) {
     var req = WeftFetch.reqs.get(id), whole = req.whole;
-    if (!whole || !whole.bytes) return 0;
-    var bytes = whole.bytes, n = bytes.length, ptr = _malloc(n + 1);
+    if (!whole || !whole.bytes || !whole.bytes.length) return 0;
+    var ptr = WeftFetch.copyIn(whole.bytes);
     if (!ptr) return 0;
     req.whole = null;
-    HEAPU8.set(bytes, ptr);
-    HEAPU8[ptr + n] = 0;
-    req.chunkLen = n;
+    WeftFetch.sealWhole(req, ptr, whole.bytes.length);
     return ptr;
   },
 
