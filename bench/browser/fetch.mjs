@@ -6,6 +6,7 @@
 const q = new URLSearchParams(location.search);
 const n = Number(q.get('n'));
 const reps = Number(q.get('reps'));
+const warmup = Number(q.get('warmup') || 1);
 const url = new URL('/json', location.href).href;
 
 async function run() {
@@ -17,7 +18,7 @@ async function run() {
   let line = null;
   const status = await new Promise((resolve, reject) => {
     factory({
-      arguments: ['fetch', url, String(n), String(reps), 'js', 'js+signal'],
+      arguments: ['fetch', url, String(n), String(reps), String(warmup), 'js', 'js+signal'],
       wasmBinary: wasm,
       print: (text) => { if (text.startsWith('{')) line = JSON.parse(text); },
       printErr: (text) => console.error(text),
