@@ -8,7 +8,10 @@
 //            --no-python  --no-pyodide   leave a peer out (its column says so)
 //            --no-doc     do not rewrite docs/benchmarks.md
 //            --out DIR    write the JSON files to DIR instead of bench/results (implies --no-doc)
-//            --rebuild    rebuild build/wasm and build/native first
+//
+// The programs are brought up to date first (node scripts/build.mjs wasm
+// native: incremental, about a second when nothing changed), so a run never
+// measures a stale build.
 //
 // Implementations (columns), each measured in its own child process, one
 // after the other:
@@ -51,7 +54,7 @@ const flag = (name) => argv.includes(name);
 const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && valued.has(argv[i - 1])));
 const unknown = positional.filter((s) => !SUITES.includes(s));
 if (unknown.length || !(opt('--scale', 1) > 0)) {
-  console.error(`usage: npm run bench -- [${SUITES.join('|')} …] [--scale F] [--reps N] [--no-python] [--no-pyodide] [--no-doc] [--rebuild]`);
+  console.error(`usage: npm run bench -- [${SUITES.join('|')} …] [--scale F] [--reps N] [--no-python] [--no-pyodide] [--no-doc]`);
   process.exit(2);
 }
 const suites = positional.length ? SUITES.filter((s) => positional.includes(s)) : SUITES;
@@ -69,11 +72,8 @@ const W = {
   switchNative: join(root, 'build/native/bench/bench_switch'),
   workNative: join(root, 'build/native/bench/bench_workloads'),
 };
-const outputs = [W.switchJs, W.switchJs.replace(/\.js$/, '.wasm'), W.workJs, W.workJs.replace(/\.js$/, '.wasm'), W.switchNative, W.workNative];
-if (flag('--rebuild') || !outputs.every(existsSync)) {
-  console.error('bench: building (node scripts/build.mjs wasm native)');
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), 'wasm', 'native'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-}
+console.error('bench: bringing the build up to date (node scripts/build.mjs wasm native)');
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), 'wasm', 'native'], { cwd: root, env, stdio: ['ignore', 2, 2] }); // progress on stderr: stdout is the table
 
 // --- children -----------------------------------------------------------------
 
