@@ -333,11 +333,17 @@ typedef struct fetch_args {
 static int weft_batch(fetch_args *fa, double *ms) {
   fetch_bytes = fetch_failures = 0;
   double t0 = now_ms();
-  for (long i = 0; i < fa->n; i++)
-    if (!(fa->tasks[i] = weft_spawn(NULL, fetcher, NULL, NULL))) return WEFT_ENOMEM;
-  int rc = weft_gather(fa->tasks, (size_t)fa->n, 0, NULL, NULL);
+  long spawned = 0;
+  while (spawned < fa->n && (fa->tasks[spawned] = weft_spawn(NULL, fetcher, NULL, NULL))) spawned++;
+  /* Out of memory part way: the tasks already running are still gathered
+   * (their fetches finish or fail) and released, not leaked. */
+  int rc = weft_gather(fa->tasks, (size_t)spawned, 0, NULL, NULL);
   *ms = now_ms() - t0;
-  for (long i = 0; i < fa->n; i++) weft_release(fa->tasks[i]);
+  for (long i = 0; i < spawned; i++) weft_release(fa->tasks[i]);
+  if (spawned < fa->n) {
+    fprintf(stderr, "fetch: out of memory after spawning %ld of %ld tasks\n", spawned, fa->n);
+    return WEFT_ENOMEM;
+  }
   if (rc || fetch_failures) {
     fprintf(stderr, "fetch: %ld failures (%s: %s)\n", fetch_failures, weft_strerror(rc), weft_fetch_error_message());
     return rc ? rc : WEFT_EFAILED;
