@@ -11,8 +11,9 @@
  *
  * Completing the future from JS wakes the loop on the host's next turn. If
  * the future is cancelled first (say the awaiting task was cancelled),
- * `on_cancel(f, arg)` runs on the loop so the bridge can abort the host work;
- * the host must still call resolve or fail once when its side ends (the call
+ * `on_cancel(f, arg)` runs on the loop so the bridge can abort the host work,
+ * before the loop next returns to the host (even past its time budget), so
+ * the host makes no progress on cancelled work in between; the host must still call resolve or fail once when its side ends (the call
  * then returns WEFT_ESTATE), because that is what drops the host's reference.
  */
 #ifndef WEFT_HOST_H

@@ -139,8 +139,8 @@ int weft__host_take(weft_future *f) {
 }
 
 static void run_host_cancel(weft_loop *loop, void *arg) {
-  (void)loop;
   host_future *h = arg;
+  loop->host_cancels--;
   h->on_cancel(&h->fut, h->arg);
   weft_release(&h->fut);
 }
@@ -181,7 +181,9 @@ static void run_waiter(weft_loop *loop, void *arg) {
 
 void weft__drop_handle(weft_handle *h) {
   if (h->cb_ == run_host_cancel) {
-    weft_release(&((host_future *)h->arg_)->fut);
+    weft_future *f = &((host_future *)h->arg_)->fut;
+    f->loop->host_cancels--;
+    weft_release(f);
     return;
   }
   if (h->cb_ != run_waiter) return;
@@ -245,8 +247,12 @@ int weft_cancel(weft_future *f) {
   if (f->kind == KIND_GATHER) return weft__gather_cancel(f);
   if (f->kind == KIND_SLEEP) weft_handle_cancel(&((sleep_future *)f)->timer);
   if (f->kind == KIND_HOST && ((host_future *)f)->on_cancel) {
-    /* Queued before the waiters, so that the host hears of it first. */
+    /* Queued before the waiters, so that the host hears of it first; and
+     * weft_loop_run_ready does not hand the host its turn before it has
+     * run, so the host work stops before the host could make progress on
+     * it (a request cancelled as it starts is never sent). */
     weft_retain(f);
+    f->loop->host_cancels++;
     weft__ready_push(f->loop, &((host_future *)f)->cancel_h, run_host_cancel, f);
   }
   return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);

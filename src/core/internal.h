@@ -113,6 +113,7 @@ struct weft_loop {
   int running;       /* inside run / run_once / run_ready */
   int closing;
   int refs;          /* external operations keeping the loop alive */
+  size_t host_cancels; /* host futures' on_cancel callbacks queued, not run yet */
   size_t live_objects; /* futures and tasks not yet freed */
   /* Freed objects awaiting reuse (FIFO quarantine), one pool per kind
    * (KIND_*) since each kind has its own fixed size. */

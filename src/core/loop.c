@@ -329,9 +329,12 @@ double weft_loop_run_ready(weft_loop *loop) {
   weft_loop *saved;
   if (enter(loop, &saved)) return loop && loop->magic == WEFT_MAGIC_LOOP ? 0 : -1;
   weft_time_t start = real_now();
+  /* Past the budget, one more iteration while a host future's cancel
+   * callback is queued: the host must hear of a cancellation before it runs
+   * again (future.c, weft_cancel). */
   do {
     run_once(loop);
-  } while (next_delay_ms(loop) == 0 && real_now() - start < loop->budget_us);
+  } while (next_delay_ms(loop) == 0 && (real_now() - start < loop->budget_us || loop->host_cancels));
   leave(loop, saved);
   double d = next_delay_ms(loop);
   /* weft_run's main task still waits, yet nothing is scheduled and no host

@@ -145,6 +145,45 @@ static void host_futures(void) {
   CHECK_LOG("");
 }
 
+#if !defined(__EMSCRIPTEN__) /* on wasm, weft_loop_run_ready also arms the host's timer */
+#include <time.h>
+
+static long long mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Cancels host future `arg` after overrunning a 1 µs budget. */
+static void cancel_slowly(weft_loop *loop, void *arg) {
+  (void)loop;
+  long long t0 = mono_us();
+  while (mono_us() - t0 < 200) {
+  }
+  CHECK_EQ(weft_cancel(arg), 0);
+  LOG("cancelled");
+}
+
+/* weft_loop_run_ready returns to the host once past its budget, but not
+ * while a host future's cancel hook is queued: the host hears of the
+ * cancellation before it runs again (a fetch cancelled as it starts is
+ * never sent). */
+static void run_ready_delivers_host_cancels(void) {
+  weft_loop_options o = {0};
+  o.clock = WEFT_CLOCK_VIRTUAL;
+  o.budget_us = 1;
+  weft_loop *loop = weft_loop_new(&o);
+  weft_future *f = weft_host_future(loop, log_cancel, "h");
+  weft_handle h = {0};
+  CHECK_EQ(weft_call_soon(loop, &h, cancel_slowly, f), 0);
+  CHECK(weft_loop_run_ready(loop) == -1); /* nothing left to run */
+  CHECK_LOG("cancelled cancel-h:1");
+  CHECK_EQ(weft_host_fail(f, WEFT_ECANCELED), WEFT_ESTATE); /* the host's late answer drops its reference */
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+#endif
+
 static void done_callbacks_fail_cancel(void) {
   weft_loop *loop = new_vloop();
   weft_future *f = weft_future_new(loop), *g = weft_future_new(loop);
@@ -372,6 +411,9 @@ int main(void) {
   RUN(done_callbacks_order);
   RUN(done_callbacks_fail_cancel);
   RUN(host_futures);
+#if !defined(__EMSCRIPTEN__)
+  RUN(run_ready_delivers_host_cancels);
+#endif
   RUN(remove_done);
   RUN(references);
   RUN(leak_reported);
