@@ -13,8 +13,9 @@
  * the future is cancelled first (say the awaiting task was cancelled),
  * `on_cancel(f, arg)` runs on the loop so the bridge can abort the host work,
  * before the loop next returns to the host (even past its time budget), so
- * the host makes no progress on cancelled work in between; the host must still call resolve or fail once when its side ends (the call
- * then returns WEFT_ESTATE), because that is what drops the host's reference.
+ * the host makes no progress on cancelled work in between. The host must
+ * still call resolve or fail once when its side ends (the call then returns
+ * WEFT_ESTATE), because that is what drops the host's reference.
  */
 #ifndef WEFT_HOST_H
 #define WEFT_HOST_H

@@ -146,10 +146,14 @@ int weft_loop_run_until(weft_loop *loop, weft_future *f);
  * deadline. Returns the number of callbacks run, or a negative error. */
 int weft_loop_run_once(weft_loop *loop);
 
-/* Host entry (wasm): runs iterations while work is due, for at most the
- * loop's budget, then returns the delay in milliseconds until the loop next
- * needs to run (0: ready work remains; -1: nothing is scheduled). The JS host
- * arms one timer for it; weft's JS library does that for you. */
+/* Host entry (wasm): runs iterations while work is due, until the loop's
+ * budget is spent (it may overrun by one iteration: one in progress is
+ * finished, and a host future's cancel hook that is queued runs before the
+ * host gets its turn, see weft/host.h), then returns the delay in
+ * milliseconds until the loop next needs to run (0: ready work remains; -1:
+ * nothing is scheduled). A NULL or freed loop gives -1; a call while this
+ * or another loop runs gives 0; neither runs anything. The JS host arms one
+ * timer for it; weft's JS library does that for you. */
 double weft_loop_run_ready(weft_loop *loop);
 
 /* Number of tasks on the loop that have not finished. */
