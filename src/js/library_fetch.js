@@ -21,10 +21,6 @@ mergeInto(LibraryManager.library, {
     // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
     codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
              ECORS: -18 },
-    // The last URL parsed, with its base: most programs fetch from few URLs.
-    lastText: null,
-    lastBase: undefined,
-    lastUrl: null,
     // Whether Node's fetch is undici 5 or 6 (see globalDispatcher); set on first use.
     undici: undefined,
 
@@ -113,36 +109,30 @@ mergeInto(LibraryManager.library, {
       return C.ENETWORK;
     },
 
-    // The NUL-terminated URL at ptr as a string. The last one's bytes are
-    // kept, and the same bytes give the same string again without decoding:
-    // TextDecoder cost more than the rest of weft_js_fetch_start's own work.
-    lastBytes: null,
-    lastBytesText: '',
-    urlText: function(ptr) {
+    // The last URL C passed: its bytes, its text, the page's URL it was
+    // resolved against (none in Node) and the URL (null: invalid). Most
+    // programs fetch from few URLs, and decoding and parsing one cost more
+    // than the rest of weft_js_fetch_start's own work.
+    last: { bytes: null, base: undefined, text: '', url: null },
+    // The NUL-terminated URL at ptr, resolved: WeftFetch.last, brought up to
+    // date. The same bytes against the same page give it again as it was
+    // (its URL is shared: never changed).
+    urlAt: function(ptr) {
+      var base = typeof location === 'object' && location && location.href ? location.href : undefined;
       var end = ptr;
       while (HEAPU8[end]) end++;
-      var last = WeftFetch.lastBytes, n = end - ptr, i = 0;
-      if (last && last.length === n) {
-        while (i < n && HEAPU8[ptr + i] === last[i]) i++;
-        if (i === n) return WeftFetch.lastBytesText;
+      var last = WeftFetch.last, n = end - ptr, i = 0;
+      if (last.bytes && last.bytes.length === n && last.base === base) {
+        while (i < n && HEAPU8[ptr + i] === last.bytes[i]) i++;
+        if (i === n) return last;
       }
-      WeftFetch.lastBytes = HEAPU8.slice(ptr, end);
-      return (WeftFetch.lastBytesText = UTF8ToString(ptr, n));
-    },
-    // `text` resolved against the page's URL (none in Node), or null.
-    parseUrl: function(text) {
-      var base = typeof location === 'object' && location && location.href ? location.href : undefined;
-      if (text === WeftFetch.lastText && base === WeftFetch.lastBase) return WeftFetch.lastUrl;
-      var url;
+      var text = UTF8ToString(ptr, n), url = null;
       try {
         url = new URL(text, base);
       } catch (e) {
-        return null;
+        // invalid: url stays null
       }
-      WeftFetch.lastText = text;
-      WeftFetch.lastBase = base;
-      WeftFetch.lastUrl = url; // shared: never changed
-      return url;
+      return (WeftFetch.last = { bytes: HEAPU8.slice(ptr, end), base: base, text: text, url: url });
     },
 
     armTimeout: function(req) {
@@ -270,10 +260,9 @@ mergeInto(LibraryManager.library, {
   weft_js_fetch_start__deps: ['$WeftFetch'],
   weft_js_fetch_start: function(fut, id, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen) {
     var req = WeftFetch.reqs.get(id);
-    var text = WeftFetch.urlText(urlPtr), request, init;
-    var url = WeftFetch.parseUrl(text);
+    var at = WeftFetch.urlAt(urlPtr), url = at.url, request, init;
     if (!url) {
-      WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(text));
+      WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(at.text));
       return;
     }
     req.href = url.href;
