@@ -815,7 +815,7 @@ function targets(recs) {
     const ww = warm('weft-wasm'), wj = warm('js');
     if (ww.length && wj.length) {
       judge('fetch during the warm-up in Node (no target; the rounds not counted above)', undefined,
-        `${(medianOf(wj.flat()) / medianOf(ww.flat())).toFixed(2)}× (median batch of ${ww[0].length} rounds per process; the first round's first batch, weft's, opens the connections)`);
+        `${(medianOf(wj.flat()) / medianOf(ww.flat())).toFixed(2)}× (median batch of the warm-up rounds, ${ww[0].length} per process; the first round's first batch, weft's, opens the connections)`);
     }
     if (cpuW && cpuJ) judge('fetch: client CPU per batch vs raw Promise.all(fetch) in Node (no target; weft\'s own cost)', undefined, `${fmt(cpuW)} vs ${fmt(cpuJ)} ms (${(cpuW / cpuJ).toFixed(2)}×)`);
     fetchJudge('in Chromium', 'chromium', `fetch ${n} concurrent in Chromium, requests/s`);

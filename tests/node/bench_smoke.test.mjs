@@ -51,6 +51,8 @@ test('npm run bench: every suite at tiny sizes, weft and the Node/CPython peers'
     for (const impl of ['weft-wasm', 'js']) assert.ok(fl.some((e) => e.impl === impl && /client CPU ms per batch \(median\)$/.test(e.metric) && e.value > 0), `fetch: ${impl} client CPU`);
     assert.ok(fl.some((e) => e.impl === 'js' && /requests\/s \(median, JS with a signal\)$/.test(e.metric) && e.value > 0), 'fetch: JS with a signal');
     assert.match(r.stdout, /fetch throughput ≥ 0\.9× raw Promise\.all\(fetch\) in Node \(median batch, batches interleaved\): \d/);
+    // The warm-up rounds are measured apart and reported on their own line.
+    assert.match(r.stdout, /fetch during the warm-up in Node \(no target; the rounds not counted above\): \d+\.\d+× \(median batch of the warm-up rounds, 1 per process;/);
     const size = readList(out, 'size');
     const gz = size.find((e) => e.impl === 'weft-wasm' && e.metric === 'runtime wasm, gzip');
     assert.ok(gz && gz.value > 1000 && gz.value < 200000, 'the runtime wasm size is measured');
