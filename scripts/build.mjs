@@ -4,6 +4,7 @@
 //   build/asan    debug, AddressSanitizer + UBSan (the C tests under ctest)
 //   build/wasm    release, Emscripten + Asyncify (examples, C tests as wasm)
 // Usage: node scripts/build.mjs [native|asan|wasm ...]   (default: all three)
+// First it brings the generated constants up to date (scripts/constants.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -25,6 +26,11 @@ const trees = {
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
+
+// The JS side of the constants C and JS share, from the headers' X-macro
+// lists (src/js/constants.mjs, .d.ts, library_constants.js): rewritten only
+// when a list changed, so nothing relinks otherwise.
+run(process.execPath, [join(root, 'scripts', 'constants.mjs')]);
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(trees);
 for (const name of wanted) {

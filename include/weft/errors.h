@@ -4,6 +4,14 @@
  * success and one of the negative codes below on failure. C has no
  * exceptions, so a suspending call's return value is how cancellation and
  * timeouts reach the code that awaited.
+ *
+ * WEFT_ERRORS is the one list of the codes: X(NAME, value, "message"), the
+ * message being what weft_strerror returns. The enum, weft_strerror and
+ * weft_strerror_name are expanded from it, and so is the JS side
+ * (src/js/constants.mjs, its .d.ts and src/js/library_constants.js, written
+ * by scripts/constants.mjs, which `node scripts/build.mjs` runs). To add a
+ * code, append one X(...) line with the next value (WEFT_ERROR_MIN_ follows),
+ * then build: the values must stay 0, -1, -2, … without gaps (errors.c checks).
  */
 #ifndef WEFT_ERRORS_H
 #define WEFT_ERRORS_H
@@ -12,40 +20,75 @@
 extern "C" {
 #endif
 
+#define WEFT_ERRORS(X)                                                                                       \
+  X(OK, 0, "success")                                                                                        \
+  /* the awaiting task, or the awaited future, was cancelled */                                              \
+  X(ECANCELED, -1, "operation was cancelled")                                                                \
+  /* a wait_for / wait deadline passed */                                                                    \
+  X(ETIMEDOUT, -2, "operation timed out")                                                                    \
+  /* a NULL or out-of-range argument */                                                                      \
+  X(EINVAL, -3, "invalid argument")                                                                          \
+  /* an allocation failed; nothing was changed */                                                            \
+  X(ENOMEM, -4, "out of memory")                                                                             \
+  /* a suspending call was made outside a task */                                                            \
+  X(ENOTTASK, -5, "suspending call made outside a task")                                                     \
+  /* the await would never finish: a task awaiting itself, or an await cycle */                              \
+  X(EDEADLK, -6, "await would never finish (a task awaiting itself or an await cycle)")                      \
+  /* the loop is shutting down or closed */                                                                  \
+  X(ECLOSED, -7, "loop is closed or shutting down")                                                          \
+  /* the future is already done (resolve/fail/cancel twice) */                                               \
+  X(ESTATE, -8, "future is already done")                                                                    \
+  /* the future's result was asked for before it is done */                                                  \
+  X(EPENDING, -9, "future is not done yet")                                                                  \
+  /* the object was already released, freed or destroyed, or is not a weft object of that kind */           \
+  X(EBADHANDLE, -10, "handle was already released or is not a weft object")                                  \
+  /* the loop still has live tasks or objects, or is already running */                                      \
+  X(EBUSY, -11, "loop is busy (running, or still has live tasks)")                                           \
+  /* a task overflowed its C stack or its Asyncify save buffer */                                            \
+  X(ESTACK, -12, "task overflowed its C stack or Asyncify save buffer")                                      \
+  /* generic failure reported by a task (weft_fail with no better code) */                                   \
+  X(EFAILED, -13, "task failed")                                                                             \
+  /* an async iterator is exhausted (the StopAsyncIteration analogue) */                                     \
+  X(EDONE, -14, "iteration is over")                                                                         \
+  /* fetch: the URL is invalid */                                                                            \
+  X(EURL, -15, "invalid URL")                                                                                \
+  /* fetch: the server refused the connection */                                                             \
+  X(ECONNREFUSED, -16, "connection refused")                                                                 \
+  /* fetch: DNS or network failure, or the connection broke */                                               \
+  X(ENETWORK, -17, "network error (DNS failure, unreachable host or broken connection)")                     \
+  /* fetch (browsers): a cross-origin request was refused */                                                 \
+  X(ECORS, -18, "cross-origin request refused (CORS)")                                                       \
+  /* not available on this platform (fetch natively) */                                                      \
+  X(ENOSYS, -19, "not available on this platform")                                                           \
+  /* a JS promise rejected (weft_js_await gives its message) */                                              \
+  X(EJS, -20, "JavaScript promise rejected")                                                                 \
+  /* queue: put_nowait on a full queue (asyncio.QueueFull) */                                                \
+  X(EQUEUEFULL, -21, "queue is full")                                                                        \
+  /* queue: get_nowait on an empty queue (asyncio.QueueEmpty) */                                             \
+  X(EQUEUEEMPTY, -22, "queue is empty")                                                                      \
+  /* queue: shut down (asyncio.QueueShutDown) */                                                             \
+  X(ESHUTDOWN, -23, "queue is shut down")                                                                    \
+  /* the sync object waited on was freed (weft_lock_free, …) */                                              \
+  X(EFREED, -24, "synchronisation object was freed while waiting on it")                                     \
+  /* released more than acquired: lock not held, BoundedSemaphore above its initial value,                   \
+   * task_done without a get */                                                                              \
+  X(ENOTACQUIRED, -25, "released more times than acquired")                                                  \
+  /* closing: a task group refuses new tasks (a child failed, it was cancelled, or its wait                  \
+   * returned); a generator's yield when aclose asks it to finish (the GeneratorExit analogue) */            \
+  X(ECLOSING, -26, "closing: the task group takes no new tasks, or the generator is asked to finish (aclose)") \
+  /* iterator: another anext or aclose is already in progress on it */                                       \
+  X(EINPROGRESS, -27, "another anext or aclose is already in progress on this iterator")                     \
+  /* generator: it yielded again after aclose asked it to finish */                                          \
+  X(EYIELD, -28, "generator yielded after aclose asked it to finish")
+
 typedef enum weft_error {
-  WEFT_OK = 0,
-  WEFT_ECANCELED = -1,   /* the awaiting task, or the awaited future, was cancelled */
-  WEFT_ETIMEDOUT = -2,   /* a wait_for / wait deadline passed */
-  WEFT_EINVAL = -3,      /* a NULL or out-of-range argument */
-  WEFT_ENOMEM = -4,      /* an allocation failed; nothing was changed */
-  WEFT_ENOTTASK = -5,    /* a suspending call was made outside a task */
-  WEFT_EDEADLK = -6,     /* the await would never finish: a task awaiting itself, or an await cycle */
-  WEFT_ECLOSED = -7,     /* the loop is shutting down or closed */
-  WEFT_ESTATE = -8,      /* the future is already done (resolve/fail/cancel twice) */
-  WEFT_EPENDING = -9,    /* the future's result was asked for before it is done */
-  WEFT_EBADHANDLE = -10, /* the handle was already released (double release) or is not a weft object */
-  WEFT_EBUSY = -11,      /* the loop still has live tasks, or is already running */
-  WEFT_ESTACK = -12,     /* a task overflowed its C stack or its Asyncify save buffer */
-  WEFT_EFAILED = -13,    /* generic failure reported by a task (weft_fail with no better code) */
-  WEFT_EDONE = -14,      /* an async iterator is exhausted (the StopAsyncIteration analogue) */
-  WEFT_EURL = -15,       /* fetch: the URL is invalid */
-  WEFT_ECONNREFUSED = -16, /* fetch: the server refused the connection */
-  WEFT_ENETWORK = -17,   /* fetch: DNS or network failure, or the connection broke */
-  WEFT_ECORS = -18,      /* fetch (browsers): a cross-origin request was refused */
-  WEFT_ENOSYS = -19,     /* not available on this platform (fetch natively) */
-  WEFT_EJS = -20,        /* a JS promise rejected (weft_js_await gives its message) */
-  WEFT_EQUEUEFULL = -21,  /* queue: put_nowait on a full queue (asyncio.QueueFull) */
-  WEFT_EQUEUEEMPTY = -22, /* queue: get_nowait on an empty queue (asyncio.QueueEmpty) */
-  WEFT_ESHUTDOWN = -23,   /* queue: shut down (asyncio.QueueShutDown) */
-  WEFT_EFREED = -24,      /* the sync object waited on was freed (weft_lock_free, …) */
-  WEFT_ENOTACQUIRED = -25, /* released more than acquired: lock not held, BoundedSemaphore
-                              above its initial value, task_done without a get */
-  WEFT_ECLOSING = -26,   /* closing: a task group refuses new tasks (a child failed, it was
-                            cancelled, or its wait returned); a generator's yield when aclose
-                            asks it to finish (the GeneratorExit analogue) */
-  WEFT_EINPROGRESS = -27, /* iterator: another anext or aclose is already in progress on it */
-  WEFT_EYIELD = -28,     /* generator: it yielded again after aclose asked it to finish */
-  WEFT_ERROR_MIN_ = -28
+#define WEFT__ERROR_ENUM(name, value, message) WEFT_##name = value,
+  WEFT_ERRORS(WEFT__ERROR_ENUM)
+#undef WEFT__ERROR_ENUM
+#define WEFT__ERROR_COUNT(name, value, message) +1
+  /* The lowest code: the codes run from 0 down to it. */
+  WEFT_ERROR_MIN_ = 1 - (0 WEFT_ERRORS(WEFT__ERROR_COUNT))
+#undef WEFT__ERROR_COUNT
 } weft_error;
 
 /* Returns a static, human-readable English description of `code`

@@ -25,11 +25,18 @@ extern "C" {
 
 typedef struct weft_future weft_future;
 
+/* The states: X(NAME, value, "name"); the name is the trace's (a finish
+ * record's status, src/js/constants.mjs). */
+#define WEFT_FUTURE_STATES(X)  \
+  X(PENDING, 0, "pending")     \
+  X(RESOLVED, 1, "done")       \
+  X(FAILED, 2, "failed")       \
+  X(CANCELLED, 3, "cancelled")
+
 typedef enum weft_future_state {
-  WEFT_PENDING = 0,
-  WEFT_RESOLVED = 1,
-  WEFT_FAILED = 2,
-  WEFT_CANCELLED = 3
+#define WEFT__FUTURE_STATE_ENUM(name, value, str) WEFT_##name = value,
+  WEFT_FUTURE_STATES(WEFT__FUTURE_STATE_ENUM)
+#undef WEFT__FUTURE_STATE_ENUM
 } weft_future_state;
 
 /* A done callback: runs on the loop after `f` completes. */

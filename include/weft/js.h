@@ -38,14 +38,21 @@ extern "C" {
 #endif
 
 /* What a settled JS promise gave. */
+/* What a settled JS promise gave: X(NAME, value) (src/js/library_promise.js
+ * sends these values: scripts/constants.mjs gives it the same list). */
+#define WEFT_JS_KINDS(X)                                                       \
+  X(UNDEFINED, 0) /* undefined (also: a function or a symbol) */             \
+  X(NULL, 1)                                                                 \
+  X(BOOLEAN, 2)   /* number is 0 or 1 */                                     \
+  X(NUMBER, 3)    /* number (a bigint is converted to a number) */           \
+  X(STRING, 4)    /* text: the string, UTF-8 */                              \
+  X(JSON, 5)      /* text: JSON.stringify of an object or array */           \
+  X(ERROR, 6)     /* rejected: text is the reason's message (see below) */
+
 typedef enum weft_js_kind {
-  WEFT_JS_UNDEFINED = 0, /* undefined (also: a function or a symbol) */
-  WEFT_JS_NULL = 1,
-  WEFT_JS_BOOLEAN = 2,   /* number is 0 or 1 */
-  WEFT_JS_NUMBER = 3,    /* number (a bigint is converted to a number) */
-  WEFT_JS_STRING = 4,    /* text: the string, UTF-8 */
-  WEFT_JS_JSON = 5,      /* text: JSON.stringify of an object or array */
-  WEFT_JS_ERROR = 6      /* rejected: text is the reason's message (see below) */
+#define WEFT__JS_KIND_ENUM(name, value) WEFT_JS_##name = value,
+  WEFT_JS_KINDS(WEFT__JS_KIND_ENUM)
+#undef WEFT__JS_KIND_ENUM
 } weft_js_kind;
 
 typedef struct weft_js_value {

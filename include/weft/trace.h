@@ -30,59 +30,123 @@
 extern "C" {
 #endif
 
+/* The lists C and JS share (scripts/constants.mjs expands them into
+ * src/js/constants.mjs, its .d.ts and src/js/library_constants.js; build to
+ * bring those up to date). Adding a record kind, a reason or a warning is one
+ * X(...) line here: the enums, the names (weft_trace_*_name), the JS reader
+ * (src/js/trace.mjs) and the page's legend follow. Values are part of the
+ * record format: never renumber, append. */
+
+/* Record kinds: X(NAME, value, "name"). */
+#define WEFT_TRACE_KINDS(X)                                                                   \
+  X(SPAWN, 1, "spawn")               /* task, other = parent (0: outside a task), text = name */ \
+  X(RESUME, 2, "resume")             /* task starts running a slice */                       \
+  X(SUSPEND, 3, "suspend")           /* task, reason, site, other = awaited task id (else 0) */ \
+  X(WAKE, 4, "wake")                 /* task woken, other = waker task (0: loop, timer, host) */ \
+  X(TIMER_ARM, 5, "timer_arm")       /* task, value = deadline in ms */                      \
+  X(TIMER_FIRE, 6, "timer_fire")     /* task */                                              \
+  X(TIMER_CANCEL, 7, "timer_cancel") /* task */                                              \
+  X(FETCH_START, 8, "fetch_start")   /* task, text = url (truncated) */                      \
+  X(FETCH_END, 9, "fetch_end")       /* task, code = HTTP status (> 0) or a negative weft error */ \
+  X(YIELD_VALUE, 10, "yield_value")  /* task (generator), other = consumer, value, text (optional) */ \
+  X(CANCEL, 11, "cancel")            /* task cancelled, other = canceller */                 \
+  X(FINISH, 12, "finish")            /* task, status (weft_future_state), value = result or code = error */ \
+  X(WARN, 13, "warn")                /* task, status = weft_trace_warning, value */          \
+  X(DROPPED, 14, "dropped")          /* value = records lost to overflow since the last drain */
+
 typedef enum weft_trace_kind {
-  WEFT_TRACE_SPAWN = 1,        /* task, other = parent (0: outside a task), text = name */
-  WEFT_TRACE_RESUME = 2,       /* task starts running a slice */
-  WEFT_TRACE_SUSPEND = 3,      /* task, reason, site, other = awaited task id (else 0) */
-  WEFT_TRACE_WAKE = 4,         /* task woken, other = waker task (0: loop, timer, host) */
-  WEFT_TRACE_TIMER_ARM = 5,    /* task, value = deadline in ms */
-  WEFT_TRACE_TIMER_FIRE = 6,   /* task */
-  WEFT_TRACE_TIMER_CANCEL = 7, /* task */
-  WEFT_TRACE_FETCH_START = 8,  /* task, text = url (truncated) */
-  WEFT_TRACE_FETCH_END = 9,    /* task, code = HTTP status (> 0) or a negative weft error */
-  WEFT_TRACE_YIELD_VALUE = 10, /* task (generator), other = consumer, value, text (optional) */
-  WEFT_TRACE_CANCEL = 11,      /* task cancelled, other = canceller */
-  WEFT_TRACE_FINISH = 12,      /* task, status (weft_future_state), value = result or code = error */
-  WEFT_TRACE_WARN = 13,        /* task, status = weft_trace_warning, value */
-  WEFT_TRACE_DROPPED = 14      /* value = records lost to overflow since the last drain */
+#define WEFT__TRACE_KIND_ENUM(name, value, str) WEFT_TRACE_##name = value,
+  WEFT_TRACE_KINDS(WEFT__TRACE_KIND_ENUM)
+#undef WEFT__TRACE_KIND_ENUM
 } weft_trace_kind;
 
-/* Why a task is suspended (weft_trace_record.reason). */
+/* Why a task is suspended (weft_trace_record.reason): X(NAME, value,
+ * "name"). The page colours a wait by its reason's name. */
+#define WEFT_TRACE_REASONS(X)          \
+  X(NONE, 0, "")                       \
+  X(TIMER, 1, "timer")                 \
+  X(FETCH, 2, "fetch")                 \
+  X(FUTURE, 3, "future")               \
+  X(TASK, 4, "task")                   \
+  X(QUEUE, 5, "queue")                 \
+  X(LOCK, 6, "lock")                   \
+  X(EVENT, 7, "event")                 \
+  X(SEMAPHORE, 8, "semaphore")         \
+  X(CONDITION, 9, "condition")         \
+  X(GENERATOR, 10, "generator")        \
+  X(YIELD, 11, "yield")                \
+  X(GATHER, 12, "gather")              \
+  X(PROMISE, 13, "promise")
+
 typedef enum weft_trace_reason {
-  WEFT_REASON_NONE = 0,
-  WEFT_REASON_TIMER, WEFT_REASON_FETCH, WEFT_REASON_FUTURE, WEFT_REASON_TASK, WEFT_REASON_QUEUE,
-  WEFT_REASON_LOCK, WEFT_REASON_EVENT, WEFT_REASON_SEMAPHORE, WEFT_REASON_CONDITION,
-  WEFT_REASON_GENERATOR, WEFT_REASON_YIELD, WEFT_REASON_GATHER, WEFT_REASON_PROMISE,
-  WEFT_REASON_COUNT_
+#define WEFT__TRACE_REASON_ENUM(name, value, str) WEFT_REASON_##name = value,
+  WEFT_TRACE_REASONS(WEFT__TRACE_REASON_ENUM)
+#undef WEFT__TRACE_REASON_ENUM
 } weft_trace_reason;
 
+/* Warnings (a WEFT_TRACE_WARN record's status): X(NAME, value, "name"). */
+#define WEFT_TRACE_WARNINGS(X)                                                                       \
+  X(LONG_RUNNING, 1, "long_running")     /* value = ms the task ran without suspending (real time) */ \
+  X(DROPPED_FUTURE, 2, "dropped_future") /* the last reference not held by an awaiter went: value = awaiters */ \
+  X(AWAIT_CYCLE, 3, "await_cycle")       /* weft_await refused with WEFT_EDEADLK: other = the awaited task */
+
 typedef enum weft_trace_warning {
-  WEFT_WARN_LONG_RUNNING = 1,   /* value = ms the task ran without suspending (real time) */
-  WEFT_WARN_DROPPED_FUTURE = 2, /* the last reference not held by an awaiter went: value = awaiters */
-  WEFT_WARN_AWAIT_CYCLE = 3     /* weft_await refused with WEFT_EDEADLK: other = the awaited task */
+#define WEFT__TRACE_WARNING_ENUM(name, value, str) WEFT_WARN_##name = value,
+  WEFT_TRACE_WARNINGS(WEFT__TRACE_WARNING_ENUM)
+#undef WEFT__TRACE_WARNING_ENUM
 } weft_trace_warning;
 
 #define WEFT_TRACE_TEXT 80
+#define WEFT_TRACE_RECORD_SIZE 128
 
-/* One event: 128 bytes with the same layout on wasm32 and natively (the JS
- * reader in src/js/trace.mjs relies on these offsets). */
-typedef struct weft_trace_record {
-  double t_ms;      /* 0: the loop's clock, ms */
-  int64_t value;    /* 8 */
-  uint32_t seq;     /* 16: increasing; gaps mean dropped records */
-  uint32_t task;    /* 20: task id (0: the loop / host) */
-  uint32_t other;   /* 24 */
-  uint8_t kind;     /* 28: weft_trace_kind */
-  uint8_t reason;   /* 29: weft_trace_reason (suspend) */
-  uint8_t status;   /* 30: weft_future_state (finish), weft_trace_warning (warn) */
-  uint8_t flags_;   /* 31: reserved */
-  int32_t code;     /* 32: error code (finish) or HTTP status / error (fetch_end) */
-  int32_t site_line; /* 36: the user's await line, 0 if unknown */
-  union {
-    const char *site_file; /* 40: __FILE__ of the user's await (static), or NULL */
-    uint64_t site_pad_;
+/* One event's fields: X(offset, type, name). The record is 128 bytes with the
+ * same layout on wasm32 and natively (trace.c checks every offset); the JS
+ * reader (src/js/trace.mjs) reads each field at its offset. Types: f64, i64,
+ * u32, i32, u8, str (a static C string, in 8 bytes on every target) and text
+ * (char[WEFT_TRACE_TEXT]).
+ *   t_ms       the loop's clock, ms
+ *   value      kind-specific (see WEFT_TRACE_KINDS)
+ *   seq        increasing; gaps mean dropped records
+ *   task       task id (0: the loop / host)
+ *   other      kind-specific task id
+ *   kind       weft_trace_kind
+ *   reason     weft_trace_reason (suspend)
+ *   status     weft_future_state (finish), weft_trace_warning (warn)
+ *   flags_     reserved
+ *   code       error code (finish) or HTTP status / error (fetch_end)
+ *   site_line  the user's await line, 0 if unknown
+ *   site_file  __FILE__ of the user's await (static), or NULL
+ *   text       name / url / detail, NUL-terminated, truncated */
+#define WEFT_TRACE_RECORD_FIELDS(X) \
+  X(0, f64, t_ms)                   \
+  X(8, i64, value)                  \
+  X(16, u32, seq)                   \
+  X(20, u32, task)                  \
+  X(24, u32, other)                 \
+  X(28, u8, kind)                   \
+  X(29, u8, reason)                 \
+  X(30, u8, status)                 \
+  X(31, u8, flags_)                 \
+  X(32, i32, code)                  \
+  X(36, i32, site_line)             \
+  X(40, str, site_file)             \
+  X(48, text, text)
+
+#define WEFT__TRACE_FIELD_f64(n) double n;
+#define WEFT__TRACE_FIELD_i64(n) int64_t n;
+#define WEFT__TRACE_FIELD_u32(n) uint32_t n;
+#define WEFT__TRACE_FIELD_i32(n) int32_t n;
+#define WEFT__TRACE_FIELD_u8(n) uint8_t n;
+#define WEFT__TRACE_FIELD_str(n) \
+  union {                        \
+    const char *n;               \
+    uint64_t n##_pad_;           \
   };
-  char text[WEFT_TRACE_TEXT]; /* 48: name / url / detail, NUL-terminated, truncated */
+#define WEFT__TRACE_FIELD_text(n) char n[WEFT_TRACE_TEXT];
+#define WEFT__TRACE_FIELD(offset, type, name) WEFT__TRACE_FIELD_##type(name)
+
+typedef struct weft_trace_record {
+  WEFT_TRACE_RECORD_FIELDS(WEFT__TRACE_FIELD)
 } weft_trace_record;
 
 /* Starts recording `loop`'s events into a ring of `capacity` records (0 picks

@@ -8,6 +8,8 @@
 // is freed here.
 
 mergeInto(LibraryManager.library, {
+  // Error codes come from library_constants.js (include/weft/errors.h).
+  $WeftFetch__deps: ['$WeftErrors'],
   $WeftFetch: {
     // id -> the request's record (weft_js_fetch_new). In Node it is also
     // the request's undici dispatcher (dispatch, global): one object less
@@ -18,9 +20,6 @@ mergeInto(LibraryManager.library, {
     // Bodies of a known size up to this are read whole at once (prefetch):
     // about one network read, so a streaming reader loses no progress.
     wholeMax: 64 << 10,
-    // Mirrors include/weft/errors.h (tests/node/fetch.test.mjs checks the names).
-    codes: { ECANCELED: -1, ETIMEDOUT: -2, EINVAL: -3, ENOMEM: -4, EURL: -15, ECONNREFUSED: -16, ENETWORK: -17,
-             ECORS: -18 },
     // Whether Node's fetch is undici 5 or 6 (see globalDispatcher); set on first use.
     undici: undefined,
 
@@ -84,11 +83,11 @@ mergeInto(LibraryManager.library, {
       }
       var fut = req.startFut;
       req.startFut = 0;
-      if (fut) WeftFetch.fail(fut, req, WeftFetch.codes.ECANCELED, 'request aborted: ' + req.href);
+      if (fut) WeftFetch.fail(fut, req, WeftErrors.ECANCELED, 'request aborted: ' + req.href);
     },
     // Maps a rejected fetch or read to a weft code, and records a message.
     classify: function(req, url, e) {
-      var C = WeftFetch.codes;
+      var C = WeftErrors;
       if (req.aborted || (e && e.name === 'AbortError')) {
         req.message = req.timedOut ? 'no response within ' + req.timeoutMs + ' ms: ' + url.href
                                    : 'request aborted: ' + url.href;
@@ -194,7 +193,7 @@ mergeInto(LibraryManager.library, {
       var ptr = WeftFetch.copyIn(chunk);
       if (!ptr) {
         WeftFetch.abort(req);
-        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
+        WeftFetch.fail(fut, req, WeftErrors.ENOMEM, 'out of memory for a ' + chunk.length + '-byte chunk');
         return;
       }
       req.chunkLen = chunk.length;
@@ -211,7 +210,7 @@ mergeInto(LibraryManager.library, {
       var ptr = WeftFetch.copyIn(bytes);
       if (!ptr) {
         WeftFetch.abort(req);
-        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + bytes.length +
+        WeftFetch.fail(fut, req, WeftErrors.ENOMEM, 'the body does not fit in memory (' + bytes.length +
           ' bytes read, no room for a ' + (bytes.length + 1) + '-byte buffer): read it chunk by chunk with weft_response_read');
         return;
       }
@@ -262,7 +261,7 @@ mergeInto(LibraryManager.library, {
     var req = WeftFetch.reqs.get(id);
     var at = WeftFetch.urlAt(urlPtr), url = at.url, request, init;
     if (!url) {
-      WeftFetch.fail(fut, req, WeftFetch.codes.EURL, 'invalid URL: ' + JSON.stringify(at.text));
+      WeftFetch.fail(fut, req, WeftErrors.EURL, 'invalid URL: ' + JSON.stringify(at.text));
       return;
     }
     req.href = url.href;
@@ -280,7 +279,7 @@ mergeInto(LibraryManager.library, {
       try {
         request = new Request(url.href, init); // a bad method or header throws here
       } catch (e) {
-        WeftFetch.fail(fut, req, WeftFetch.codes.EINVAL, String(e && e.message || e));
+        WeftFetch.fail(fut, req, WeftErrors.EINVAL, String(e && e.message || e));
         return;
       }
     }
@@ -371,7 +370,7 @@ mergeInto(LibraryManager.library, {
       var np = _realloc(ptr, ncap);
       if (!np) {
         WeftFetch.abort(req);
-        WeftFetch.fail(fut, req, WeftFetch.codes.ENOMEM, 'the body does not fit in memory (' + (what || n + ' bytes read') +
+        WeftFetch.fail(fut, req, WeftErrors.ENOMEM, 'the body does not fit in memory (' + (what || n + ' bytes read') +
           ', no room for a ' + ncap + '-byte buffer): read it chunk by chunk with weft_response_read');
         return false;
       }

@@ -5,7 +5,7 @@
 //   Module.weftIterHandle(iterable)     -> integer handle for weft_js_iter
 
 mergeInto(LibraryManager.library, {
-  $WeftIter__deps: ['$WeftPromise'],
+  $WeftIter__deps: ['$WeftPromise', '$WeftErrors'],
   $WeftIter: {
     // Plain objects only: Emscripten serialises this object into the output.
     iters: {}, // handle -> { it, seq, live } for weft_js_iter
@@ -19,7 +19,7 @@ mergeInto(LibraryManager.library, {
                                  result: result, aborted: false };
         if (Module['_weft__js_gen_call'](jg, close, id) !== 0) {
           delete WeftPromise.runs[id];
-          reject(WeftPromise.error(-4, false));
+          reject(WeftPromise.error(WeftErrors.ENOMEM, false));
         }
       });
     },
@@ -34,7 +34,7 @@ mergeInto(LibraryManager.library, {
       var jg = Module['_weft__js_gen_open'](namePtr, argNum, argText);
       _free(namePtr);
       if (!jg) {
-        var e = WeftPromise.error(-3, false);
+        var e = WeftPromise.error(WeftErrors.EINVAL, false);
         e.message = "weft: no generator named '" + name + "' (register it with WEFT_JS_GEN) (WEFT_EINVAL)";
         throw e;
       }
@@ -57,9 +57,9 @@ mergeInto(LibraryManager.library, {
               function(e) {
                 // The end (WEFT_EDONE) or the generator's error: free it.
                 return release().then(function() {
-                  if (e.code === -14) return { done: true, value: undefined };
+                  if (e.code === WeftErrors.EDONE) return { done: true, value: undefined };
                   throw e;
-                }, function() { if (e.code === -14) return { done: true, value: undefined }; throw e; });
+                }, function() { if (e.code === WeftErrors.EDONE) return { done: true, value: undefined }; throw e; });
               });
           });
           chain = p.then(function() {}, function() {});

@@ -7,6 +7,8 @@
 //   Module.weftStrerror(code)          -> { name, message }
 
 mergeInto(LibraryManager.library, {
+  // Error codes and value kinds come from library_constants.js (include/weft/errors.h, js.h).
+  $WeftPromise__deps: ['$WeftErrors', '$WeftJsKind'],
   $WeftPromise: {
     // Plain objects only: Emscripten serialises this object into the output.
     promises: {}, // handle -> { settled, ok, value } (until C takes it)
@@ -60,21 +62,21 @@ mergeInto(LibraryManager.library, {
       if (!w.live) return; // cancelled: the cancel hook already let go
       w.live = false;
       delete WeftPromise.watchers[w.f];
-      var kind = 0, number = 0, text = null;
+      var K = WeftJsKind, kind = K.UNDEFINED, number = 0, text = null;
       if (!ok) {
-        kind = 6; text = WeftPromise.describe(value);
+        kind = K.ERROR; text = WeftPromise.describe(value);
       } else if (value === null) {
-        kind = 1;
+        kind = K.NULL;
       } else if (typeof value === 'boolean') {
-        kind = 2; number = value ? 1 : 0;
+        kind = K.BOOLEAN; number = value ? 1 : 0;
       } else if (typeof value === 'number' || typeof value === 'bigint') {
-        kind = 3; number = Number(value);
+        kind = K.NUMBER; number = Number(value);
       } else if (typeof value === 'string') {
-        kind = 4; text = value;
+        kind = K.STRING; text = value;
       } else if (typeof value === 'object') {
         try { text = JSON.stringify(value); } catch (e) { text = null; }
-        if (text === undefined || text === null) { kind = 6; text = 'TypeError: value cannot be converted to JSON'; }
-        else kind = 5;
+        if (text === undefined || text === null) { kind = K.ERROR; text = 'TypeError: value cannot be converted to JSON'; }
+        else kind = K.JSON;
       }
       var p = text === null ? 0 : WeftPromise.cstring(text);
       Module['_weft__js_settle'](w.f, w.out, kind, number, p);
@@ -97,7 +99,7 @@ mergeInto(LibraryManager.library, {
       opts = opts || {};
       var signal = opts.signal;
       return new Promise(function(resolve, reject) {
-        if (signal && signal.aborted) { reject(WeftPromise.error(-1, true)); return; }
+        if (signal && signal.aborted) { reject(WeftPromise.error(WeftErrors.ECANCELED, true)); return; }
         var id = WeftPromise.nextRun++;
         var run = { resolve: resolve, reject: reject, task: 0, signal: signal, onAbort: null,
                     result: opts.result || 'number', aborted: false };
@@ -111,7 +113,7 @@ mergeInto(LibraryManager.library, {
         _free(namePtr);
         if (!task) {
           delete WeftPromise.runs[id];
-          var e = WeftPromise.error(-3, false);
+          var e = WeftPromise.error(WeftErrors.EINVAL, false);
           e.message = "weft: no task named '" + name + "' (register it with WEFT_JS_TASK) (WEFT_EINVAL)";
           reject(e);
           return;
@@ -151,7 +153,7 @@ mergeInto(LibraryManager.library, {
     if (!w || !w.live) return;
     w.live = false;
     delete WeftPromise.watchers[f];
-    Module['_weft_host_fail'](f, -1);
+    Module['_weft_host_fail'](f, WeftErrors.ECANCELED);
   },
 
   // C: a task started from JS finished (status 0, or a negative weft code).
@@ -171,7 +173,7 @@ mergeInto(LibraryManager.library, {
         run.resolve(value);
       }
     } else {
-      run.reject(WeftPromise.error(status, run.aborted && status === -1));
+      run.reject(WeftPromise.error(status, run.aborted && status === WeftErrors.ECANCELED));
     }
   },
 

@@ -1,6 +1,7 @@
-// Types of src/js/trace.mjs (weft/trace): see docs/tracing.md.
-export type TraceKind = 'spawn' | 'resume' | 'suspend' | 'wake' | 'timer_arm' | 'timer_fire' | 'timer_cancel' |
-  'fetch_start' | 'fetch_end' | 'yield_value' | 'cancel' | 'finish' | 'warn' | 'dropped';
+// Types of src/js/trace.mjs (weft/trace): see docs/tracing.md. The kinds and
+// reasons come from include/weft/trace.h through ./constants (generated).
+import type { TraceKind, TraceReason } from './constants';
+export type { TraceKind, TraceReason };
 
 export interface TraceRecord {
   seq: number;
@@ -8,7 +9,7 @@ export interface TraceRecord {
   kind: TraceKind | string; // unknown kinds are to be ignored
   task: number;         // 0: the loop / the host
   other?: number | null;
-  reason?: string | null;
+  reason?: TraceReason | string | null; // a trace from a newer runtime may carry others
   site?: string | null; // 'file.c:123'
   name?: string | null;
   value?: number | null;
@@ -19,15 +20,17 @@ export interface TraceRecord {
 export interface TaskRow {
   id: number; name: string; parent: number;
   state: 'ready' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
-  reason: string | null; site: string | null; waitingOn: number | null; awaitedBy: number[];
+  reason: TraceReason | string | null; site: string | null; waitingOn: number | null; awaitedBy: number[];
   busyMs: number; scheduledMs: number; idleMs: number; resumes: number; wakes: number;
 }
 
 export interface ChromeTrace { traceEvents: object[]; displayTimeUnit?: string; otherData?: object }
 
-export const RECORD_SIZE: 128;
-export const KINDS: readonly string[];
-export const REASONS: readonly string[];
+export { RECORD_SIZE } from './constants';
+/** Kind names by value ('' where none). */
+export const KINDS: readonly (TraceKind | '')[];
+/** Reason names by value ('' for none). */
+export const REASONS: readonly (TraceReason | '')[];
 /** Moves every record out of the loop's ring (default: Module.weftLoops()[0]). */
 export function drain(Module: any, loop?: number, options?: { batch?: number }): TraceRecord[];
 export function taskTable(records: TraceRecord[]): TaskRow[];

@@ -7,14 +7,13 @@
 //   import { drain, taskTable, toChromeTrace, fromChromeTrace } from 'weft/trace';
 //   const mod = await createWeftProgram({ weftTrace: true, onWeftBatch: (loop) => all.push(...drain(mod, loop)) });
 
-export const RECORD_SIZE = 128;
+import { RECORD_SIZE, RECORD_TEXT, RECORD_FIELDS as F, TRACE_KINDS, TRACE_REASONS, TRACE_WARNINGS, FUTURE_STATES, errorInfo }
+  from './constants.mjs';
 
-export const KINDS = ['', 'spawn', 'resume', 'suspend', 'wake', 'timer_arm', 'timer_fire', 'timer_cancel',
-  'fetch_start', 'fetch_end', 'yield_value', 'cancel', 'finish', 'warn', 'dropped'];
-export const REASONS = ['', 'timer', 'fetch', 'future', 'task', 'queue', 'lock', 'event', 'semaphore',
-  'condition', 'generator', 'yield', 'gather', 'promise'];
-const WARNINGS = ['', 'long_running', 'dropped_future', 'await_cycle'];
-const FINISH = ['pending', 'done', 'failed', 'cancelled'];
+// The record format comes from include/weft/trace.h, through constants.mjs.
+export { RECORD_SIZE };
+export const KINDS = TRACE_KINDS;
+export const REASONS = TRACE_REASONS;
 
 const scratch = new WeakMap(); // Module -> { ptr, max }
 const strings = new WeakMap(); // Module -> Map(ptr -> text)
@@ -39,6 +38,8 @@ function staticString(Module, ptr) {
 }
 
 function errorName(Module, code) {
+  const known = errorInfo(code);
+  if (known) return known.name;
   const f = Module._weft_strerror_name;
   return f ? staticString(Module, f(code)) : `error ${code}`;
 }
@@ -50,24 +51,24 @@ function baseName(path) {
 
 /* Decodes one record at byte `off` of the module's memory. */
 function decode(Module, view, heap, off) {
-  const kindNo = view.getUint8(off + 28);
+  const kindNo = view.getUint8(off + F.kind.offset);
   const r = {
-    seq: view.getUint32(off + 16, true),
-    t: view.getFloat64(off, true),
-    kind: KINDS[kindNo] || `kind${kindNo}`,
-    task: view.getUint32(off + 20, true),
+    seq: view.getUint32(off + F.seq.offset, true),
+    t: view.getFloat64(off + F.t_ms.offset, true),
+    kind: TRACE_KINDS[kindNo] || `kind${kindNo}`,
+    task: view.getUint32(off + F.task.offset, true),
   };
-  const other = view.getUint32(off + 24, true);
-  const value = Number(view.getBigInt64(off + 8, true));
-  const status = view.getUint8(off + 30);
-  const code = view.getInt32(off + 32, true);
-  const text = () => cString(heap, off + 48, 80);
+  const other = view.getUint32(off + F.other.offset, true);
+  const value = Number(view.getBigInt64(off + F.value.offset, true));
+  const status = view.getUint8(off + F.status.offset);
+  const code = view.getInt32(off + F.code.offset, true);
+  const text = () => cString(heap, off + F.text.offset, RECORD_TEXT);
   switch (r.kind) {
     case 'spawn': r.other = other; r.name = text(); break;
     case 'suspend': {
-      r.reason = REASONS[view.getUint8(off + 29)] || null;
-      const file = view.getUint32(off + 40, true);
-      r.site = file ? `${baseName(staticString(Module, file))}:${view.getInt32(off + 36, true)}` : null;
+      r.reason = TRACE_REASONS[view.getUint8(off + F.reason.offset)] || null;
+      const file = view.getUint32(off + F.site_file.offset, true); // wasm32: the low half of the 8 bytes
+      r.site = file ? `${baseName(staticString(Module, file))}:${view.getInt32(off + F.site_line.offset, true)}` : null;
       r.other = other;
       break;
     }
@@ -77,10 +78,10 @@ function decode(Module, view, heap, off) {
     case 'fetch_end': r.status = code > 0 ? code : errorName(Module, code); break;
     case 'yield_value': r.other = other; r.value = value; { const d = text(); if (d) r.detail = d; } break;
     case 'finish':
-      r.status = FINISH[status] || 'failed';
+      r.status = FUTURE_STATES[status] || 'failed';
       if (r.status === 'done') r.value = value; else r.detail = errorName(Module, code);
       break;
-    case 'warn': r.detail = WARNINGS[status] || 'warning'; r.value = value; r.other = other; break;
+    case 'warn': r.detail = TRACE_WARNINGS[status] || 'warning'; r.value = value; r.other = other; break;
     case 'dropped': r.value = value; break;
     default: break;
   }

@@ -17,10 +17,21 @@
 #define WEFT_EXPORT
 #endif
 
-_Static_assert(sizeof(weft_trace_record) == 128, "the JS reader (src/js/trace.mjs) expects 128-byte records");
-_Static_assert(offsetof(weft_trace_record, code) == 32, "record layout");
-_Static_assert(offsetof(weft_trace_record, site_file) == 40, "record layout");
-_Static_assert(offsetof(weft_trace_record, text) == 48, "record layout");
+/* The layout WEFT_TRACE_RECORD_FIELDS states, which the JS reader
+ * (src/js/constants.mjs, src/js/trace.mjs) relies on, on every target. */
+_Static_assert(sizeof(weft_trace_record) == WEFT_TRACE_RECORD_SIZE, "trace records are WEFT_TRACE_RECORD_SIZE bytes");
+#define SIZE_f64 8
+#define SIZE_i64 8
+#define SIZE_u32 4
+#define SIZE_i32 4
+#define SIZE_u8 1
+#define SIZE_str 8
+#define SIZE_text WEFT_TRACE_TEXT
+#define CHECK_FIELD(offset, type, name)                                                                  \
+  _Static_assert(offsetof(weft_trace_record, name) == (offset), "trace record field " #name ": offset"); \
+  _Static_assert(sizeof(((weft_trace_record *)0)->name) <= SIZE_##type, "trace record field " #name ": size");
+WEFT_TRACE_RECORD_FIELDS(CHECK_FIELD)
+#undef CHECK_FIELD
 
 typedef struct weft__trace {
   weft_trace_record *buf;
@@ -282,28 +293,29 @@ _Thread_local weft__site *weft__site_now;
 
 /* --- names and formatting ---------------------------------------------------- */
 
+#define NAME(name, value, str) \
+  case value: return str;
 const char *weft_trace_kind_name(int kind) {
-  static const char *const names[] = {"",           "spawn",       "resume",     "suspend",    "wake",
-                                      "timer_arm",  "timer_fire",  "timer_cancel", "fetch_start", "fetch_end",
-                                      "yield_value", "cancel",     "finish",     "warn",       "dropped"};
-  return kind >= 0 && kind < (int)(sizeof names / sizeof *names) ? names[kind] : "";
+  switch (kind) {
+    WEFT_TRACE_KINDS(NAME)
+    default: return "";
+  }
 }
 
 const char *weft_trace_reason_name(int reason) {
-  static const char *const names[] = {"",          "timer",     "fetch",     "future",  "task",
-                                      "queue",     "lock",      "event",     "semaphore", "condition",
-                                      "generator", "yield",     "gather",    "promise"};
-  return reason >= 0 && reason < WEFT_REASON_COUNT_ ? names[reason] : "";
+  switch (reason) {
+    WEFT_TRACE_REASONS(NAME)
+    default: return "";
+  }
 }
 
 const char *weft_trace_warning_name(int warning) {
   switch (warning) {
-    case WEFT_WARN_LONG_RUNNING: return "long_running";
-    case WEFT_WARN_DROPPED_FUTURE: return "dropped_future";
-    case WEFT_WARN_AWAIT_CYCLE: return "await_cycle";
+    WEFT_TRACE_WARNINGS(NAME)
     default: return "";
   }
 }
+#undef NAME
 
 static const char *base_name(const char *path) {
   const char *b = path;
