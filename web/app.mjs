@@ -4,6 +4,7 @@
 import { SCENARIOS, scenario as findScenario, paramsOf } from './scenarios.mjs';
 import { TimelineModel, suspendedSites, parseSite } from './model.mjs';
 import { Timeline, COLORS, fmtMs } from './timeline.mjs';
+import { TRACE_REASONS } from '../src/js/constants.mjs';
 import { ProgramSource, ReplaySource } from './sources.mjs';
 import { loadTraceGlue } from './trace-glue.mjs';
 
@@ -369,7 +370,8 @@ function renderSource() {
 }
 
 function buildLegend() {
-  const items = [['running', COLORS.running], ['ready', COLORS.ready], ...['timer', 'fetch', 'future', 'task', 'gather', 'queue', 'lock', 'generator', 'promise'].map((k) => [`waiting: ${k}`, COLORS[k]])];
+  // Every reason of include/weft/trace.h (src/js/constants.mjs), in its order.
+  const items = [['running', COLORS.running], ['ready', COLORS.ready], ...TRACE_REASONS.filter(Boolean).map((k) => [`waiting: ${k}`, COLORS[k]])];
   $('legend').replaceChildren(...items.map(([name, color]) => {
     const li = el('li');
     const sw = el('i');

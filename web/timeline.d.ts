@@ -30,6 +30,8 @@ export function suspendedSites(model: TimelineModel): Map<number, { site: string
 export function parseSite(site: string | null | undefined): { file: string; line: number } | null;
 
 export const COLORS: Record<string, string>;
+/** The colour a reason without one of its own gets, from its number (a distinct hue). */
+export function reasonColor(n: number): string;
 
 /** Draws a TimelineModel on a canvas: wheel zooms, drag pans, hover describes. */
 export class Timeline {

@@ -3,22 +3,45 @@
 // yielded values, cancellations, finishes. Wheel zooms around the pointer,
 // dragging pans, hovering shows the await site and how long the wait lasted.
 // Reusable (the package exports it as 'weft/timeline'): give it a <canvas>
-// and a TimelineModel fed with trace records (src/js/trace.mjs); it has no
-// other dependency and renders every name with fillText (never as HTML).
+// and a TimelineModel fed with trace records (src/js/trace.mjs); it depends
+// only on src/js/constants.mjs (the reasons) and renders every name with
+// fillText (never as HTML).
 //
 //   import { Timeline, TimelineModel } from 'weft/timeline';
 //   const model = new TimelineModel().add(records);   // add more as they come
 //   const tl = new Timeline(canvas, { tooltip: divElement });
 //   tl.setModel(model); tl.invalidate();              // redraw after add()
 
+import { TRACE_REASONS } from '../src/js/constants.mjs';
+
 export { TimelineModel, suspendedSites, parseSite } from './model.mjs';
 
-export const COLORS = {
-  running: '#2f9e44', ready: '#f2c94c',
+/* The colour of a wait, by its reason. The reasons themselves are
+ * include/weft/trace.h's (through src/js/constants.mjs): one without a colour
+ * here gets a distinct one of its own, derived from its number (reasonColor),
+ * so adding a reason needs no edit in this file. */
+const REASON_COLORS = {
   timer: '#5b8fd6', fetch: '#9b59d0', future: '#9aa5b1', task: '#7aa6a0', gather: '#4fb3a3', queue: '#e07b39',
   lock: '#c0392b', event: '#d35400', semaphore: '#a04000', condition: '#b9770e', generator: '#d6589f',
-  yield: '#e5a3c8', promise: '#8e7cc3', waiting: '#9aa5b1',
+  yield: '#e5a3c8', promise: '#8e7cc3',
 };
+
+/* A colour for reason number `n`: hues a golden angle apart, as #rrggbb. */
+export function reasonColor(n) {
+  const h = (n * 137.508) % 360, s = 0.5, l = 0.55;
+  const f = (k) => {
+    const x = (k + h / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(x - 3, 9 - x, 1));
+    return Math.round(c * 255).toString(16).padStart(2, '0');
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+export const COLORS = Object.freeze({
+  running: '#2f9e44', ready: '#f2c94c',
+  ...Object.fromEntries(TRACE_REASONS.map((r, n) => [r, REASON_COLORS[r] || reasonColor(n)]).filter(([r]) => r)),
+  waiting: '#9aa5b1',
+});
 const MARK = { finish: '#222', cancel: '#d62728', yield: '#c2185b', warn: '#ff8f00', fetch: '#6a1b9a', dropped: '#d62728', output: '#444', stderr: '#b00020' };
 
 export function colorOf(seg) {
