@@ -46,12 +46,13 @@ test('browser: sleep(0) and JS-resolved futures go through MessageChannel, not c
   const r = await runPage(env, 'tests/host/host_zero', { budgetUs: 1 });
   passed(r, 2);
   const v = valuesOf(r.lines);
-  assert.ok(v.yield_mean_us > 0 && v.yield_mean_us < 1000, `mean sleep(0) ${v.yield_mean_us} µs`);
-  assert.ok(v.resolve_mean_us > 0 && v.resolve_mean_us < 1000, `mean resolve to resume ${v.resolve_mean_us} µs`);
+  // The times are printed, not asserted (load stretches them; npm run bench
+  // measures them): what is asserted is what weft asked the page for.
+  assert.ok(v.yield_mean_us > 0 && v.resolve_mean_us > 0, r.lines.join('\n'));
   // The page's clock ticks by 100 µs, so a few yields share a host turn
   // even with a 1 µs budget: each turn is a MessageChannel message.
   const { turns, usPerTurn } = globalThis.weftSpyTurns(r.spy, 'yields', 'yields_done');
-  assert.ok(turns >= 100 && usPerTurn < 1000, `${turns} host turns for 1000 yields, ${usPerTurn} µs each: ${spyText(r.spy)}`);
+  assert.ok(turns >= 100, `${turns} host turns for 1000 yields: ${spyText(r.spy)}`);
   assert.equal(r.spy.setTimeout, 200, `only the program's own resolving setTimeouts: ${spyText(r.spy)}`);
   console.log(`chromium: mean sleep(0) ${v.yield_mean_us} µs (${turns} host turns, ${usPerTurn.toFixed(1)} µs each), JS resolve to resume ${v.resolve_mean_us} µs (1 µs budget)`);
 });
@@ -63,11 +64,15 @@ test('browser control: without MessageChannel, weft falls back to setTimeout(0) 
   assert.ok(turns >= 50 && usPerTurn >= 3500, `${turns} host turns, ${usPerTurn} µs each through setTimeout(0)`);
 });
 
-test('browser: the budget keeps the page responsive while tasks spin (setTimeout and requestAnimationFrame run)', { skip }, async () => {
+test('browser: the budget keeps the page responsive while tasks spin (the page gets turns; setTimeout and requestAnimationFrame run during the spin)', { skip }, async () => {
   const r = await runPage(env, 'tests/host/host_spin');
   passed(r, 1);
   const v = valuesOf(r.lines);
-  assert.ok(v.timeout_ms >= 0 && v.timeout_ms < 25, `setTimeout(0) waited ${v.timeout_ms} ms`);
+  // It ran during the spin (the program checks it); how soon is printed. The
+  // page got turns during the spin: with no budget it would get none.
+  assert.ok(v.timeout_ms >= 0, `setTimeout(0): ${v.timeout_ms}`);
+  const { turns } = globalThis.weftSpyTurns(r.spy, 'spin', 'spin_done');
+  assert.ok(turns >= 2, `${turns} host turns during a ${v.spin_ms} ms spin: ${spyText(r.spy)}`);
   assert.ok(v.raf_ms >= 0 && v.raf_ms < v.spin_ms, `requestAnimationFrame waited ${v.raf_ms} ms during a ${v.spin_ms} ms spin`);
   console.log(`chromium, 4 ms budget: setTimeout(0) after ${v.timeout_ms} ms, requestAnimationFrame after ${v.raf_ms} ms, during a ${v.spin_ms} ms spin`);
   const slow = await runPage(env, 'tests/host/host_spin', { budgetUs: 100000 });

@@ -3,15 +3,12 @@
 //   WEFT_TEST_OPTS='{"budgetUs":1,"virtual":true,"fastForwardMs":1000,"noImmediate":true}' \
 //     node tests/host/run.mjs build/wasm/tests/host/host_many.js [args...]
 // budgetUs goes to the program as the Module option weftBudgetUs. The spy's
-// figures are printed on stderr as one line `WEFT_SPY {json}` at exit.
-import './spy.js';
+// figures are printed on stderr as one line `WEFT_SPY {json}` at exit
+// (tests/host/spied.mjs).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCommonJS } from '../../scripts/cjs.mjs';
-
-const opts = JSON.parse(process.env.WEFT_TEST_OPTS || '{}');
-const stats = globalThis.weftInstallSpy(opts);
-process.on('exit', () => { process.stderr.write(`WEFT_SPY ${JSON.stringify(stats)}\n`); });
+import { opts } from './spied.mjs';
 
 const [jsPath, ...args] = process.argv.slice(2);
 const file = resolve(jsPath);

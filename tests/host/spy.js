@@ -3,7 +3,10 @@
 // the program). weftInstallSpy(opts) wraps setTimeout/clearTimeout,
 // setImmediate/clearImmediate and MessageChannel so the returned stats say
 // how many host callbacks were ever outstanding at once (maxLive), how many
-// of each kind were asked for, and every delay passed to setTimeout.
+// of each kind were asked for, every delay passed to setTimeout, and the
+// delays of the setTimeouts that fired, summed (firedMs, fired): how long the
+// program asked the host to wait, which no load on the machine changes; and
+// how late the latest of them fired (maxLateMs), which load does change.
 // opts.fastForwardMs: a setTimeout of at least that many ms fires after
 // 1 ms of real time and moves the clock (performance.now, process.hrtime)
 // forward by its delay, so a program can sleep 2^31 ms in a few ms.
@@ -22,7 +25,8 @@
   };
   g.weftInstallSpy = function (opts) {
     opts = opts || {};
-    var stats = { setTimeout: 0, clearTimeout: 0, immediates: 0, maxLive: 0, delays: [], offsetMs: 0, marks: [] };
+    var stats = { setTimeout: 0, clearTimeout: 0, immediates: 0, maxLive: 0, delays: [], fired: 0, firedMs: 0, maxLateMs: 0, offsetMs: 0, marks: [] };
+    var rawNow = g.performance.now.bind(g.performance);
     // A program marks a phase (host_zero: around its yields) to get the
     // counts at that point.
     g.weftSpyMark = function (name) {
@@ -56,9 +60,13 @@
       var ff = opts.fastForwardMs && delay >= opts.fastForwardMs;
       var tok = {};
       add(tok);
+      var armedAt = rawNow();
       var id = real.setTimeout.call(g, function () {
         live.delete(tok);
         byId.delete(id);
+        stats.fired++;
+        stats.firedMs += delay;
+        if (!ff) stats.maxLateMs = Math.max(stats.maxLateMs, rawNow() - armedAt - delay);
         if (ff) stats.offsetMs += delay;
         fn.apply(g, args);
       }, ff ? 1 : delay);

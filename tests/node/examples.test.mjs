@@ -29,6 +29,16 @@ const RECEPTION = [
 // virtual clock has no lateness, so there the order is exact.
 const RECEPTION_TIES = [[5, 7]];
 
+// Beyond ties, a host timer that fires late can reorder lines for real: a
+// sleep armed late ends late, after a deadline it would have beaten (under
+// asyncio too). So the real-clock order is compared with the virtual one
+// when no host timer fired more than LATE_ORDER_MS late (the spy measures
+// it, as wasm; natively it is always compared); on a machine loaded enough
+// to make timers later, the virtual-clock run alone checks the order, and the
+// real-clock run that each line it prints is one of the expected lines, and
+// its exit.
+const LATE_ORDER_MS = 50;
+
 // `seconds`: how long each case takes on the real clock (simulated time).
 const CASES = [
   {
@@ -208,7 +218,7 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
   for (const c of CASES) {
     if (c.virtualOnly && !m.virtual) continue;
     const why = missing(c.name, m.mode);
-    const start = () => runExample(c.name, { ...m, args: c.args ?? [], timeoutMs: 30000 });
+    const start = () => runExample(c.name, { ...m, args: c.args ?? [], timeoutMs: 30000, spy: m.mode === 'wasm' });
     let run;
     if (why) run = { skip: why };
     else if (m.virtual) virtualRuns.push(run = limited(start));
@@ -232,20 +242,24 @@ for (const c of CASES) {
     const name = label(c, m);
     const pending = runs.get(name);
     if (!pending) continue;
-    test(name, { skip: pending.skip ?? false }, async () => {
+    test(name, { skip: pending.skip ?? false }, async (t) => {
       const r = await pending;
       assert.equal(r.error, null, report(r));
+      const late = m.mode === 'wasm' && !m.virtual ? r.spy?.maxLateMs ?? Infinity : 0;
       if (m.virtual) assert.deepStrictEqual(r.lines, c.expected, report(r));
-      else assert.deepStrictEqual(untie(r.lines, c.realTies), untie(c.expected, c.realTies), report(r));
+      else if (late <= LATE_ORDER_MS) assert.deepStrictEqual(untie(r.lines, c.realTies), untie(c.expected, c.realTies), report(r));
+      else {
+        t.diagnostic(`a host timer fired ${Math.round(late)} ms late: the real-clock order is not compared`);
+        assert.deepStrictEqual([...r.lines].sort(), [...r.lines].sort().filter((l) => c.expected.includes(l)), report(r));
+      }
       assert.equal(r.code, 0, report(r));
       if (m.virtual && m.mode === 'wasm') {
-        // The virtual clock jumps from deadline to deadline: no real waiting.
-        // 1.5 s leaves room for Node's start-up on a loaded machine; it is
-        // well under what the longer examples would take for real.
-        assert.ok(r.ms < 1500, `a virtual-clock run should be instant; took ${Math.round(r.ms)} ms for ${c.seconds} s simulated\n${report(r)}`);
-        // Start-up excluded: the lines come out together, not over seconds.
-        const spread = r.times[r.times.length - 1] - r.times[0];
-        assert.ok(spread < 250, `the virtual-clock run printed its lines over ${Math.round(spread)} ms (${c.seconds} s simulated)`);
+        // The virtual clock jumps from deadline to deadline: the run never
+        // asks the host to wait (no setTimeout of more than 0 ms). Asserted on
+        // what the run asked for, not on its wall time, which load stretches.
+        assert.ok(r.spy, `no WEFT_SPY line\n${report(r)}`);
+        const waits = r.spy.delays.filter((d) => d > 0);
+        assert.deepEqual(waits, [], `a virtual-clock run armed host timers of ${waits.join(', ')} ms (${c.seconds} s simulated)\n${report(r)}`);
       }
       if (!m.virtual) {
         assert.ok(r.ms >= c.seconds * 1000 - 5, `a real-clock run of ${c.seconds} s took only ${Math.round(r.ms)} ms`);

@@ -3,7 +3,7 @@
 // and prints what the host was asked for):
 //   - one host timer per loop, however many tasks sleep;
 //   - zero-delay wake-ups through setImmediate, not clamped (and the same
-//     measure with setImmediate hidden does see the clamp);
+//     measure with setImmediate hidden does see the clamp, a lower bound);
 //   - the time budget hands control back to the host while tasks spin, and
 //     Module.weftBudgetUs sets it;
 //   - real-clock timer order is the virtual clock's, as wasm and natively;
@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { report, root, run } from './lib.mjs';
+import { report, root, run, withSpy } from './lib.mjs';
 import '../host/spy.js'; // globalThis.weftSpyTurns
 
 const wasmDir = join(root, 'build', 'wasm', 'tests', 'host');
@@ -28,9 +28,7 @@ async function host(name, { args = [], opts = {}, timeoutMs = 30000 } = {}) {
   const env = { ...process.env, WEFT_TEST_OPTS: JSON.stringify(opts) };
   delete env.WEFT_CLOCK;
   delete env.WEFT_BUDGET_US;
-  const r = await run(process.execPath, [runner, join(wasmDir, `${name}.js`), ...args], { env, timeoutMs });
-  const line = r.stderr.split('\n').find((l) => l.startsWith('WEFT_SPY '));
-  r.spy = line ? JSON.parse(line.slice('WEFT_SPY '.length)) : null;
+  const r = withSpy(await run(process.execPath, [runner, join(wasmDir, `${name}.js`), ...args], { env, timeoutMs }));
   r.values = Object.fromEntries([...r.stdout.matchAll(/(\w+)=(-?[\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
   return r;
 }
@@ -61,16 +59,17 @@ test('two loops on the host: at most one host timer each', { skip: wasmSkip }, a
   assert.ok(r.spy.maxLive <= 2, `host callbacks outstanding at once: ${spyText(r.spy)}`);
 });
 
-test('zero-delay wake-ups go through setImmediate: sleep(0) and a JS-resolved future take well under 1 ms', { skip: wasmSkip }, async () => {
+test('zero-delay wake-ups go through setImmediate, a host turn each: sleep(0) and a JS-resolved future are never clamped timers', { skip: wasmSkip }, async () => {
   // A 1 µs budget: every wake-up is a host round trip.
   const r = await host('host_zero', { opts: { budgetUs: 1 } });
   passed(r, 2);
+  // The times are printed, not asserted (a loaded machine stretches them;
+  // npm run bench measures them): what is asserted is what weft asked the
+  // host for. Most yields are a host turn of their own, each a setImmediate.
   const { yield_mean_us: y, resolve_mean_us: res } = r.values;
-  assert.ok(y > 0 && y < 1000, `mean sleep(0) ${y} µs\n${report(r)}`);
-  assert.ok(res > 0 && res < 1000, `mean JS resolve to task resumed ${res} µs\n${report(r)}`);
-  // Most yields are a host turn of their own, each a setImmediate.
+  assert.ok(y > 0 && res > 0, report(r));
   const { turns, usPerTurn } = globalThis.weftSpyTurns(r.spy, 'yields', 'yields_done');
-  assert.ok(turns >= 500 && usPerTurn < 1000, `${turns} host turns for 1000 yields, ${usPerTurn} µs each: ${spyText(r.spy)}`);
+  assert.ok(turns >= 500, `${turns} host turns for 1000 yields: ${spyText(r.spy)}`);
   // The program's own setTimeout(0) calls that resolve the futures are the only ones.
   assert.equal(r.spy.setTimeout, 200, spyText(r.spy));
   console.log(`Node: mean sleep(0) ${y} µs (${turns} host turns, ${usPerTurn.toFixed(1)} µs each), JS resolve to resume ${res} µs (1 µs budget)`);
@@ -84,12 +83,16 @@ test('control: with setImmediate and MessageChannel hidden, the same measure see
   assert.ok(r.values.yield_mean_us >= 500, `mean sleep(0) ${r.values.yield_mean_us} µs through setTimeout(0)`);
 });
 
-test('the budget: a JS setTimeout(0) and setImmediate run within a few ms while tasks spin on weft_yield()', { skip: wasmSkip }, async () => {
+test('the budget: the host gets turns while tasks spin on weft_yield(); a JS setTimeout(0) and setImmediate run during the spin', { skip: wasmSkip }, async () => {
   const r = await host('host_spin');
   passed(r, 1);
   const v = r.values;
-  assert.ok(v.timeout_ms >= 0 && v.timeout_ms < 25, `setTimeout(0) waited ${v.timeout_ms} ms (4 ms budget)\n${report(r)}`);
-  assert.ok(v.immediate_ms >= 0 && v.immediate_ms < 25, `setImmediate waited ${v.immediate_ms} ms\n${report(r)}`);
+  // Both ran during the spin (the program checks it); how soon is wall time,
+  // printed only. The host got turns during the spin: with no budget it
+  // would get none until the spin ended.
+  assert.ok(v.timeout_ms >= 0 && v.immediate_ms >= 0, report(r));
+  const { turns } = globalThis.weftSpyTurns(r.spy, 'spin', 'spin_done');
+  assert.ok(turns >= 2, `${turns} host turns during a ${v.spin_ms} ms spin: ${spyText(r.spy)}`);
   assert.ok(v.spin_ms >= 300, report(r));
   console.log(`Node, 4 ms budget: setTimeout(0) ran after ${v.timeout_ms} ms, setImmediate after ${v.immediate_ms} ms, during a ${v.spin_ms} ms spin`);
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const runWasm = join(root, 'scripts', 'run-wasm.mjs');
@@ -77,11 +77,23 @@ export function missing(name, mode) {
   return existsSync(bin) ? null : `build output missing: ${bin} (run: node scripts/build.mjs native)`;
 }
 
-/* Runs example `name` as wasm under Node or natively, with either clock. */
-export function runExample(name, { mode = 'wasm', virtual = false, args = [], timeoutMs } = {}) {
+/* Runs example `name` as wasm under Node or natively, with either clock.
+ * With `spy` (wasm only), tests/host/spy.js watches the host timers the run
+ * asks for: the run's result gains `spy`, the spy's figures (null when the
+ * run printed none). */
+export function runExample(name, { mode = 'wasm', virtual = false, args = [], timeoutMs, spy = false } = {}) {
   const env = envFor(virtual);
-  if (mode === 'wasm') return run(process.execPath, [runWasm, wasmProgram(name), ...(virtual ? ['--virtual'] : []), ...args], { env, timeoutMs });
-  return run(nativeProgram(name), args, { env, timeoutMs });
+  if (mode !== 'wasm') return run(nativeProgram(name), args, { env, timeoutMs });
+  const preload = spy ? ['--import', pathToFileURL(join(root, 'tests', 'host', 'spied.mjs')).href] : [];
+  const r = run(process.execPath, [...preload, runWasm, wasmProgram(name), ...(virtual ? ['--virtual'] : []), ...args], { env, timeoutMs });
+  return spy ? r.then(withSpy) : r;
+}
+
+/* A run with the figures of its `WEFT_SPY {json}` stderr line as `spy`. */
+export function withSpy(r) {
+  const line = r.stderr.split('\n').find((l) => l.startsWith('WEFT_SPY '));
+  r.spy = line ? JSON.parse(line.slice('WEFT_SPY '.length)) : null;
+  return r;
 }
 
 /* Runs any wasm program (.js + .wasm) through scripts/run-wasm.mjs, real clock. */
