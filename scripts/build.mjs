@@ -44,4 +44,7 @@ for (const name of wanted) {
     run(cmd, [...pre, '-S', '.', '-B', t.dir, ...t.args, '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON']);
   }
   run('cmake', ['--build', t.dir, '-j', jobs, ...(t.target ? ['--target', t.target] : [])]);
+  // README.md's hand-link flags, from what this configure wrote
+  // (scripts/docs.mjs): rewritten only when CMake's lists changed.
+  if (t.dir === 'build/wasm') run(process.execPath, [join(root, 'scripts', 'docs.mjs')]);
 }
