@@ -21,4 +21,5 @@ await factory({
   arguments: args,
   wasmBinary: readFileSync(file.replace(/\.js$/, '.wasm')),
   onWeftExit: (status) => { process.exitCode = status; },
+  onWeftError: () => { process.exitCode = 1; }, // the loop trapped
 });

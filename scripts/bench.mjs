@@ -644,7 +644,7 @@ async function suiteStart(add) {
   for (let i = 0; i < R; i++) {
     const r = await child(process.execPath, ['--input-type=module', '-e', `
       const t0 = performance.now();
-      const { createWeft } = await import(${JSON.stringify(join(root, 'src/js/index.mjs'))});
+      const { createWeft } = await import(${JSON.stringify(join(root, 'src/js/node.mjs'))});
       const weft = await createWeft();
       const v = await weft.run('sleep_then', 0);
       console.log(JSON.stringify({ import_to_first_task_ms: performance.now() - t0, v }));`]);

@@ -3,7 +3,9 @@
 //   build/native  release, native (examples, C tests)
 //   build/asan    debug, AddressSanitizer + UBSan (the C tests under ctest)
 //   build/wasm    release, Emscripten + Asyncify (examples, C tests as wasm)
-// Usage: node scripts/build.mjs [native|asan|wasm ...]   (default: all three)
+// and `dist`: only the npm package's dist/ (the runtime, in build/wasm; what
+// `npm pack` builds).
+// Usage: node scripts/build.mjs [native|asan|wasm|dist ...]   (default: the three trees)
 // First it brings the generated constants up to date (scripts/constants.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ const trees = {
   asan: { dir: 'build/asan', cmake: ['cmake'], args: ['-DCMAKE_BUILD_TYPE=Debug', '-DWEFT_SANITIZE=ON', '-DWEFT_BUILD_EXAMPLES=OFF'] },
   wasm: { dir: 'build/wasm', cmake: ['emcmake', 'cmake'], args: ['-DCMAKE_BUILD_TYPE=Release'] },
 };
+trees.dist = { ...trees.wasm, target: 'weft_runtime' };
 
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -32,13 +35,16 @@ function run(cmd, args) {
 // when a list changed, so nothing relinks otherwise.
 run(process.execPath, [join(root, 'scripts', 'constants.mjs')]);
 
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(trees);
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['native', 'asan', 'wasm'];
 for (const name of wanted) {
   const t = trees[name];
-  if (!t) throw new Error(`unknown tree ${name} (native, asan, wasm)`);
+  if (!t) throw new Error(`unknown tree ${name} (native, asan, wasm, dist)`);
   if (!existsSync(join(root, t.dir, 'CMakeCache.txt'))) {
     const [cmd, ...pre] = t.cmake;
     run(cmd, [...pre, '-S', '.', '-B', t.dir, ...t.args, '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON']);
   }
-  run('cmake', ['--build', t.dir, '-j', jobs]);
+  run('cmake', ['--build', t.dir, '-j', jobs, ...(t.target ? ['--target', t.target] : [])]);
+  // README.md's hand-link flags, from what this configure wrote
+  // (scripts/docs.mjs): rewritten only when CMake's lists changed.
+  if (t.dir === 'build/wasm') run(process.execPath, [join(root, 'scripts', 'docs.mjs')]);
 }

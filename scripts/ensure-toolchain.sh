@@ -2,9 +2,10 @@
 # Installs what weft's build and tests need on a fresh Debian machine, and
 # nothing that is already there: cmake and a C compiler, Emscripten (Debian's
 # `emscripten` package, 3.1.6 on bookworm) when emcc is missing, Node packages
-# with `npm ci` (playwright-core among them: it drives the system chromium
-# and never downloads a browser). Debian's `chromium` for the browser tests
-# is installed by `ensure-toolchain.sh --browser`, which `npm test` passes.
+# with `npm ci` (playwright-core and puppeteer-core among them: they drive
+# the system's browsers and never download one). Debian's `chromium` and
+# `firefox-esr` for the browser tests are installed by
+# `ensure-toolchain.sh --browser`, which `npm test` passes.
 # The reliability suite (scripts/reliability.mjs) needs valgrind and clang
 # with libFuzzer's runtime (Debian's libclang-rt-14-dev on bookworm).
 set -euo pipefail
@@ -23,6 +24,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){return 0;}
 fi
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 fi
 # Debian's gcc ships ASan/UBSan runtimes as separate libraries.
 if ! echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined -x c - -o /tmp/weft-asan-probe >/dev/null 2>&1; then
@@ -45,6 +47,17 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ ! -d node_modules/playwright-core ] ||
+  [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/typescript ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The other Node majors npm test runs the package, example and JS-bridge
+# tests under (tests/majors: Node 22, 24 and 26 from npm, pinned by its lock
+# file; npm ci reuses the npm cache, so a machine that has them once needs
+# no network for them again).
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -d tests/majors/node_modules ] || [ tests/majors/package-lock.json -nt tests/majors/node_modules ]; then
+    (cd tests/majors && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+  fi
 fi

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs a weft program built for wasm (MODULARIZE CommonJS + .wasm) under Node.
+// Runs a weft program built for wasm under Node, as a command:
 //   node scripts/run-wasm.mjs build/wasm/examples/taches.js [--virtual] [args...]
-// The .wasm is handed over as wasmBinary: Emscripten 3.1.6's own loader
-// tries to fetch() a file path on Node >= 18 and fails.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadCommonJS } from './cjs.mjs';
+// It is createWeft() (the package's Node entry, without the built-in
+// runtime) with the program's options: its arguments, the virtual clock with
+// --virtual or WEFT_CLOCK=virtual, every WEFT_* environment variable, and its
+// exit status (or 1 when it traps) as this process's exit code.
+import { createWeft } from '../src/js/core.node.mjs';
 
 const [jsPath, ...rest] = process.argv.slice(2);
 if (!jsPath) {
@@ -13,17 +13,12 @@ if (!jsPath) {
   process.exit(2);
 }
 const virtual = rest.includes('--virtual') || process.env.WEFT_CLOCK === 'virtual';
-const args = rest.filter((a) => a !== '--virtual');
-const file = resolve(jsPath);
-const factory = loadCommonJS(file);
-await factory({
-  arguments: args,
-  wasmBinary: readFileSync(file.replace(/\.js$/, '.wasm')),
-  // weft's settings travel as environment variables (WEFT_CLOCK,
-  // WEFT_BUDGET_US): hand the program every WEFT_* one.
-  preRun: [(M) => {
-    for (const [k, v] of Object.entries(process.env)) if (k.startsWith('WEFT_')) M.ENV[k] = v;
-    if (virtual) M.ENV.WEFT_CLOCK = 'virtual';
-  }],
-  onWeftExit: (status) => { process.exitCode = status; },
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEFT_')));
+await createWeft({
+  module: jsPath,
+  args: rest.filter((a) => a !== '--virtual'),
+  clock: virtual ? 'virtual' : 'real',
+  env,
+  onExit: (status) => { process.exitCode = status; },
+  onError: () => { process.exitCode = 1; },
 });

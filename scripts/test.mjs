@@ -4,8 +4,11 @@
 //   2. node --test on tests/node (wasm builds of the examples and of the C
 //      tests, asserted line by line; examples natively too)
 //   3. node --test on tests/browser (wasm programs in Debian's chromium,
-//      driven by playwright-core)
-//   4. scripts/reliability.mjs: the property tests' figures, fault
+//      driven by playwright-core), then the same but the page's tests in
+//      Debian's firefox-esr (puppeteer-core over WebDriver BiDi)
+//   4. the examples and the JS-bridge tests again under Node 22, 24 and 26
+//      (tests/majors; the package test runs its consumer under each itself)
+//   5. scripts/reliability.mjs: the property tests' figures, fault
 //      injection, limits, valgrind over the native C tests, 60 s of
 //      libFuzzer; writes the figures into docs/reliability.md
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -30,7 +33,24 @@ console.log('\n== browser tests (chromium) ==');
 const browserFiles = readdirSync(join(root, 'tests/browser')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests/browser', f));
 const browser = spawnSync('node', ['--test', '--test-concurrency=1', ...browserFiles], { cwd: root, stdio: 'inherit' });
 
+// The page's tests drive playwright's API beyond what puppeteer shares
+// (locators, keyboard, axe): Chromium only.
+console.log('\n== browser tests (firefox) ==');
+const firefoxFiles = browserFiles.filter((f) => !/page\.test\.mjs$/.test(f));
+const firefox = spawnSync('node', ['--test', '--test-concurrency=1', ...firefoxFiles], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, WEFT_BROWSER: 'firefox' },
+});
+
+const majors = ['22', '24', '26'].map((m) => [m, join(root, 'tests', 'majors', 'node_modules', `node${m}`, 'bin', 'node')]);
+const majorFiles = ['examples', 'promise', 'iter', 'faults'].map((f) => join('tests/node', `${f}.test.mjs`));
+let majorsStatus = 0;
+for (const [m, bin] of majors) {
+  console.log(`\n== examples and JS bridges under Node ${m} ==`);
+  const r = spawnSync(bin, ['--test', '--test-concurrency=2', ...majorFiles], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) majorsStatus = 1;
+}
+
 console.log('\n== reliability (valgrind, fuzzing, figures) ==');
 const rel = spawnSync('node', ['scripts/reliability.mjs'], { cwd: root, stdio: 'inherit' });
 
-process.exit(ctest.status || node.status || browser.status || rel.status ? 1 : 0);
+process.exit(ctest.status || node.status || browser.status || firefox.status || majorsStatus || rel.status ? 1 : 0);

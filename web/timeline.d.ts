@@ -1,6 +1,11 @@
 // Types for 'weft/timeline' (web/timeline.mjs, web/model.mjs).
-/** A trace record (docs/tracing.md); fields a kind does not use may be absent. */
-export interface TimelineRecord { seq?: number; t: number; kind: string; task?: number; [field: string]: unknown }
+/** A trace record (docs/tracing.md; 'weft/trace' drain() gives them);
+ *  fields a kind does not use may be absent. */
+export interface TimelineRecord {
+  seq?: number; t: number; kind: string; task?: number;
+  other?: number | null; reason?: string | null; site?: string | null; name?: string | null;
+  value?: number | null; status?: string | number | null; detail?: string | null;
+}
 
 export interface Segment {
   task: number; state: 'ready' | 'running' | 'waiting'; reason: string | null; site: string | null;

@@ -1,43 +1,137 @@
-// Types for weft's npm entry point (src/js/index.mjs).
+// Types for weft's npm entry points: 'weft' (src/js/node.mjs under Node,
+// src/js/index.mjs in browsers and bundlers) and 'weft/core' (the same
+// createWeft without the built-in runtime; core.d.ts).
+
+/** A pointer into the module's memory (a wasm32 address). */
+export type Pointer = number;
+
+/** The Emscripten module of a weft program, as far as weft exposes it: the
+ *  heap views, the runtime methods weft exports, the C functions weft
+ *  exports and the host's driving functions (src/js/library_*.js). */
+export interface WeftModule {
+  readonly HEAP8: Int8Array;
+  readonly HEAPU8: Uint8Array;
+  readonly HEAP16: Int16Array;
+  readonly HEAPU16: Uint16Array;
+  readonly HEAP32: Int32Array;
+  readonly HEAPU32: Uint32Array;
+  readonly HEAPF32: Float32Array;
+  readonly HEAPF64: Float64Array;
+  /** The C side's environment (getenv), settable before main runs. */
+  readonly ENV: Record<string, string | undefined>;
+  UTF8ToString(ptr: Pointer, maxBytesToRead?: number): string;
+  stringToUTF8(text: string, outPtr: Pointer, maxBytesToWrite: number): number;
+  lengthBytesUTF8(text: string): number;
+
+  _malloc(size: number): Pointer;
+  _free(ptr: Pointer): void;
+  _realloc(ptr: Pointer, size: number): Pointer;
+  /** weft_strerror / weft_strerror_name: static C strings. */
+  _weft_strerror(code: number): Pointer;
+  _weft_strerror_name(code: number): Pointer;
+  /** Host futures (include/weft/host.h): complete a weft_host_future. */
+  _weft_host_resolve(future: Pointer, value: number): number;
+  _weft_host_fail(future: Pointer, code: number): number;
+  /** One batch of ready work; returns ms until the next deadline (< 0: none). */
+  _weft_loop_run_ready(loop: Pointer): number;
+  _weft_loop_run_once(loop: Pointer): number;
+  _weft_loop_step(loop: Pointer): number;
+  _weft_loop_step_task(loop: Pointer): number;
+  /** Tracing (include/weft/trace.h; read the records with 'weft/trace'). */
+  _weft_trace_enable(loop: Pointer, capacity: number): number;
+  _weft_trace_disable(loop: Pointer): number;
+  _weft_trace_drain(loop: Pointer, out: Pointer, max: number): number;
+  _weft_trace_set_long_running_ms(loop: Pointer, ms: number): number;
+
+  /** The JS bridge, as Weft wraps it. */
+  weftRun: Weft['run'];
+  weftIterate: Weft['iterate'];
+  weftHandle: Weft['handle'];
+  weftIterHandle: Weft['iterHandle'];
+  weftLoopNow: Weft['loopNow'];
+  weftStrerror: Weft['strerror'];
+  /** Stops the host's automatic driving of the loops (a pending host timer
+   *  is dropped); weftResume() restarts it. */
+  weftPause(): void;
+  weftResume(): void;
+  weftPaused(): boolean;
+  /** The loops the host knows (pointers), oldest first. */
+  weftLoops(): Pointer[];
+  /** Runs one unit of work of `loop` (default: the first); 1 while work is
+   *  left, 0 when none is. { task: true }: until one task has been resumed. */
+  weftStep(loop?: Pointer, options?: { task?: boolean }): 0 | 1;
+}
+
+/** What a weft_program() .mjs exports (and 'weft/runtime'): its factory,
+ *  whose `wasm` is where its .wasm is. */
+export interface WeftProgramFactory {
+  (moduleArgs?: Record<string, unknown>): Promise<WeftModule>;
+  readonly wasm?: URL;
+}
+export interface WeftProgramModule {
+  readonly default: WeftProgramFactory;
+  readonly wasm?: URL;
+}
+
+/** A number reaches C as (void *)(intptr_t)arg, a string as a `const char *`
+ *  (UTF-8, valid during the call), null / undefined as NULL. */
+export type WeftArg = number | string | null | undefined;
 
 export interface WeftOptions {
-  /** The weft program to load: its Emscripten factory (the MODULARIZE
-   *  export of a program built with weft_program()), or the URL / path of its
-   *  .js or .mjs. Default: the prebuilt runtime in the package's dist/.
-   *  In browsers a .mjs URL is imported and a .js URL is loaded with a
-   *  <script> element: no source text is evaluated, so a Content-Security-
-   *  Policy without 'unsafe-eval' works (wasm needs 'wasm-unsafe-eval'). */
-  module?: ((moduleArgs: object) => Promise<any>) | string | URL;
-  /** The program's .wasm: its bytes, or a URL / path. Default: the module's
-   *  URL with .js / .mjs replaced by .wasm (read with node:fs on Node,
-   *  fetched in browsers). */
-  wasm?: Uint8Array | ArrayBuffer | string | URL;
-  /** Environment variables for the C side (WEFT_CLOCK: 'virtual', WEFT_BUDGET_US, ...). */
-  env?: Record<string, string | number>;
-  /** Where the program's stdout / stderr lines go (default: console). */
+  /** The weft program to load: its .mjs imported as a namespace
+   *  (`import * as prog from './myprog.mjs'`) or its default export (the
+   *  factory); or the URL / path of its .mjs or .js. Default (not in
+   *  'weft/core'): the prebuilt runtime in the package's dist/. In browsers a
+   *  .mjs URL is imported and a .js URL is loaded with a <script> element: no
+   *  source text is evaluated, so a Content-Security-Policy without
+   *  'unsafe-eval' works (wasm needs 'wasm-unsafe-eval'). */
+  module?: WeftProgramFactory | WeftProgramModule | string | URL;
+  /** The program's .wasm: its bytes, or a URL / path. Default: where the
+   *  .mjs says (`wasm`, a new URL('x.wasm', import.meta.url) that bundlers
+   *  rewrite), else the module's URL with .js / .mjs replaced by .wasm. Read
+   *  with node:fs on Node, fetched in browsers. */
+  wasm?: Uint8Array | ArrayBuffer | ArrayBufferView | string | URL;
+  /** The clock of the loops weft_run and the JS bridge create: 'real'
+   *  (default) or 'virtual', which jumps to the next deadline whenever
+   *  nothing is ready (the same order of events, at once). */
+  clock?: 'virtual' | 'real';
+  /** Environment variables for the C side (getenv), set before main runs:
+   *  WEFT_BUDGET_US, WEFT_TRACE, your program's own. */
+  env?: Readonly<Record<string, string | number>>;
+  /** The program's command-line arguments, argv[1..] (default: none). */
+  args?: readonly string[];
+  /** Where the program's stdout / stderr lines go (default: console.log /
+   *  console.warn). */
   print?: (line: string) => void;
   printErr?: (line: string) => void;
+  /** Called with the program's exit status: when main returns or calls
+   *  exit(), and when weft_run's main task ends (0, or 1 when it failed).
+   *  The host process's exit code is never touched. */
+  onExit?: (status: number) => void;
+  /** Called when the loop traps (a C crash, a task's stack overflow): the
+   *  message is also printed with printErr, and the module is dead. */
+  onError?: (message: string, error: unknown) => void;
   /** How long (µs) the loop may run ready work before it gives the host a
    *  turn (rendering, input, I/O callbacks). Default 4000 (4 ms). Same as
    *  env.WEFT_BUDGET_US. */
   budgetUs?: number;
-  /** Called with the exit status when a program's weft_run main task ends. */
-  onExit?: (status: number) => void;
-  /** Extra Emscripten Module arguments. */
+  /** Extra Emscripten Module arguments (preRun is added to weft's). */
   moduleArgs?: Record<string, unknown>;
 }
 
 export interface RunOptions {
-  /** Aborting it cancels the C task; the promise then rejects with an
-   *  AbortError whose code is WEFT_ECANCELED (-1). */
+  /** Aborting it cancels the C task; the promise then rejects with a
+   *  WeftError named 'AbortError' whose code is WEFT_ECANCELED (-1). */
   signal?: AbortSignal;
   /** 'number' (default): the task's intptr_t result. 'string': the task
    *  returns a malloc'd UTF-8 string (or 0 for null), which weft frees. */
   result?: 'number' | 'string';
 }
 
-/** How a C task's failure reaches JS. */
-export interface WeftError extends Error {
+/** How a C task's failure reaches JS (weft.run's rejection, weft.iterate's
+ *  next()). */
+export class WeftError extends Error {
+  constructor(message: string, details?: { code?: number; codeName?: string; name?: 'WeftError' | 'AbortError' });
   name: 'WeftError' | 'AbortError';
   /** The negative weft code (WEFT_EJS = -20, WEFT_ECANCELED = -1, ...). */
   code: number;
@@ -46,11 +140,12 @@ export interface WeftError extends Error {
 }
 
 export interface Weft {
-  /** Starts the C task registered with WEFT_JS_TASK(name). `arg` reaches C
-   *  as (void *)(intptr_t)arg for a number, a `const char *` for a string,
-   *  NULL for undefined/null. */
-  run(name: string, arg?: number | string | null, options?: RunOptions & { result: 'string' }): Promise<string | null>;
-  run(name: string, arg?: number | string | null, options?: RunOptions): Promise<number>;
+  /** Starts the C task registered with WEFT_JS_TASK(name) and resolves to
+   *  its result: a number, or with { result: 'string' } the string it
+   *  returned. Rejects with a WeftError. */
+  run(name: string, arg: WeftArg, options: RunOptions & { result: 'string' }): Promise<string | null>;
+  run(name: string, arg?: WeftArg, options?: RunOptions & { result?: 'number' }): Promise<number>;
+  run(name: string, arg?: WeftArg, options?: RunOptions): Promise<number | string | null>;
   /** Registers a promise (or a value) for C and returns its handle, for
    *  weft_js_await(handle, &value) / weft_js_promise(loop, handle, &value).
    *  Each handle can be awaited from C once. */
@@ -61,8 +156,8 @@ export interface Weft {
    *  UTF-8 strings, which weft frees). The generator's error rejects next()
    *  with a WeftError; leaving the loop early (return()) closes it. Throws a
    *  WeftError (WEFT_EINVAL) when no generator has that name. */
-  iterate(name: string, arg: number | string | null | undefined, options: { result: 'string' }): AsyncIterableIterator<string | null>;
-  iterate(name: string, arg?: number | string | null, options?: { result?: 'number' }): AsyncIterableIterator<number>;
+  iterate(name: string, arg: WeftArg, options: { result: 'string' }): AsyncIterableIterator<string | null>;
+  iterate(name: string, arg?: WeftArg, options?: { result?: 'number' }): AsyncIterableIterator<number>;
   /** Registers an async iterable (or a plain iterable) for C, which consumes
    *  it with weft_js_iter(handle). Each handle can be wrapped once. */
   iterHandle(iterable: AsyncIterable<unknown> | Iterable<unknown>): number;
@@ -70,8 +165,8 @@ export interface Weft {
   loopNow(): number;
   /** weft_strerror_name / weft_strerror of a code. */
   strerror(code: number): { name: string; message: string };
-  /** The Emscripten Module (exports such as _malloc, HEAPU8, ...). */
-  module: any;
+  /** The Emscripten module. */
+  module: WeftModule;
 }
 
 /** Loads the prebuilt runtime, or your own weft program, and returns its API. */

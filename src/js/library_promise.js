@@ -84,8 +84,13 @@ mergeInto(LibraryManager.library, {
 
     error: function(code, aborted) {
       var s = WeftPromise.strerror(code);
-      var e = new Error(aborted ? 'The operation was aborted (' + s.name + ')' : s.message + ' (' + s.name + ')');
-      e.name = aborted ? 'AbortError' : 'WeftError';
+      var msg = aborted ? 'The operation was aborted (' + s.name + ')' : s.message + ' (' + s.name + ')';
+      var name = aborted ? 'AbortError' : 'WeftError';
+      // createWeft() passes its WeftError class, so that `instanceof` works.
+      var E = Module['WeftError'];
+      if (typeof E === 'function') return new E(msg, { code: code, codeName: s.name, name: name });
+      var e = new Error(msg);
+      e.name = name;
       e.code = code;
       e.codeName = s.name;
       return e;

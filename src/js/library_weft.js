@@ -26,6 +26,13 @@
 //                 unit of work (weft_loop_step).
 //   onWeftBatch   called as onWeftBatch(loop) after each batch the host runs
 //                 (and after each weftStep): the place to drain the trace.
+//   onWeftExit    called as onWeftExit(status) when the program ends: main
+//                 returned or called exit(), or weft_run's main task ended.
+//                 Nothing else reports it: the host process's exit code is
+//                 the host's business.
+//   onWeftError   called as onWeftError(message, error) when the loop traps
+//                 (the message is also printed with printErr); the module
+//                 is dead afterwards.
 //
 // Module functions added here: weftPause() stops the automatic driving (a
 // pending host timer is dropped), weftResume() restarts it, weftPaused(),
@@ -47,6 +54,18 @@ mergeInto(LibraryManager.library, {
     paused: false,
     channel: null,
     install: function() {
+      // The host process is not weft's: the program's exit status goes to
+      // onWeftExit, never to process.exitCode or process.exit (Emscripten's
+      // Node glue would set one or call the other; weft links without it,
+      // -sENVIRONMENT=web,worker, and with -sNODEJS_CATCH_EXIT=0
+      // -sNODEJS_CATCH_REJECTION=0 should a program put Node back). quit_
+      // is how main's return or exit() ends a program: Emscripten calls it
+      // with the status, then it throws the ExitStatus its caller expects.
+      var quit = quit_;
+      quit_ = function(status, toThrow) {
+        WeftHost.exited(status);
+        quit(status, toThrow);
+      };
       Module['weftPause'] = function() {
         WeftHost.paused = true;
         for (var k in WeftHost.loops) {
@@ -77,6 +96,11 @@ mergeInto(LibraryManager.library, {
         if (Module['onWeftBatch']) Module['onWeftBatch'](loop);
         return rc;
       };
+    },
+    // The program's end, reported once per way out: main returned or called
+    // exit() (quit_), or weft_run's main task ended (weft_js_main_done).
+    exited: function(status) {
+      if (Module['onWeftExit']) Module['onWeftExit'](status);
     },
     queue: [],
     immediate: function(fn) {
@@ -151,7 +175,6 @@ mergeInto(LibraryManager.library, {
         ABORT = true;
       }
       EXITSTATUS = 1;
-      if (ENVIRONMENT_IS_NODE) process.exitCode = 1;
       if (Module['onWeftError']) Module['onWeftError'](msg, e);
     },
   },
@@ -166,10 +189,8 @@ mergeInto(LibraryManager.library, {
     if (i >= 0) WeftHost.seen.splice(i, 1);
   },
 
-  weft_js_main_done: function(status) {
-    if (Module['onWeftExit']) Module['onWeftExit'](status);
-    else if (ENVIRONMENT_IS_NODE) process.exitCode = status;
-  },
+  weft_js_main_done__deps: ['$WeftHost'],
+  weft_js_main_done: function(status) { WeftHost.exited(status); },
 
   // Emscripten's STACK_OVERFLOW_CHECK=2 calls this when a function is about
   // to move __stack_pointer past the limits weft sets for the running task.

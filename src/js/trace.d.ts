@@ -1,7 +1,8 @@
 // Types of src/js/trace.mjs (weft/trace): see docs/tracing.md. The kinds and
 // reasons come from include/weft/trace.h through ./constants (generated).
-import type { TraceKind, TraceReason } from './constants';
+import type { TraceKind, TraceReason } from './constants.js';
 export type { TraceKind, TraceReason };
+import type { WeftModule } from './index.js';
 
 export interface TraceRecord {
   seq: number;
@@ -26,13 +27,16 @@ export interface TaskRow {
 
 export interface ChromeTrace { traceEvents: object[]; displayTimeUnit?: string; otherData?: object }
 
-export { RECORD_SIZE } from './constants';
+export { RECORD_SIZE } from './constants.js';
 /** Kind names by value ('' where none). */
 export const KINDS: readonly (TraceKind | '')[];
 /** Reason names by value ('' for none). */
 export const REASONS: readonly (TraceReason | '')[];
 /** Moves every record out of the loop's ring (default: Module.weftLoops()[0]). */
-export function drain(Module: any, loop?: number, options?: { batch?: number }): TraceRecord[];
+/** What drain() uses of a module: weft.module, or a weft program's own. */
+export type DrainableModule = Pick<WeftModule, 'HEAPU8' | '_malloc' | '_free' | '_weft_trace_drain' | '_weft_strerror_name'> &
+  Partial<Pick<WeftModule, 'weftLoops'>>;
+export function drain(Module: DrainableModule, loop?: number, options?: { batch?: number }): TraceRecord[];
 export function taskTable(records: TraceRecord[]): TaskRow[];
 export function toChromeTrace(records: TraceRecord[], options?: { pid?: number; processName?: string }): ChromeTrace;
 export function fromChromeTrace(json: string | ChromeTrace | object[]): TraceRecord[];

@@ -1,6 +1,9 @@
 // Helpers for tests/browser/*.test.mjs (not a test file itself): Debian's
-// chromium driven by playwright-core (no browser download), the static
-// server, and one fixture page per program run.
+// chromium driven by playwright-core, or with WEFT_BROWSER=firefox Debian's
+// firefox-esr driven by puppeteer-core over WebDriver BiDi (no browser
+// download either way), the static server, and one fixture page per
+// program run. The tests use the pages through what both drivers share
+// (newPage, goto, evaluate, on('console' | 'pageerror'), screenshot, close).
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,6 +12,8 @@ import { startStaticServer } from './server.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chromiumPath = process.env.WEFT_CHROMIUM || '/usr/bin/chromium';
+/** The engine the browser tests run in: 'chromium' (default) or 'firefox'. */
+export const engine = process.env.WEFT_BROWSER === 'firefox' ? 'firefox' : 'chromium';
 
 function findPlaywright() {
   try { return createRequire(join(root, 'package.json')).resolve('playwright-core'); } catch { return null; }
@@ -16,8 +21,13 @@ function findPlaywright() {
 
 /* Why the browser tests cannot run here, or false. */
 export function skipReason(...programs) {
-  if (!existsSync(chromiumPath)) return `no chromium at ${chromiumPath} (run: bash scripts/ensure-toolchain.sh --browser)`;
-  if (!findPlaywright()) return 'playwright-core is not installed (run: npm ci)';
+  if (engine === 'firefox') {
+    const why = firefoxSkipReason();
+    if (why) return why;
+  } else {
+    if (!existsSync(chromiumPath)) return `no chromium at ${chromiumPath} (run: bash scripts/ensure-toolchain.sh --browser)`;
+    if (!findPlaywright()) return 'playwright-core is not installed (run: npm ci)';
+  }
   for (const p of programs) {
     const f = join(root, 'build', 'wasm', `${p}.wasm`);
     if (!existsSync(f)) return `build output missing: ${f} (run: node scripts/build.mjs wasm)`;
@@ -25,8 +35,13 @@ export function skipReason(...programs) {
   return false;
 }
 
-/* Starts chromium and the static server; returns { browser, server, close }. */
+/* Starts the browser (chromium, or firefox: `engine`) and the static server; returns { browser, server, close }. */
 export async function startBrowser({ upstream, csp } = {}) {
+  if (engine === 'firefox') {
+    const browser = await startFirefox();
+    const server = await startStaticServer(root, { upstream, csp });
+    return { browser, server, close: async () => { await browser.close(); await server.close(); } };
+  }
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -36,6 +51,28 @@ export async function startBrowser({ upstream, csp } = {}) {
   });
   const server = await startStaticServer(root, { upstream, csp });
   return { browser, server, close: async () => { await browser.close(); await server.close(); } };
+}
+
+export const firefoxPath = process.env.WEFT_FIREFOX || '/usr/bin/firefox-esr';
+
+/* Why Firefox cannot run here, or false. */
+export function firefoxSkipReason() {
+  if (!existsSync(firefoxPath)) return `no firefox-esr at ${firefoxPath} (run: bash scripts/ensure-toolchain.sh --browser)`;
+  try { createRequire(join(root, 'package.json')).resolve('puppeteer-core'); } catch { return 'puppeteer-core is not installed (run: npm ci)'; }
+  return false;
+}
+
+/* Starts Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (a
+ * fresh temporary profile); resolves to the browser, whose newPage(),
+ * page.goto / evaluate / on('console' | 'pageerror') / close are used as
+ * playwright's are. */
+export async function startFirefox() {
+  const { default: puppeteer } = await import('puppeteer-core');
+  return puppeteer.launch({
+    browser: 'firefox', executablePath: firefoxPath, headless: true,
+    // No update checks, telemetry or first-run pages in the test profile.
+    extraPrefsFirefox: { 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.enabled': false },
+  });
 }
 
 /* Loads `prog` (a path under build/wasm/ without .js) in the fixture page

@@ -18,4 +18,5 @@ await loadCommonJS(file)({
   ...(opts.budgetUs != null ? { weftBudgetUs: opts.budgetUs } : {}),
   preRun: [(M) => { if (opts.virtual) M.ENV.WEFT_CLOCK = 'virtual'; }],
   onWeftExit: (status) => { process.exitCode = status; },
+  onWeftError: () => { process.exitCode = 1; }, // the loop trapped
 });

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { root } from './lib.mjs';
-import { createWeft } from '../../src/js/index.mjs';
+import { createWeft } from 'weft'; // the package's own exports (its Node entry)
 
 const program = join(root, 'build', 'wasm', 'tests', 'js_bridge', 'promise_tasks.js');
 const skip = existsSync(program) ? false : `build output missing: ${program} (run: node scripts/build.mjs wasm)`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib.mjs';
-import { createWeft } from '../../src/js/index.mjs';
+import { createWeft } from 'weft'; // the package's own exports (its Node entry)
 
 const skip = existsSync(join(root, 'dist', 'weft.wasm')) ? false : 'dist/weft.wasm missing (run: node scripts/build.mjs wasm)';
 const EDONE_FREE = { done: true, value: undefined };

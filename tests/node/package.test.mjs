@@ -33,7 +33,7 @@ test('npm pack, npm install the tarball, import { createWeft } from "weft"', { s
   const packOut = npm(['pack', '--json', '--pack-destination', tmp], root);
   const packed = JSON.parse(packOut.slice(packOut.search(/^\[$/m)));
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['dist/weft.js', 'dist/weft.wasm', 'src/js/index.mjs', 'src/js/index.d.ts', 'include/weft.h',
+  for (const f of ['dist/weft.mjs', 'dist/weft.wasm', 'src/js/index.mjs', 'src/js/node.mjs', 'src/js/index.d.ts', 'include/weft.h',
     'include/weft/js.h', 'src/js/library_weft.js', 'src/js/library_promise.js', 'src/host/js_bridge.c', 'CMakeLists.txt',
     'package.json', 'web/timeline.mjs', 'web/timeline.d.ts', 'web/model.mjs']) {
     assert.ok(files.includes(f), `the tarball lacks ${f}`);
@@ -77,9 +77,9 @@ console.log(JSON.stringify({ name: wasmPkg.name, slept, echoed, gathered, awaite
 
   // node -e with the ESM loader, and the wasm subpath export resolves.
   const wasmPath = execFileSync(process.execPath, ['--input-type=module', '-e',
-    "import { createWeft } from 'weft'; const w = await createWeft(); console.log(await w.run('sleep_then', 1), import.meta.resolve('weft/wasm'));"],
+    "import { createWeft } from 'weft'; const w = await createWeft(); console.log(await w.run('sleep_then', 1), import.meta.resolve('weft/runtime'));"],
   { cwd: app, encoding: 'utf8', timeout: 60000 }).trim();
-  assert.match(wasmPath, /^1 file:.*node_modules\/weft\/dist\/weft\.wasm$/);
+  assert.match(wasmPath, /^1 file:.*node_modules\/weft\/dist\/weft\.mjs$/);
 });
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };

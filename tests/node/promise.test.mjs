@@ -1,6 +1,6 @@
 // The JS promise bridge (include/weft/js.h), both ways, on the real host:
 // build/wasm/tests/js_bridge/promise_tasks (tests/js_bridge/promise_tasks.c)
-// loaded through the package entry point (src/js/index.mjs), and the
+// loaded through the package entry point ('weft', src/js/node.mjs), and the
 // prebuilt runtime (dist/) for its built-in tasks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { root } from './lib.mjs';
-import { createWeft } from '../../src/js/index.mjs';
+import { createWeft } from 'weft'; // the package's own exports (its Node entry)
 
 const program = join(root, 'build', 'wasm', 'tests', 'js_bridge', 'promise_tasks.js');
 const skip = existsSync(program) ? false : `build output missing: ${program} (run: node scripts/build.mjs wasm)`;
