@@ -1,5 +1,5 @@
 /* Drives weft_fetch against tests/node/fetch.test.mjs's local server:
- *   fetch_client <base-url> [warm:]<scenario> [extra-url]
+ *   fetch_client <base-url> [warm:]<scenario> [extra-url] [mode]
  * Prints one line per observation; the test asserts them exactly. With
  * "warm:", one quiet fetch comes first: in Node, a process's first request
  * carries an AbortSignal and later ones are aborted through undici's
@@ -12,6 +12,7 @@
 static const char *base;
 static const char *scenario;
 static const char *extra = "";
+static const char *mode = "";
 
 static char *url_of(const char *path) {
   static char buf[512];
@@ -111,6 +112,60 @@ static intptr_t consume_pages(void *arg) {
   return rc ? weft_fail(rc) : 0;
 }
 
+/* Ticks every 1 ms until cancelled (scenario "hostile"). */
+static intptr_t quiet_ticker(void *arg) {
+  int *ticks = arg;
+  while (weft_sleep(1) == 0) ++*ticks;
+  return 0;
+}
+
+/* Scenario "hostile": fetches `extra` (a misbehaving server's URL) with
+ * `mode` ("stream" or "whole", then ",timeout=<ms>" for an idle timeout),
+ * while a ticker task runs. Prints what each step gave, then whether the
+ * ticker still runs afterwards (the loop survived; exact, not timed: the
+ * 1 ms ticker must fire before a 5 ms sleep ends). */
+static void hostile(const char *mode) {
+  int ticks = 0;
+  weft_task *tick = weft_spawn(NULL, quiet_ticker, &ticks, NULL);
+  weft_fetch_options o = {0};
+  const char *t = strstr(mode, "timeout=");
+  if (t) o.timeout_ms = strtoll(t + 8, NULL, 10);
+  weft_response *r;
+  int rc = weft_fetch(extra, &o, &r);
+  if (rc) {
+    printf("fetch: %s\n", weft_strerror_name(rc));
+  } else {
+    printf("fetch: %d\n", weft_response_status(r));
+    if (!strncmp(mode, "stream", 6)) {
+      size_t total = 0, chunks = 0, biggest = 0;
+      void *c;
+      size_t len;
+      while ((rc = weft_response_read(r, &c, &len)) == 0) {
+        total += len, chunks++;
+        if (len > biggest) biggest = len;
+        free(c);
+      }
+      int again = weft_response_read(r, &c, &len); /* after the end or a failure: the same again */
+      printf("stream: %s, %zu bytes, chunks of at most 64 KiB: %s, then %s\n", weft_strerror_name(rc), total,
+             biggest <= 64 * 1024 ? "yes" : "no", weft_strerror_name(again));
+    } else {
+      void *body;
+      size_t len;
+      rc = weft_response_bytes(r, &body, &len);
+      printf("whole: %s", weft_strerror_name(rc));
+      if (!rc) printf(", %zu bytes", len), free(body);
+      printf("\n");
+    }
+    weft_response_free(r);
+  }
+  int before = ticks;
+  weft_sleep(5);
+  printf("ticker: %s\n", ticks > before ? "alive" : "stopped");
+  weft_cancel(tick);
+  weft_await(tick, NULL);
+  weft_release(tick);
+}
+
 static intptr_t amain(void *arg) {
   (void)arg;
   if (!strncmp(scenario, "warm:", 5)) {
@@ -197,6 +252,8 @@ static intptr_t amain(void *arg) {
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
     weft_release(t);
     weft_sleep(100); /* lets the server see the connection close */
+  } else if (!strcmp(scenario, "hostile")) {
+    hostile(mode);
   } else if (!strcmp(scenario, "many")) {
     int ticks = 0;
     weft_task *tick = weft_spawn(NULL, ticker, &ticks, NULL);
@@ -254,5 +311,6 @@ int main(int argc, char **argv) {
   base = argv[1];
   scenario = argv[2];
   if (argc > 3) extra = argv[3];
+  if (argc > 4) mode = argv[4];
   return weft_run(amain, NULL, NULL) ? 1 : 0;
 }

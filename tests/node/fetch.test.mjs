@@ -176,6 +176,36 @@ test('fetch: a 50 MB body streamed chunk by chunk in bounded wasm memory', { ski
   assert.ok(mib > 0 && mib < 64, `wasm memory should stay bounded: ${r.lines[1]}`);
 });
 
+// A misbehaving or unusual server, each case with a ticker task running
+// beside the fetch (tests/bridges/fetch_client.c: hostile): the named
+// outcome, then the loop still serving its other tasks.
+async function hostile(path, mode, program = prog) {
+  const r = await clientOf(program, [], process.env, 'hostile', `${server.url}${path}`, mode);
+  assert.equal(r.code, 0, report(r));
+  return r.lines;
+}
+const edone = (bytes) => `stream: WEFT_EDONE, ${bytes} bytes, chunks of at most 64 KiB: yes, then WEFT_EDONE`;
+
+test('fetch: streaming a small body of known size (read whole by the host) ends with WEFT_EDONE, twice (it trapped on the second read)', { skip }, async () => {
+  assert.deepEqual(await hostile('/sized', 'stream'), ['fetch: 200', edone(16), 'ticker: alive']);
+  assert.deepEqual(await hostile('/sized', 'whole'), ['fetch: 200', 'whole: WEFT_OK, 16 bytes', 'ticker: alive']);
+});
+
+test('fetch: a gzip body streams in chunks of at most 64 KiB however far it decodes (16 MiB from 16 KB came as one chunk)', { skip }, async () => {
+  assert.deepEqual(await hostile('/gzip', 'stream'), ['fetch: 200', edone(16 << 20), 'ticker: alive']);
+});
+
+test('fetch: a gzip, gzip bomb (64 MiB from a few hundred bytes) streams bounded; read whole into 32 MiB it is WEFT_ENOMEM', { skip }, async () => {
+  assert.deepEqual(await hostile('/bomb', 'stream'), ['fetch: 200', edone(64 << 20), 'ticker: alive']);
+  const small = join(root, 'build', 'wasm', 'tests', 'bridges', 'fetch_client_small.js');
+  assert.deepEqual(await hostile('/bomb', 'whole', small), ['fetch: 200', 'whole: WEFT_ENOMEM', 'ticker: alive']);
+});
+
+test('fetch: timeouts of 2^31 ms and more wait (setTimeout fired them after 1 ms: WEFT_ETIMEDOUT)', { skip }, async () => {
+  for (const ms of ['2147483648', '3000000000', '9223372036854775807'])
+    assert.deepEqual(await hostile('/sized', `whole,timeout=${ms}`), ['fetch: 200', 'whole: WEFT_OK, 16 bytes', 'ticker: alive'], ms);
+});
+
 const example = (name) => join(root, 'build', 'wasm', 'examples', `${name}.js`);
 
 test('example get_docs (seed 003): documents one by one across pages, ending on an empty page', { skip }, async () => {

@@ -14,7 +14,18 @@
 //   /hang            never answers (no headers)
 //   /never           headers and "started", then nothing, never ending
 //   /big             50 MiB generated on the fly, at the client's pace
+//   /sized           "small sized body" with a Content-Length (read whole by the host)
+//   /gzip            16 MiB of "a", gzip-encoded: a Content-Length of ~16 KB
+//   /bomb            64 MiB of zeros gzipped twice (Content-Encoding: gzip, gzip)
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
+
+// Compressed bodies, made on first use: 16 MiB that gzip to about 16 KB
+// (a Content-Length far below the decoded size), and 64 MiB gzipped twice
+// (`Content-Encoding: gzip, gzip`: a few hundred bytes).
+let gz16, bomb64;
+const gzip16 = () => (gz16 ??= gzipSync(Buffer.alloc(16 << 20, 0x61)));
+const gzipBomb = () => (bomb64 ??= gzipSync(gzipSync(Buffer.alloc(64 << 20))));
 
 // What tests/bridges/fetch_client's 'basic' scenario prints against this
 // server (/json, /status/404, /status/500, /redirect, POST /echo), in Node
@@ -83,6 +94,14 @@ export async function startServer() {
       res.flushHeaders();
       const t = setTimeout(() => res.end('late arrival'), 100);
       res.on('close', () => clearTimeout(t));
+    } else if (url.pathname === '/sized') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 16 });
+      res.end('small sized body');
+    } else if (url.pathname === '/gzip' || url.pathname === '/bomb') {
+      const body = url.pathname === '/gzip' ? gzip16() : gzipBomb();
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length,
+        'Content-Encoding': url.pathname === '/gzip' ? 'gzip' : 'gzip, gzip' });
+      res.end(body);
     } else if (url.pathname === '/hang') {
       // Never answers: not even headers.
     } else if (url.pathname === '/never') {
