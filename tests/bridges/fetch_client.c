@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <emscripten.h>
 #include <weft.h>
 
 static const char *base;
@@ -66,6 +67,35 @@ static intptr_t one(void *arg) {
   return ok;
 }
 
+/* A URL of `path` no other process asks for ("/hang?id=…"), so that the
+ * server can tell when it saw this very request. */
+static const char *unique(const char *path) {
+  static char buf[128];
+  snprintf(buf, sizeof buf, "%s?id=%.0f", path, emscripten_get_now() * 1000.0);
+  return buf;
+}
+
+/* Waits until the server has seen a request for `path_query` (its /seen
+ * answers then): what a cancellation test synchronises on, never a delay. */
+static int wait_seen(const char *path_query) {
+  char u[256];
+  /* "?" and "=" of the inner URL are percent-encoded. */
+  size_t n = 0;
+  n += snprintf(u, sizeof u, "/seen?url=");
+  for (const char *c = path_query; *c && n + 4 < sizeof u; c++) {
+    if (*c == '?' || *c == '=' || *c == '&') n += snprintf(u + n, sizeof u - n, "%%%02X", *c);
+    else u[n++] = *c, u[n] = 0;
+  }
+  weft_response *r;
+  int rc = weft_fetch(url_of(u), NULL, &r);
+  if (rc) return rc;
+  char *text;
+  rc = weft_response_text(r, &text);
+  if (!rc) free(text);
+  weft_response_free(r);
+  return rc;
+}
+
 /* get_text as a task (scenario "cancel"). */
 static intptr_t get_task(void *arg) { return get_text((const char *)arg, NULL); }
 
@@ -87,12 +117,11 @@ static intptr_t read_all(void *arg) {
 /* A generator yielding one document per fetched page (scenario "gen_cancel"):
  * the first page answers, the second (/hang) never does. */
 static int pages(void *arg) {
-  (void)arg;
-  const char *paths[] = {"/json", "/hang"};
+  const char *paths[] = {"/json", arg};
   for (int i = 0; i < 2; i++) {
     weft_response *r;
     int rc = weft_fetch(url_of(paths[i]), NULL, &r);
-    printf("gen: fetch %s: %s\n", paths[i], weft_strerror_name(rc));
+    printf("gen: fetch %s: %s\n", i ? "/hang" : paths[i], weft_strerror_name(rc));
     if (rc) return rc;
     int status = weft_response_status(r);
     weft_response_free(r);
@@ -229,8 +258,13 @@ static intptr_t amain(void *arg) {
     get_text("/json", NULL);
     get_text(extra, NULL);
   } else if (!strcmp(scenario, "cancel")) {
-    weft_task *t = weft_spawn(NULL, get_task, url_of("/hang"), NULL);
-    weft_sleep(100);
+    char path[128];
+    snprintf(path, sizeof path, "%s", unique("/hang"));
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    weft_task *t = weft_spawn(NULL, get_task, url, NULL);
+    int seen = wait_seen(path); /* the request reached the server: now cancel it */
+    if (seen) printf("seen: %s\n", weft_strerror_name(seen));
     weft_cancel(t);
     intptr_t v;
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, &v)));
@@ -246,8 +280,11 @@ static intptr_t amain(void *arg) {
     weft_release(t);
     weft_release(c);
   } else if (!strcmp(scenario, "gen_cancel")) {
-    weft_task *t = weft_spawn(NULL, consume_pages, NULL, NULL);
-    weft_sleep(200);
+    char path[128];
+    snprintf(path, sizeof path, "%s", unique("/hang"));
+    weft_task *t = weft_spawn(NULL, consume_pages, path, NULL);
+    int seen = wait_seen(path); /* the first page is in and the second request reached the server */
+    if (seen) printf("seen: %s\n", weft_strerror_name(seen));
     weft_cancel(t); /* the consumer waits in anext; the generator in its fetch */
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
     weft_release(t);

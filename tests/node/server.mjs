@@ -12,6 +12,7 @@
 //   /download        1 MiB with Content-Length, 16 pieces 10 ms apart
 //   /late            Content-Length 12: the headers at once, "late arrival" 100 ms later
 //   /hang            never answers (no headers)
+//   /seen?url=U      answers "seen" once a request for U has arrived
 //   /never           headers and "started", then nothing, never ending
 //   /big             50 MiB generated on the fly, at the client's pace
 //   /sized           "small sized body" with a Content-Length (read whole by the host)
@@ -42,9 +43,23 @@ export const BASIC_LINES = [
 
 export async function startServer() {
   const stats = { closedEarly: 0, requests: {} };
+  // /seen?url=U answers once a request for U (path and query) has arrived:
+  // a client synchronises on what the server saw instead of on a delay.
+  const seen = new Set();
+  const seenWaiters = new Map();
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     stats.requests[url.pathname] = (stats.requests[url.pathname] || 0) + 1;
+    seen.add(req.url);
+    for (const w of seenWaiters.get(req.url) || []) w();
+    seenWaiters.delete(req.url);
+    if (url.pathname === '/seen') {
+      const want = url.searchParams.get('url');
+      const answer = () => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('seen'); };
+      if (seen.has(want)) answer();
+      else seenWaiters.set(want, [...(seenWaiters.get(want) || []), answer]);
+      return;
+    }
     res.on('close', () => { if (!res.writableEnded) stats.closedEarly++; });
     if (url.pathname === '/json') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'X-Weft': 'yes' });
