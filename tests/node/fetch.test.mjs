@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { report, root, run, runWasm } from './lib.mjs';
-import { BASIC_LINES, closedPortUrl, startServer } from './server.mjs';
+import { BASIC_LINES, closedPortUrl, startHostileServer, startServer } from './server.mjs';
 
 const prog = join(root, 'build', 'wasm', 'tests', 'bridges', 'fetch_client.js');
 const skip = existsSync(prog) ? false : `build output missing: ${prog} (run: node scripts/build.mjs wasm)`;
@@ -208,6 +208,34 @@ test('fetch: a gzip, gzip bomb (64 MiB from a few hundred bytes) streams bounded
 test('fetch: timeouts of 2^31 ms and more wait (setTimeout fired them after 1 ms: WEFT_ETIMEDOUT)', { skip }, async () => {
   for (const ms of ['2147483648', '3000000000', '9223372036854775807'])
     assert.deepEqual(await hostile('/sized', `whole,timeout=${ms}`), ['fetch: 200', 'whole: WEFT_OK, 16 bytes', 'ticker: alive'], ms);
+});
+
+test('fetch: a misbehaving server (reset mid-body, bad chunking, short body, conflicting lengths, NUL in a header, 10 MB of headers, a redirect loop), a refused port, a DNS failure: each a named error while a ticker keeps running', { skip }, async () => {
+  const bad = await startHostileServer();
+  try {
+    const at = async (url, mode) => {
+      const r = await clientOf(prog, [], process.env, 'hostile', url, mode);
+      assert.equal(r.code, 0, report(r));
+      return r.lines;
+    };
+    const inBody = ['fetch: 200', 'whole: WEFT_ENETWORK', 'ticker: alive'];
+    const atHeaders = ['fetch: WEFT_ENETWORK', 'ticker: alive'];
+    assert.deepEqual(await at(`${bad.url}/reset`, 'whole'), inBody, 'reset');
+    const streamed = await at(`${bad.url}/reset`, 'stream');
+    assert.equal(streamed.length, 3, streamed.join('\n'));
+    assert.match(streamed[1], /^stream: WEFT_ENETWORK, \d+ bytes, chunks of at most 64 KiB: yes, then WEFT_ENETWORK$/);
+    assert.deepEqual([streamed[0], streamed[2]], ['fetch: 200', 'ticker: alive']);
+    assert.deepEqual(await at(`${bad.url}/badchunk`, 'whole'), inBody, 'bad chunking');
+    assert.deepEqual(await at(`${bad.url}/short`, 'whole'), inBody, 'short body');
+    assert.deepEqual(await at(`${bad.url}/conflict`, 'whole'), atHeaders, 'conflicting lengths');
+    assert.deepEqual(await at(`${bad.url}/nulheader`, 'whole'), atHeaders, 'NUL in a header');
+    assert.deepEqual(await at(`${bad.url}/bigheaders`, 'whole'), atHeaders, '10 MB of headers');
+    assert.deepEqual(await at(`${bad.url}/loop`, 'whole'), atHeaders, 'redirect loop');
+    assert.deepEqual(await at(await closedPortUrl(), 'whole'), ['fetch: WEFT_ECONNREFUSED', 'ticker: alive'], 'refused');
+    assert.deepEqual(await at('http://weft-test.invalid/', 'whole'), atHeaders, 'DNS failure');
+  } finally {
+    await bad.close();
+  }
 });
 
 const example = (name) => join(root, 'build', 'wasm', 'examples', `${name}.js`);

@@ -158,3 +158,63 @@ export async function closedPortUrl() {
   await new Promise((r) => s.close(r));
   return `http://127.0.0.1:${port}/`;
 }
+
+// A misbehaving HTTP/1.1 server on raw TCP (node:net), on 127.0.0.1 with an
+// ephemeral port, for what node:http would refuse to send. By path:
+//   /reset       Content-Length 100000, 1000 bytes, then a TCP reset
+//   /badchunk    chunked, then a chunk size that is not hex
+//   /short       Content-Length 100, 10 bytes, then the end of the connection
+//   /conflict    two different Content-Length headers
+//   /nulheader   a header value with a NUL in it
+//   /bigheaders  10 MB of headers
+//   /loop        302 to itself, forever
+export async function startHostileServer() {
+  const { createServer: createTcpServer } = await import('node:net');
+  const sockets = new Set();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let head = '';
+    socket.on('data', (d) => {
+      if (head.includes('\r\n\r\n')) return;
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      const path = head.split(' ')[1];
+      const send = (s) => socket.write(Buffer.from(s, 'latin1'));
+      if (path === '/reset') {
+        send('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(1000));
+        setImmediate(() => socket.resetAndDestroy());
+      } else if (path === '/badchunk') {
+        send('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nnot a chunk\r\n');
+        socket.end();
+      } else if (path === '/short') {
+        send('HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n0123456789');
+        socket.end();
+      } else if (path === '/conflict') {
+        send('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello');
+        socket.end();
+      } else if (path === '/nulheader') {
+        send('HTTP/1.1 200 OK\r\nX-Bad: a\0b\r\nContent-Length: 2\r\n\r\nok');
+        socket.end();
+      } else if (path === '/bigheaders') {
+        send('HTTP/1.1 200 OK\r\n');
+        const line = `X-Pad: ${'p'.repeat(1000)}\r\n`;
+        send(line.repeat(10000)); // 10 MB
+        send('Content-Length: 2\r\n\r\nok');
+        socket.end();
+      } else if (path === '/loop') {
+        send('HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        socket.end();
+      } else {
+        send('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
+  };
+}
