@@ -39,10 +39,11 @@ typedef struct weft_fetch_options {
   const char *const *headers;  /* "Name: value" strings, NULL-terminated; may be NULL */
   const void *body;            /* request body (copied); may be NULL */
   size_t body_len;
-  int64_t timeout_ms;          /* 0 or < 0: none. Otherwise a limit on each wait: for the headers,
-                                  then for each chunk of the body (an idle timeout, not a total;
-                                  a body of known size up to 64 KiB is read in one piece, which
-                                  then counts as one chunk). */
+  int64_t timeout_ms;          /* 0 or < 0: none. Otherwise (up to INT64_MAX) a limit on each
+                                  wait: for the headers, then for each chunk of the body (an
+                                  idle timeout, not a total; an unencoded body of known size up
+                                  to 64 KiB is read in one piece, which then counts as one
+                                  chunk). */
 } weft_fetch_options;
 
 /* A response whose headers have arrived; its body is read on demand. */
@@ -81,8 +82,10 @@ const char *weft_response_header(const weft_response *r, const char *name);
 
 /* Reads the next chunk of the body as it arrives from the host's stream.
  * The host reads the stream only when asked (back-pressure), so memory stays
- * bounded whatever the body's size; only a body whose Content-Length is at
- * most 64 KiB is read whole when the headers arrive (one chunk). Returns 0
+ * bounded whatever the body's size; only an unencoded body whose
+ * Content-Length is at most 64 KiB is read whole when the headers arrive
+ * (one chunk). A chunk is at most 64 KiB, however far the host decodes a
+ * compressed body. Returns 0
  * with a malloc'd chunk in *chunk that the caller frees, and its size (> 0
  * in practice) in *len; WEFT_EDONE (with *chunk NULL) at the end of the
  * body, and on every later call; or WEFT_ENETWORK (the connection broke),

@@ -100,24 +100,40 @@ int weft_js_await(int handle, weft_js_value *out);
 
 /* --- C tasks callable from JS ---------------------------------------------- */
 
+/* What a task (or a generator's values) registered for JS hands over: a
+ * number, or a malloc'd UTF-8 string JS frees. JS checks its `result`
+ * option against this before anything starts, so a mismatch is a TypeError
+ * and weft never frees a number as a pointer. */
+typedef enum weft_js_result {
+  WEFT_JS_RESULT_NUMBER = 0,
+  WEFT_JS_RESULT_STRING = 1
+} weft_js_result;
+
 /* WEFT_JS_TASK(name) { ... } defines `static intptr_t name(void *arg)` and
  * registers it under "name" before main runs. From JS,
  * run('name', arg, { signal, result }) starts it as a task on the bridge's
  * loop (weft_js_loop) and returns a Promise:
- *   - arg: a number arrives as (void *)(intptr_t)arg; a string arrives as a
- *     `const char *` (UTF-8), valid until the task ends (weft frees it);
- *     undefined/null as NULL;
- *   - the task's return value fulfils the promise: as a number, or with
- *     { result: 'string' } as a string, in which case the task must return
- *     a malloc'd UTF-8 string (or 0 for null), which weft frees;
+ *   - arg: a number (an integer in int32 range: intptr_t is 32-bit on
+ *     wasm32; anything else is a RangeError) arrives as
+ *     (void *)(intptr_t)arg; a string arrives as a `const char *` (UTF-8),
+ *     valid until the task ends (weft frees it; a string with a NUL or a
+ *     lone surrogate is a TypeError, one that does not fit in memory
+ *     rejects with WEFT_ENOMEM); undefined/null as NULL;
+ *   - the task's return value fulfils the promise as a number;
+ *     WEFT_JS_TASK_STRING(name) instead declares a task that returns a
+ *     malloc'd UTF-8 string (or 0 for null), which weft frees: JS must
+ *     pass { result: 'string' } for it, and only for it (else TypeError);
  *   - weft_fail(code) rejects with an Error whose .code is the weft code and
  *     whose message is weft_strerror's text (.codeName: "WEFT_E...");
  *   - aborting `signal` cancels the task (its cleanup runs) and rejects with
- *     an Error named "AbortError", code WEFT_ECANCELED. */
-#define WEFT_JS_TASK(name)                                                        \
+ *     signal.reason (a DOMException named "AbortError" unless the caller
+ *     gave abort() a reason). */
+#define WEFT_JS_TASK(name) WEFT__JS_TASK(name, WEFT_JS_RESULT_NUMBER)
+#define WEFT_JS_TASK_STRING(name) WEFT__JS_TASK(name, WEFT_JS_RESULT_STRING)
+#define WEFT__JS_TASK(name, result)                                               \
   static intptr_t name(void *arg);                                                \
   __attribute__((constructor)) static void weft_js_register_##name(void) {        \
-    static weft_js_task_entry entry = {#name, name, 0};                           \
+    static weft_js_task_entry entry = {#name, name, result, 0};                   \
     weft_js_register_task(&entry);                                                \
   }                                                                               \
   static intptr_t name(void *arg)
@@ -125,6 +141,7 @@ int weft_js_await(int handle, weft_js_value *out);
 typedef struct weft_js_task_entry {
   const char *name;
   weft_task_fn fn;
+  weft_js_result result;            /* what it returns */
   struct weft_js_task_entry *next; /* private */
 } weft_js_task_entry;
 
@@ -144,16 +161,21 @@ weft_task_fn weft_js_find_task(const char *name);
  * the bridge's loop and returns an AsyncIterator (for await ... of):
  *   - arg as for WEFT_JS_TASK (a number, or a string valid until the
  *     generator is freed);
- *   - each value weft_gen_yield hands over is a number, or with
- *     { result: 'string' } a malloc'd UTF-8 string, which weft frees;
+ *   - each value weft_gen_yield hands over is a number; for a generator
+ *     defined with WEFT_JS_GEN_STRING a malloc'd UTF-8 string, which weft
+ *     frees (JS passes { result: 'string' } for it, and only for it);
  *   - the body's error rejects next() with an Error carrying the weft code;
  *   - leaving the loop early (break, throw) calls return(), which closes
  *     the generator (its pending yield returns WEFT_ECLOSING).
  * The generator is freed when iteration ends, fails, or is closed. */
-#define WEFT_JS_GEN(name)                                                         \
+#define WEFT_JS_GEN(name) WEFT__JS_GEN(name, WEFT_JS_RESULT_NUMBER)
+/* A generator whose values are malloc'd UTF-8 strings (iterate with
+ * { result: 'string' }, which is a TypeError for any other generator). */
+#define WEFT_JS_GEN_STRING(name) WEFT__JS_GEN(name, WEFT_JS_RESULT_STRING)
+#define WEFT__JS_GEN(name, result)                                                \
   static int name(void *arg);                                                     \
   __attribute__((constructor)) static void weft_js_register_gen_##name(void) {    \
-    static weft_js_gen_entry entry = {#name, name, 0};                            \
+    static weft_js_gen_entry entry = {#name, name, result, 0};                    \
     weft_js_register_gen(&entry);                                                 \
   }                                                                               \
   static int name(void *arg)
@@ -161,6 +183,7 @@ weft_task_fn weft_js_find_task(const char *name);
 typedef struct weft_js_gen_entry {
   const char *name;
   weft_gen_fn fn;
+  weft_js_result result;           /* what its values are */
   struct weft_js_gen_entry *next; /* private */
 } weft_js_gen_entry;
 

@@ -52,7 +52,9 @@ void weft_js_set_loop(weft_loop *loop) { js_loop = loop; }
 #if defined(__EMSCRIPTEN__)
 
 /* library_promise.js */
-extern int weft_js_promise_watch(weft_future *f, int handle, weft_js_value *out);
+/* task: the task that asks (NULL outside one): a rejection it awaits is
+ * kept as the `cause` of its JS run's failure (library_promise.js). */
+extern int weft_js_promise_watch(weft_future *f, int handle, weft_js_value *out, weft_task *task);
 extern void weft_js_promise_cancel(weft_future *f);
 extern void weft_js_task_done(int id, int status, intptr_t value);
 
@@ -66,7 +68,7 @@ static void on_promise_cancel(weft_future *f, void *arg) {
 weft_future *weft_js_promise(weft_loop *loop, int handle, weft_js_value *out) {
   weft_future *f = weft_host_future(loop, on_promise_cancel, NULL);
   if (!f) return NULL;
-  if (!weft_js_promise_watch(f, handle, out)) {
+  if (!weft_js_promise_watch(f, handle, out, weft_current())) {
     /* Unknown or used handle: nothing on the JS side will complete it. */
     weft_host_fail(f, WEFT_EINVAL);
     weft_release(f);
@@ -157,6 +159,15 @@ WEFT_EXPORT weft_task *weft__js_start(const char *name, intptr_t arg, char *arg_
   r->id = id;
   r->arg_text = arg_text;
   return t;
+}
+
+/* What the task registered as `name` returns (weft_js_result), or -1 when
+ * there is none: JS checks its `result` option against it before starting. */
+WEFT_EXPORT int weft__js_task_result(const char *name) {
+  if (!name) return -1;
+  for (weft_js_task_entry *e = tasks; e; e = e->next)
+    if (strcmp(e->name, name) == 0) return (int)e->result;
+  return -1;
 }
 
 WEFT_EXPORT int weft__js_cancel(weft_task *t) { return weft_cancel(t); }

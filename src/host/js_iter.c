@@ -74,6 +74,15 @@ static void on_gen_call_done(weft_future *t, void *arg) {
   weft_js_task_done(id, status, value);
 }
 
+/* What the values of the generator registered as `name` are
+ * (weft_js_result), or -1 when there is none. */
+WEFT_EXPORT int weft__js_gen_result(const char *name) {
+  if (!name) return -1;
+  for (weft_js_gen_entry *e = gens; e; e = e->next)
+    if (strcmp(e->name, name) == 0) return (int)e->result;
+  return -1;
+}
+
 /* Creates the generator registered as `name` on the bridge's loop; `arg_text`
  * (malloc'd or NULL) changes owner here. Returns it, or NULL. */
 WEFT_EXPORT js_gen *weft__js_gen_open(const char *name, intptr_t arg, char *arg_text) {

@@ -27,7 +27,7 @@ WEFT_JS_TASK(sleep_then) {
 }
 
 /* echo(text): returns a copy of its string argument ({ result: 'string' }). */
-WEFT_JS_TASK(echo) {
+WEFT_JS_TASK_STRING(echo) {
   const char *s = arg ? arg : "";
   char *copy = malloc(strlen(s) + 1);
   if (!copy) return weft_fail(WEFT_ENOMEM);
@@ -53,7 +53,7 @@ static intptr_t demo_child_fn(void *arg) {
  * 10) under weft_gather. Returns JSON ({ result: 'string' }):
  * {"results":[30,10,20],"finished":[10,20,30]}: results in argument order,
  * completion in time order. */
-WEFT_JS_TASK(gather_demo) {
+WEFT_JS_TASK_STRING(gather_demo) {
   intptr_t scale = (intptr_t)arg > 0 ? (intptr_t)arg : 10;
   intptr_t order[3];
   int n = 0;
@@ -75,7 +75,7 @@ WEFT_JS_TASK(gather_demo) {
  * text ({ result: 'string' }): a string as is, an object as JSON, a number
  * formatted ("42"), null/undefined as "null"/"undefined". A rejection fails
  * the task with WEFT_EJS. */
-WEFT_JS_TASK(await_promise) {
+WEFT_JS_TASK_STRING(await_promise) {
   weft_js_value v;
   int rc = weft_js_await((int)(intptr_t)arg, &v);
   if (rc) {
@@ -111,7 +111,7 @@ WEFT_JS_GEN(count) {
 
 /* words(text): yields each space-separated word as a malloc'd string
  * ({ result: 'string' }; weft frees each). */
-WEFT_JS_GEN(words) {
+WEFT_JS_GEN_STRING(words) {
   const char *s = arg ? arg : "";
   while (*s) {
     while (*s == ' ') s++;
@@ -155,7 +155,7 @@ WEFT_JS_TASK(sum_iter) {
 /* take_iter(handle): the first three values of a JS async iterable as text
  * ({ result: 'string' }): "a,b,c"; then it leaves the loop, which calls the
  * JS iterator's return(). */
-WEFT_JS_TASK(take_iter) {
+WEFT_JS_TASK_STRING(take_iter) {
   int rc, n = 0;
   char *out = calloc(1, 256);
   if (!out) return weft_fail(WEFT_ENOMEM);
@@ -174,7 +174,7 @@ WEFT_JS_TASK(take_iter) {
 
 /* iter_error(handle): iterates a JS async iterable until it fails and
  * returns the rejection's text ({ result: 'string' }), or "no error". */
-WEFT_JS_TASK(iter_error) {
+WEFT_JS_TASK_STRING(iter_error) {
   weft_aiter *it = weft_js_iter((int)(intptr_t)arg);
   if (!it) return weft_fail(WEFT_EINVAL);
   intptr_t v;

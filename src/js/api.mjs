@@ -6,8 +6,8 @@
 // its own way and hands them to start().
 
 /** How a C task's failure reaches JS: `code` is the negative weft code,
- *  `codeName` its symbolic name ('WEFT_ETIMEDOUT'); `name` is 'AbortError'
- *  when an AbortSignal cancelled the task, 'WeftError' otherwise. */
+ *  `codeName` its symbolic name ('WEFT_ETIMEDOUT'). (A task cancelled through
+ *  an AbortSignal rejects with the signal's reason instead, as fetch does.) */
 export class WeftError extends Error {
   constructor(message, { code = 0, codeName = '', name = 'WeftError' } = {}) {
     super(message);

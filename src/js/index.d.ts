@@ -120,19 +120,25 @@ export interface WeftOptions {
 }
 
 export interface RunOptions {
-  /** Aborting it cancels the C task; the promise then rejects with a
-   *  WeftError named 'AbortError' whose code is WEFT_ECANCELED (-1). */
+  /** Aborting it cancels the C task; the promise then rejects with
+   *  signal.reason (a DOMException named AbortError unless abort() was given
+   *  a reason), as fetch does. Anything but an AbortSignal is a TypeError. */
   signal?: AbortSignal;
-  /** 'number' (default): the task's intptr_t result. 'string': the task
-   *  returns a malloc'd UTF-8 string (or 0 for null), which weft frees. */
+  /** 'number' (default): the task's intptr_t result. 'string': for a task
+   *  defined with WEFT_JS_TASK_STRING, which returns a malloc'd UTF-8 string
+   *  (or 0 for null) that weft frees. Checked against the task's
+   *  registration: a mismatch is a TypeError and nothing starts. */
   result?: 'number' | 'string';
 }
 
 /** How a C task's failure reaches JS (weft.run's rejection, weft.iterate's
- *  next()). */
+ *  next()). A task cancelled through an AbortSignal rejects with the
+ *  signal's reason instead, as fetch does. */
 export class WeftError extends Error {
-  constructor(message: string, details?: { code?: number; codeName?: string; name?: 'WeftError' | 'AbortError' });
-  name: 'WeftError' | 'AbortError';
+  constructor(message: string, details?: { code?: number; codeName?: string; name?: 'WeftError' });
+  name: 'WeftError';
+  /** WEFT_EJS: the JS rejection the task awaited, when there was one. */
+  cause?: unknown;
   /** The negative weft code (WEFT_EJS = -20, WEFT_ECANCELED = -1, ...). */
   code: number;
   /** Its symbolic name, e.g. 'WEFT_ETIMEDOUT'. */
@@ -142,7 +148,15 @@ export class WeftError extends Error {
 export interface Weft {
   /** Starts the C task registered with WEFT_JS_TASK(name) and resolves to
    *  its result: a number, or with { result: 'string' } the string it
-   *  returned. Rejects with a WeftError. */
+   *  returned (WEFT_JS_TASK_STRING). `arg` reaches C as
+   *  (void *)(intptr_t)arg for a number (an integer from -2^31 to 2^31 - 1:
+   *  anything else is a RangeError), a `const char *` for a string (one with
+   *  a NUL or a lone surrogate is a TypeError; one that does not fit in wasm
+   *  memory rejects with WEFT_ENOMEM), NULL for undefined/null; any other
+   *  type is a TypeError. So is a name that is not a string or has a NUL or a
+   *  lone surrogate. Every check happens before the task starts. Rejects with
+   *  a WeftError; a task failing with WEFT_EJS after awaiting a rejected
+   *  promise rejects with that rejection as `cause`. */
   run(name: string, arg: WeftArg, options: RunOptions & { result: 'string' }): Promise<string | null>;
   run(name: string, arg?: WeftArg, options?: RunOptions & { result?: 'number' }): Promise<number>;
   run(name: string, arg?: WeftArg, options?: RunOptions): Promise<number | string | null>;
@@ -153,7 +167,8 @@ export interface Weft {
   /** Iterates the C async generator registered with WEFT_JS_GEN(name):
    *  `for await (const x of weft.iterate('count', 3))`. Values are numbers,
    *  or strings with { result: 'string' } (the generator yields malloc'd
-   *  UTF-8 strings, which weft frees). The generator's error rejects next()
+   *  UTF-8 strings, which weft frees: WEFT_JS_GEN_STRING generators only, a
+   *  mismatch is a TypeError; arguments are checked as for run()). The generator's error rejects next()
    *  with a WeftError; leaving the loop early (return()) closes it. Throws a
    *  WeftError (WEFT_EINVAL) when no generator has that name. */
   iterate(name: string, arg: WeftArg, options: { result: 'string' }): AsyncIterableIterator<string | null>;
@@ -163,7 +178,8 @@ export interface Weft {
   iterHandle(iterable: AsyncIterable<unknown> | Iterable<unknown>): number;
   /** The time of the loop JS tasks run on, in milliseconds (monotonic). */
   loopNow(): number;
-  /** weft_strerror_name / weft_strerror of a code. */
+  /** weft_strerror_name / weft_strerror of a code (an integer; anything
+   *  else is a RangeError). */
   strerror(code: number): { name: string; message: string };
   /** The Emscripten module. */
   module: WeftModule;

@@ -134,10 +134,23 @@ mergeInto(LibraryManager.library, {
       return (WeftFetch.last = { bytes: HEAPU8.slice(ptr, end), base: base, text: text, url: url });
     },
 
+    // The request's idle timeout, from now. setTimeout takes at most
+    // 2^31 - 1 ms (a longer delay fires at once): a longer timeout waits in
+    // steps, re-armed until its deadline.
+    timerMax: 2147483647,
     armTimeout: function(req) {
       if (!(req.timeoutMs > 0)) return;
       WeftFetch.clearTimeout(req);
-      req.timer = setTimeout(function() { req.timedOut = true; WeftFetch.abort(req); }, req.timeoutMs);
+      WeftFetch.armUntil(req, Date.now() + req.timeoutMs, req.timeoutMs);
+    },
+    armUntil: function(req, deadline, left) {
+      req.timer = setTimeout(function() {
+        var now = Date.now();
+        if (now < deadline) { WeftFetch.armUntil(req, deadline, deadline - now); return; }
+        req.timer = null;
+        req.timedOut = true;
+        WeftFetch.abort(req);
+      }, Math.min(Math.ceil(left), WeftFetch.timerMax));
     },
     clearTimeout: function(req) {
       if (req.timer) { clearTimeout(req.timer); req.timer = null; }
@@ -151,6 +164,11 @@ mergeInto(LibraryManager.library, {
       var r = req.response;
       var declared = r.body ? r.headers.get('content-length') : null;
       if (declared === null || !(Number(declared) <= WeftFetch.wholeMax)) return;
+      // A Content-Length counts the encoded bytes: 2 KB of gzip can decode
+      // to gigabytes, which arrayBuffer() would hold in JS at once. Encoded
+      // bodies are read chunk by chunk, as C asks (back-pressure).
+      var encoding = r.headers.get('content-encoding');
+      if (encoding !== null && !/^\s*(identity)?\s*$/i.test(encoding)) return;
       // fut and ok: the step that took it (takeWhole), once one has.
       var whole = req.whole = { bytes: null, error: null, fut: 0, ok: null };
       r.arrayBuffer().then(function(buf) {
@@ -166,11 +184,12 @@ mergeInto(LibraryManager.library, {
     // the step fails, within the request's timeout. A body in already comes
     // this way only when empty or failed (weft_js_fetch_take hands over the
     // rest without a step), and completes the step at once. Afterwards the
-    // response's stream is consumed, so a later read finds its end like any
-    // other.
+    // response's stream is locked by arrayBuffer() (getReader would throw):
+    // req.drained makes a later read find the end instead.
     takeWhole: function(req, fut, ok) {
       var whole = req.whole;
       req.whole = null;
+      req.drained = true;
       whole.fut = fut;
       whole.ok = ok;
       if (whole.bytes || whole.error) WeftFetch.settleWhole(req, whole);
@@ -199,6 +218,27 @@ mergeInto(LibraryManager.library, {
       req.chunkLen = chunk.length;
       // Nonzero: the step was cancelled meanwhile and C will never see ptr.
       if (Module['_weft_host_resolve'](fut, ptr) !== 0) _free(ptr);
+    },
+    // At most chunkMax bytes of `bytes` for read step `fut`; the rest waits
+    // in req.rest.
+    chunkMax: 64 << 10,
+    deliverPart: function(fut, req, bytes) {
+      var max = WeftFetch.chunkMax;
+      req.rest = bytes.length > max ? bytes.subarray(max) : null;
+      WeftFetch.deliver(fut, req, bytes.length > max ? bytes.subarray(0, max) : bytes);
+    },
+    // req.reader, made on first use (null: no body). getReader throws on a
+    // locked or disturbed stream: that fails step `fut` (returns false)
+    // instead of throwing into the C call, which would kill the module.
+    openReader: function(fut, req) {
+      if (req.reader || !req.response.body) return true;
+      try {
+        req.reader = req.response.body.getReader();
+        return true;
+      } catch (e) {
+        WeftFetch.failRead(fut, req, e);
+        return false;
+      }
     },
     // One chunk for read step `fut`, or the end when `bytes` is empty.
     deliverOrEnd: function(fut, req, bytes) {
@@ -250,7 +290,8 @@ mergeInto(LibraryManager.library, {
     // completes; whole: the prefetched body (prefetch).
     WeftFetch.reqs.set(id, { href: '', controller: null, handler: null, aborted: false, startFut: 0, response: null,
                              reader: null, chunkLen: 0, timer: null, timedOut: false, timeoutMs: timeoutMs, message: '',
-                             finished: false, whole: null, global: null, dispatch: WeftFetch.dispatch });
+                             finished: false, whole: null, drained: false, rest: null, global: null,
+                             dispatch: WeftFetch.dispatch });
     return id;
   },
 
@@ -308,7 +349,11 @@ mergeInto(LibraryManager.library, {
       }
       req.startFut = 0;
       req.response = response;
-      WeftFetch.prefetch(req);
+      try {
+        WeftFetch.prefetch(req);
+      } catch (e) {
+        req.whole = null; // read as C asks instead
+      }
       Module['_weft_host_resolve'](fut, response.status);
     }, function(e) {
       WeftFetch.clearTimeout(req);
@@ -330,22 +375,24 @@ mergeInto(LibraryManager.library, {
   },
 
   // Resolves `fut` with a malloc'd chunk (its length: weft_js_fetch_chunk_len),
-  // or with 0 at the end of the body.
+  // or with 0 at the end of the body. A chunk is at most chunkMax bytes: a
+  // larger piece from the host's stream (a decoded one can be any size) is
+  // handed over in parts, the rest kept for the next reads.
   weft_js_fetch_read: function(fut, id) {
     var req = WeftFetch.reqs.get(id);
     if (req.whole) { // taken whole (prefetch): one chunk, then the end
       WeftFetch.takeWhole(req, fut, WeftFetch.deliverOrEnd);
       return;
     }
-    if (!req.reader) {
-      if (!req.response.body) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
-      req.reader = req.response.body.getReader();
-    }
+    if (req.rest) { WeftFetch.deliverPart(fut, req, req.rest); return; }
+    if (req.drained) { Module['_weft_host_resolve'](fut, 0); return; } // its one chunk was taken
+    if (!WeftFetch.openReader(fut, req)) return;
+    if (!req.reader) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
     WeftFetch.armTimeout(req);
     req.reader.read().then(function(step) {
       WeftFetch.clearTimeout(req);
       if (step.done) { req.finished = true; Module['_weft_host_resolve'](fut, 0); return; }
-      WeftFetch.deliver(fut, req, step.value);
+      WeftFetch.deliverPart(fut, req, step.value);
     }, function(e) { WeftFetch.failRead(fut, req, e); });
   },
 
@@ -386,12 +433,23 @@ mergeInto(LibraryManager.library, {
       _free(ptr);
       WeftFetch.failRead(fut, req, e);
     };
+    if (req.rest) { // what a read left of the host's last piece
+      var rest = req.rest;
+      req.rest = null;
+      if (!grow(rest.length + 1)) return;
+      HEAPU8.set(rest, ptr);
+      n = rest.length;
+    }
+    if (req.drained) { finish(); return; } // its one chunk was taken
     if (!req.reader) {
       if (!req.response.body) { finish(); return; }
       var declared = req.response.headers.get('content-length');
       var length = declared === null ? -1 : Number(declared);
-      if (length > 0 && length < 0x10000000 && !grow(length + 1, 'Content-Length ' + length)) return;
-      req.reader = req.response.body.getReader();
+      // A Content-Length sizes the buffer only for an identity body: an
+      // encoded one's counts its encoded bytes.
+      var encoding = req.response.headers.get('content-encoding');
+      if (encoding === null && length > 0 && length < 0x10000000 && !grow(length + 1, 'Content-Length ' + length)) return;
+      if (!WeftFetch.openReader(fut, req)) { _free(ptr); return; }
     }
     var step = function() {
       WeftFetch.armTimeout(req);
@@ -420,6 +478,7 @@ mergeInto(LibraryManager.library, {
     var ptr = WeftFetch.copyIn(whole.bytes);
     if (!ptr) return 0;
     req.whole = null;
+    req.drained = true;
     WeftFetch.sealWhole(req, ptr, whole.bytes.length);
     return ptr;
   },

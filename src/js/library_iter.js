@@ -16,7 +16,7 @@ mergeInto(LibraryManager.library, {
       return new Promise(function(resolve, reject) {
         var id = WeftPromise.nextRun++;
         WeftPromise.runs[id] = { resolve: resolve, reject: reject, task: 0, signal: null, onAbort: null,
-                                 result: result, aborted: false };
+                                 result: result, aborted: false, reason: undefined, cause: null };
         if (Module['_weft__js_gen_call'](jg, close, id) !== 0) {
           delete WeftPromise.runs[id];
           reject(WeftPromise.error(WeftErrors.ENOMEM, false));
@@ -24,21 +24,37 @@ mergeInto(LibraryManager.library, {
       });
     },
 
+    // weft.iterate: arguments checked as weft.run checks them (TypeError,
+    // RangeError, WEFT_ENOMEM), before the generator is created.
     iterate: function(name, arg, opts) {
-      opts = opts || {};
-      var argNum = 0, argText = 0;
-      if (typeof arg === 'string') argText = WeftPromise.cstring(arg);
-      else if (typeof arg === 'number' || typeof arg === 'bigint' || typeof arg === 'boolean') argNum = Number(arg) | 0;
-      else if (arg !== undefined && arg !== null) throw new TypeError('weft.iterate: arg must be a number or a string');
-      var namePtr = WeftPromise.cstring(String(name));
-      var jg = Module['_weft__js_gen_open'](namePtr, argNum, argText);
-      _free(namePtr);
-      if (!jg) {
+      var who = 'weft.iterate';
+      var o = WeftPromise.checkOptions(opts, who, false);
+      var nameText = WeftPromise.checkName(name, who);
+      var a = WeftPromise.checkArg(arg, who);
+      var namePtr = WeftPromise.cstring(nameText);
+      if (!namePtr) throw WeftPromise.error(WeftErrors.ENOMEM, false);
+      var kind = Module['_weft__js_gen_result'](namePtr);
+      if (kind < 0) {
+        _free(namePtr);
         var e = WeftPromise.error(WeftErrors.EINVAL, false);
-        e.message = "weft: no generator named '" + name + "' (register it with WEFT_JS_GEN) (WEFT_EINVAL)";
+        e.message = "weft: no generator named '" + nameText + "' (register it with WEFT_JS_GEN) (WEFT_EINVAL)";
         throw e;
       }
-      var result = opts.result || 'number';
+      try {
+        WeftPromise.checkResult(o.result, kind, 'generator', nameText, who);
+      } catch (e) {
+        _free(namePtr);
+        throw e;
+      }
+      var argText = 0;
+      if (a.text !== null && !(argText = WeftPromise.cstring(a.text))) {
+        _free(namePtr);
+        throw WeftPromise.error(WeftErrors.ENOMEM, false);
+      }
+      var jg = Module['_weft__js_gen_open'](namePtr, a.num, argText); // frees argText if it fails
+      _free(namePtr);
+      if (!jg) throw WeftPromise.error(WeftErrors.ENOMEM, false);
+      var result = o.result;
       var freed = false;
       var chain = Promise.resolve();
       // Frees the C generator once (closing it first if it is suspended).
@@ -118,7 +134,12 @@ mergeInto(LibraryManager.library, {
     if (rec) {
       rec.live = false;
       delete WeftIter.iters[handle];
-      if (typeof rec.it['return'] === 'function') p = Promise.resolve().then(function() { return rec.it['return'](); });
+      // Looked up in a promise callback: a getter that throws must not throw
+      // into the C call that closes the iterator.
+      p = Promise.resolve().then(function() {
+        var ret = rec.it['return'];
+        if (typeof ret === 'function') return ret.call(rec.it);
+      });
     }
     if (!wantPromise) { p.catch(function() {}); return 0; }
     return WeftPromise.handle(p.then(function() { return null; }));

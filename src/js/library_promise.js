@@ -13,7 +13,8 @@ mergeInto(LibraryManager.library, {
     // Plain objects only: Emscripten serialises this object into the output.
     promises: {}, // handle -> { settled, ok, value } (until C takes it)
     watchers: {}, // future pointer -> watcher, while the host holds the future
-    runs: {},     // run id -> { resolve, reject, task, signal, onAbort, result, aborted }
+    runs: {},     // run id -> { resolve, reject, task, signal, onAbort, result, aborted, reason, cause }
+    byTask: {},   // task pointer -> run id, while a run's task lives (a rejection it awaits is its cause)
     nextHandle: 1,
     nextRun: 1,
 
@@ -33,12 +34,93 @@ mergeInto(LibraryManager.library, {
       if (rec.watcher) WeftPromise.deliver(rec.watcher, ok, value);
     },
 
-    // A JS string as a malloc'd UTF-8 copy (C frees it).
+    // A JS string as a malloc'd UTF-8 copy (C frees it), or 0 when wasm
+    // memory is full.
     cstring: function(s) {
       var n = lengthBytesUTF8(s) + 1;
       var p = _malloc(n);
       if (p) stringToUTF8(s, p, n);
       return p;
+    },
+
+    // --- validation of what JS callers pass (weft.run, weft.iterate) ---
+    // Everything is checked before anything starts or is allocated: a bad
+    // argument throws (rejects) a TypeError or RangeError and C never sees it.
+
+    // Why `s` cannot be a C string, or null when it can: C strings end at
+    // the first NUL, and UTF-8 has no encoding for a lone surrogate
+    // (stringToUTF8 would merge it with the next character).
+    badString: function(s) {
+      for (var i = 0; i < s.length; i++) {
+        var c = s.charCodeAt(i);
+        if (c === 0) return 'contains a NUL character (at ' + i + ')';
+        if (c >= 0xD800 && c <= 0xDFFF) {
+          var d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+          if (c <= 0xDBFF && d >= 0xDC00 && d <= 0xDFFF) { i++; continue; }
+          return 'contains a lone surrogate (at ' + i + ')';
+        }
+      }
+      return null;
+    },
+    checkName: function(name, who) {
+      if (typeof name !== 'string') throw new TypeError(who + ': the name must be a string, got ' + WeftPromise.typeName(name));
+      var bad = WeftPromise.badString(name);
+      if (bad) throw new TypeError(who + ': the name ' + bad);
+      return name;
+    },
+    // arg as C gets it: { num, text } (text: a string, or null for a number
+    // or NULL). intptr_t is 32-bit on wasm32: a number must be an integer in
+    // its range, never truncated.
+    checkArg: function(arg, who) {
+      if (arg === undefined || arg === null) return { num: 0, text: null };
+      if (typeof arg === 'number') {
+        if (!(arg >= -2147483648 && arg <= 2147483647 && Math.floor(arg) === arg))
+          throw new RangeError(who + ': a number arg must be an integer from -2147483648 to 2147483647 (intptr_t), got ' + arg);
+        return { num: arg | 0, text: null };
+      }
+      if (typeof arg === 'string') {
+        var bad = WeftPromise.badString(arg);
+        if (bad) throw new TypeError(who + ': the string arg ' + bad);
+        return { num: 0, text: arg };
+      }
+      throw new TypeError(who + ': arg must be a number, a string, null or undefined, got ' + WeftPromise.typeName(arg));
+    },
+    // opts as { signal, result }. Read once each, so a getter cannot answer
+    // differently later.
+    checkOptions: function(opts, who, withSignal) {
+      if (opts === undefined || opts === null) return { signal: null, result: 'number' };
+      if (typeof opts !== 'object') throw new TypeError(who + ': options must be an object, got ' + WeftPromise.typeName(opts));
+      var result = opts.result;
+      if (result === undefined) result = 'number';
+      if (result !== 'number' && result !== 'string')
+        throw new TypeError(who + ": options.result must be 'number' or 'string', got " + WeftPromise.typeName(result));
+      var signal = withSignal ? opts.signal : undefined;
+      if (signal === undefined || signal === null) signal = null;
+      else if (!(typeof AbortSignal === 'function' && signal instanceof AbortSignal))
+        throw new TypeError(who + ': options.signal must be an AbortSignal, got ' + WeftPromise.typeName(signal));
+      return { signal: signal, result: result };
+    },
+    // Checks `want` ('number' or 'string') against what the C side
+    // registered as `kind` (weft_js_result: 0 number, 1 string): freeing a
+    // number as a string's pointer would corrupt the C heap.
+    checkResult: function(want, kind, what, name, who) {
+      if ((want === 'string') === (kind === 1)) return;
+      throw new TypeError(kind === 1
+        ? who + ": the " + what + " '" + name + "' gives strings: pass { result: 'string' }"
+        : who + ": the " + what + " '" + name + "' gives numbers: { result: 'string' } is only for " +
+          (what === 'task' ? 'WEFT_JS_TASK_STRING' : 'WEFT_JS_GEN_STRING'));
+    },
+    typeName: function(v) {
+      if (v === null) return 'null';
+      if (typeof v === 'string') return 'a string';
+      if (typeof v === 'number' || typeof v === 'boolean') return typeof v + ' ' + v;
+      return typeof v === 'object' ? 'an object' : 'a ' + typeof v;
+    },
+    // signal.reason, or the platform's default AbortError.
+    abortReason: function(signal) {
+      var r;
+      try { r = signal.reason; } catch (e) { r = undefined; }
+      return r !== undefined ? r : new DOMException('This operation was aborted', 'AbortError');
     },
 
     // A rejection reason as text. Reading it runs the reason's own code
@@ -57,28 +139,37 @@ mergeInto(LibraryManager.library, {
       }
     },
 
-    // Kinds: see weft_js_kind in include/weft/js.h.
+    // Kinds: see weft_js_kind in include/weft/js.h. Never throws: it runs in
+    // a promise callback, where a throw would leave C waiting forever.
     deliver: function(w, ok, value) {
       if (!w.live) return; // cancelled: the cancel hook already let go
       w.live = false;
       delete WeftPromise.watchers[w.f];
       var K = WeftJsKind, kind = K.UNDEFINED, number = 0, text = null;
-      if (!ok) {
-        kind = K.ERROR; text = WeftPromise.describe(value);
-      } else if (value === null) {
-        kind = K.NULL;
-      } else if (typeof value === 'boolean') {
-        kind = K.BOOLEAN; number = value ? 1 : 0;
-      } else if (typeof value === 'number' || typeof value === 'bigint') {
-        kind = K.NUMBER; number = Number(value);
-      } else if (typeof value === 'string') {
-        kind = K.STRING; text = value;
-      } else if (typeof value === 'object') {
-        try { text = JSON.stringify(value); } catch (e) { text = null; }
-        if (text === undefined || text === null) { kind = K.ERROR; text = 'TypeError: value cannot be converted to JSON'; }
-        else kind = K.JSON;
+      try {
+        if (!ok) {
+          kind = K.ERROR; text = WeftPromise.describe(value);
+          // The reason itself, for the JS caller of the task that awaited it.
+          var run = w.task && WeftPromise.runs[WeftPromise.byTask[w.task]];
+          if (run) run.cause = { reason: value, text: text };
+        } else if (value === null) {
+          kind = K.NULL;
+        } else if (typeof value === 'boolean') {
+          kind = K.BOOLEAN; number = value ? 1 : 0;
+        } else if (typeof value === 'number' || typeof value === 'bigint') {
+          kind = K.NUMBER; number = Number(value);
+        } else if (typeof value === 'string') {
+          kind = K.STRING; text = value;
+        } else if (typeof value === 'object') {
+          try { text = JSON.stringify(value); } catch (e) { text = null; }
+          if (text === undefined || text === null) { kind = K.ERROR; text = 'TypeError: value cannot be converted to JSON'; }
+          else kind = K.JSON;
+        }
+      } catch (e) {
+        kind = K.ERROR; text = 'Error: the value could not be read';
       }
       var p = text === null ? 0 : WeftPromise.cstring(text);
+      if (text !== null && !p) { Module['_weft_host_fail'](w.f, WeftErrors.ENOMEM); return; }
       Module['_weft__js_settle'](w.f, w.out, kind, number, p);
     },
 
@@ -96,53 +187,97 @@ mergeInto(LibraryManager.library, {
       return e;
     },
 
+    // weft.strerror: a code must be an integer (NaN would become 0, WEFT_OK);
+    // one outside int32 is unknown to C like any other unknown code.
+    strerrorOf: function(code) {
+      if (typeof code !== 'number' || Math.floor(code) !== code)
+        throw new RangeError('weft.strerror: the code must be an integer, got ' + WeftPromise.typeName(code));
+      return WeftPromise.strerror(code >= -2147483648 && code <= 2147483647 ? code : 1);
+    },
     strerror: function(code) {
       return { name: UTF8ToString(Module['_weft_strerror_name'](code)), message: UTF8ToString(Module['_weft_strerror'](code)) };
     },
 
+    // weft.run: every argument is checked before the task starts (a bad
+    // one rejects with a TypeError or RangeError, a string that does not fit
+    // in wasm memory with WEFT_ENOMEM), so nothing the caller passes can
+    // throw later inside the loop.
     run: function(name, arg, opts) {
-      opts = opts || {};
-      var signal = opts.signal;
       return new Promise(function(resolve, reject) {
-        if (signal && signal.aborted) { reject(WeftPromise.error(WeftErrors.ECANCELED, true)); return; }
-        var id = WeftPromise.nextRun++;
-        var run = { resolve: resolve, reject: reject, task: 0, signal: signal, onAbort: null,
-                    result: opts.result || 'number', aborted: false };
-        var argNum = 0, argText = 0;
-        if (typeof arg === 'string') argText = WeftPromise.cstring(arg);
-        else if (typeof arg === 'number' || typeof arg === 'bigint' || typeof arg === 'boolean') argNum = Number(arg) | 0;
-        else if (arg !== undefined && arg !== null) { reject(new TypeError('weft.run: arg must be a number or a string')); return; }
-        var namePtr = WeftPromise.cstring(String(name));
-        WeftPromise.runs[id] = run;
-        var task = Module['_weft__js_start'](namePtr, argNum, argText, id);
-        _free(namePtr);
-        if (!task) {
-          delete WeftPromise.runs[id];
+        var who = 'weft.run';
+        var o = WeftPromise.checkOptions(opts, who, true); // a throw here rejects
+        var nameText = WeftPromise.checkName(name, who);
+        var a = WeftPromise.checkArg(arg, who);
+        var signal = o.signal;
+        if (signal && signal.aborted) { reject(WeftPromise.abortReason(signal)); return; }
+        var namePtr = WeftPromise.cstring(nameText);
+        if (!namePtr) { reject(WeftPromise.error(WeftErrors.ENOMEM, false)); return; }
+        var kind = Module['_weft__js_task_result'](namePtr);
+        if (kind < 0) {
+          _free(namePtr);
           var e = WeftPromise.error(WeftErrors.EINVAL, false);
-          e.message = "weft: no task named '" + name + "' (register it with WEFT_JS_TASK) (WEFT_EINVAL)";
+          e.message = "weft: no task named '" + nameText + "' (register it with WEFT_JS_TASK) (WEFT_EINVAL)";
           reject(e);
           return;
         }
-        run.task = task;
+        try {
+          WeftPromise.checkResult(o.result, kind, 'task', nameText, who);
+        } catch (e) {
+          _free(namePtr);
+          throw e;
+        }
+        var argText = 0;
+        if (a.text !== null && !(argText = WeftPromise.cstring(a.text))) {
+          _free(namePtr);
+          var m = WeftPromise.error(WeftErrors.ENOMEM, false);
+          m.message = 'weft.run: no room in wasm memory for the string arg (' + lengthBytesUTF8(a.text) + ' bytes) (WEFT_ENOMEM)';
+          reject(m);
+          return;
+        }
+        var id = WeftPromise.nextRun++;
+        var run = { resolve: resolve, reject: reject, task: 0, signal: signal, onAbort: null,
+                    result: o.result, aborted: false, reason: undefined, cause: null };
         if (signal) {
           run.onAbort = function() {
-            if (!run.task) return;
+            if (!run.task || run.aborted) return;
             run.aborted = true;
+            run.reason = WeftPromise.abortReason(signal);
             Module['_weft__js_cancel'](run.task);
           };
-          signal.addEventListener('abort', run.onAbort, { once: true });
+          try {
+            signal.addEventListener('abort', run.onAbort, { once: true });
+          } catch (e) {
+            _free(namePtr);
+            if (argText) _free(argText);
+            throw e;
+          }
         }
+        WeftPromise.runs[id] = run;
+        var task = Module['_weft__js_start'](namePtr, a.num, argText, id); // frees argText if it fails
+        _free(namePtr);
+        if (!task) {
+          delete WeftPromise.runs[id];
+          WeftPromise.unlisten(run);
+          reject(WeftPromise.error(WeftErrors.ENOMEM, false));
+          return;
+        }
+        run.task = task;
+        WeftPromise.byTask[task] = id;
       });
+    },
+    unlisten: function(run) {
+      if (!run.signal || !run.onAbort) return;
+      try { run.signal.removeEventListener('abort', run.onAbort); } catch (e) { /* nothing to undo */ }
     },
   },
 
   // C: weft_js_promise. Returns 0 for an unknown or used handle.
   weft_js_promise_watch__deps: ['$WeftPromise', 'malloc', 'free'],
-  weft_js_promise_watch: function(f, handle, out) {
+  weft_js_promise_watch: function(f, handle, out, task) {
     var rec = WeftPromise.promises[handle];
     if (!rec) return 0;
     delete WeftPromise.promises[handle];
-    var w = { f: f, out: out, live: true };
+    var w = { f: f, out: out, live: true, task: task };
     WeftPromise.watchers[f] = w;
     rec.watcher = w;
     // Settled already: deliver on a later turn, never inside this C call.
@@ -167,8 +302,9 @@ mergeInto(LibraryManager.library, {
     var run = WeftPromise.runs[id];
     if (!run) return;
     delete WeftPromise.runs[id];
+    if (run.task) delete WeftPromise.byTask[run.task];
     run.task = 0;
-    if (run.signal && run.onAbort) run.signal.removeEventListener('abort', run.onAbort);
+    WeftPromise.unlisten(run); // never throws: this runs inside the loop
     if (status === 0) {
       if (run.result === 'string') {
         var s = value ? UTF8ToString(value) : null;
@@ -177,8 +313,16 @@ mergeInto(LibraryManager.library, {
       } else {
         run.resolve(value);
       }
+    } else if (run.aborted && status === WeftErrors.ECANCELED) {
+      run.reject(run.reason); // as fetch does: the signal's reason
     } else {
-      run.reject(WeftPromise.error(status, run.aborted && status === WeftErrors.ECANCELED));
+      var e = WeftPromise.error(status, false);
+      if (status === WeftErrors.EJS && run.cause) {
+        // The rejection the task awaited, named in the message, kept as the cause.
+        e.message += ': ' + run.cause.text;
+        e.cause = run.cause.reason;
+      }
+      run.reject(e);
     }
   },
 
@@ -187,7 +331,7 @@ mergeInto(LibraryManager.library, {
     "Module['weftHandle'] = function(p) { return WeftPromise.handle(p); };\n" +
     "Module['weftRun'] = function(name, arg, opts) { return WeftPromise.run(name, arg, opts); };\n" +
     "Module['weftLoopNow'] = function() { return Module['_weft__js_loop_now'](); };\n" +
-    "Module['weftStrerror'] = function(code) { return WeftPromise.strerror(code); };",
+    "Module['weftStrerror'] = function(code) { return WeftPromise.strerrorOf(code); };",
   $WeftPromiseApi: {},
 });
 

@@ -1,5 +1,5 @@
 /* Drives weft_fetch against tests/node/fetch.test.mjs's local server:
- *   fetch_client <base-url> [warm:]<scenario> [extra-url]
+ *   fetch_client <base-url> [warm:]<scenario> [extra-url] [mode]
  * Prints one line per observation; the test asserts them exactly. With
  * "warm:", one quiet fetch comes first: in Node, a process's first request
  * carries an AbortSignal and later ones are aborted through undici's
@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <emscripten.h>
 #include <weft.h>
 
 static const char *base;
 static const char *scenario;
 static const char *extra = "";
+static const char *mode = "";
 
 static char *url_of(const char *path) {
   static char buf[512];
@@ -65,8 +67,40 @@ static intptr_t one(void *arg) {
   return ok;
 }
 
+/* A URL of `path` no other process asks for ("/hang?id=…"), so that the
+ * server can tell when it saw this very request. */
+static const char *unique(const char *path) {
+  static char buf[128];
+  snprintf(buf, sizeof buf, "%s?id=%.0f", path, emscripten_get_now() * 1000.0);
+  return buf;
+}
+
+/* Waits until the server has seen a request for `path_query` (its /seen
+ * answers then): what a cancellation test synchronises on, never a delay. */
+static int wait_seen(const char *path_query) {
+  char u[256];
+  /* "?" and "=" of the inner URL are percent-encoded. */
+  size_t n = 0;
+  n += snprintf(u, sizeof u, "/seen?url=");
+  for (const char *c = path_query; *c && n + 4 < sizeof u; c++) {
+    if (*c == '?' || *c == '=' || *c == '&') n += snprintf(u + n, sizeof u - n, "%%%02X", *c);
+    else u[n++] = *c, u[n] = 0;
+  }
+  weft_response *r;
+  int rc = weft_fetch(url_of(u), NULL, &r);
+  if (rc) return rc;
+  char *text;
+  rc = weft_response_text(r, &text);
+  if (!rc) free(text);
+  weft_response_free(r);
+  return rc;
+}
+
 /* get_text as a task (scenario "cancel"). */
 static intptr_t get_task(void *arg) { return get_text((const char *)arg, NULL); }
+
+/* Set once read_all has its headers (scenario "wait_for"). */
+static weft_event *have_headers;
 
 /* Reads the whole body of arg's URL (scenario "wait_for"). */
 static intptr_t read_all(void *arg) {
@@ -74,6 +108,7 @@ static intptr_t read_all(void *arg) {
   int rc = weft_fetch((const char *)arg, NULL, &r);
   if (rc) return weft_fail(rc);
   printf("headers: %d\n", weft_response_status(r));
+  weft_event_set(have_headers);
   char *text;
   rc = weft_response_text(r, &text);
   printf("body: %s\n", weft_strerror_name(rc)); /* the cancellation, as wait_for times out */
@@ -86,12 +121,11 @@ static intptr_t read_all(void *arg) {
 /* A generator yielding one document per fetched page (scenario "gen_cancel"):
  * the first page answers, the second (/hang) never does. */
 static int pages(void *arg) {
-  (void)arg;
-  const char *paths[] = {"/json", "/hang"};
+  const char *paths[] = {"/json", arg};
   for (int i = 0; i < 2; i++) {
     weft_response *r;
     int rc = weft_fetch(url_of(paths[i]), NULL, &r);
-    printf("gen: fetch %s: %s\n", paths[i], weft_strerror_name(rc));
+    printf("gen: fetch %s: %s\n", i ? "/hang" : paths[i], weft_strerror_name(rc));
     if (rc) return rc;
     int status = weft_response_status(r);
     weft_response_free(r);
@@ -109,6 +143,60 @@ static intptr_t consume_pages(void *arg) {
   WEFT_AFOR(int, status, weft_gen_new(NULL, pages, arg, NULL), &rc) printf("consumer: page %d\n", status);
   printf("consumer: %s\n", weft_strerror_name(rc));
   return rc ? weft_fail(rc) : 0;
+}
+
+/* Ticks every 1 ms until cancelled (scenario "hostile"). */
+static intptr_t quiet_ticker(void *arg) {
+  int *ticks = arg;
+  while (weft_sleep(1) == 0) ++*ticks;
+  return 0;
+}
+
+/* Scenario "hostile": fetches `extra` (a misbehaving server's URL) with
+ * `mode` ("stream" or "whole", then ",timeout=<ms>" for an idle timeout),
+ * while a ticker task runs. Prints what each step gave, then whether the
+ * ticker still runs afterwards (the loop survived; exact, not timed: the
+ * 1 ms ticker must fire before a 5 ms sleep ends). */
+static void hostile(const char *mode) {
+  int ticks = 0;
+  weft_task *tick = weft_spawn(NULL, quiet_ticker, &ticks, NULL);
+  weft_fetch_options o = {0};
+  const char *t = strstr(mode, "timeout=");
+  if (t) o.timeout_ms = strtoll(t + 8, NULL, 10);
+  weft_response *r;
+  int rc = weft_fetch(extra, &o, &r);
+  if (rc) {
+    printf("fetch: %s\n", weft_strerror_name(rc));
+  } else {
+    printf("fetch: %d\n", weft_response_status(r));
+    if (!strncmp(mode, "stream", 6)) {
+      size_t total = 0, chunks = 0, biggest = 0;
+      void *c;
+      size_t len;
+      while ((rc = weft_response_read(r, &c, &len)) == 0) {
+        total += len, chunks++;
+        if (len > biggest) biggest = len;
+        free(c);
+      }
+      int again = weft_response_read(r, &c, &len); /* after the end or a failure: the same again */
+      printf("stream: %s, %zu bytes, chunks of at most 64 KiB: %s, then %s\n", weft_strerror_name(rc), total,
+             biggest <= 64 * 1024 ? "yes" : "no", weft_strerror_name(again));
+    } else {
+      void *body;
+      size_t len;
+      rc = weft_response_bytes(r, &body, &len);
+      printf("whole: %s", weft_strerror_name(rc));
+      if (!rc) printf(", %zu bytes", len), free(body);
+      printf("\n");
+    }
+    weft_response_free(r);
+  }
+  int before = ticks;
+  weft_sleep(5);
+  printf("ticker: %s\n", ticks > before ? "alive" : "stopped");
+  weft_cancel(tick);
+  weft_await(tick, NULL);
+  weft_release(tick);
 }
 
 static intptr_t amain(void *arg) {
@@ -164,9 +252,14 @@ static intptr_t amain(void *arg) {
     weft_fetch_options m = {.method = "GET", .body = "x", .body_len = 1}; /* a GET cannot have a body */
     get_text(url_of("/json"), &m);
   } else if (!strcmp(scenario, "wait_for")) {
+    /* The wait starts once the headers are in (however long a loaded machine
+     * takes for them): it then times out in the body, which never ends. */
+    have_headers = weft_event_new(NULL);
     weft_task *t = weft_spawn(NULL, read_all, url_of("/never"), NULL);
-    printf("wait_for: %s\n", weft_strerror_name(weft_wait_for(t, 300, NULL)));
+    weft_event_wait(have_headers);
+    printf("wait_for: %s\n", weft_strerror_name(weft_wait_for(t, 50, NULL)));
     weft_release(t);
+    weft_event_free(have_headers);
     weft_sleep(100); /* lets the server see the connection close */
   } else if (!strcmp(scenario, "browser")) {
     /* Run with a fake browser global (tests/node/fetch.test.mjs): relative
@@ -174,8 +267,13 @@ static intptr_t amain(void *arg) {
     get_text("/json", NULL);
     get_text(extra, NULL);
   } else if (!strcmp(scenario, "cancel")) {
-    weft_task *t = weft_spawn(NULL, get_task, url_of("/hang"), NULL);
-    weft_sleep(100);
+    char path[128];
+    snprintf(path, sizeof path, "%s", unique("/hang"));
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    weft_task *t = weft_spawn(NULL, get_task, url, NULL);
+    int seen = wait_seen(path); /* the request reached the server: now cancel it */
+    if (seen) printf("seen: %s\n", weft_strerror_name(seen));
     weft_cancel(t);
     intptr_t v;
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, &v)));
@@ -191,12 +289,17 @@ static intptr_t amain(void *arg) {
     weft_release(t);
     weft_release(c);
   } else if (!strcmp(scenario, "gen_cancel")) {
-    weft_task *t = weft_spawn(NULL, consume_pages, NULL, NULL);
-    weft_sleep(200);
+    char path[128];
+    snprintf(path, sizeof path, "%s", unique("/hang"));
+    weft_task *t = weft_spawn(NULL, consume_pages, path, NULL);
+    int seen = wait_seen(path); /* the first page is in and the second request reached the server */
+    if (seen) printf("seen: %s\n", weft_strerror_name(seen));
     weft_cancel(t); /* the consumer waits in anext; the generator in its fetch */
     printf("cancelled: %s\n", weft_strerror_name(weft_await(t, NULL)));
     weft_release(t);
     weft_sleep(100); /* lets the server see the connection close */
+  } else if (!strcmp(scenario, "hostile")) {
+    hostile(mode);
   } else if (!strcmp(scenario, "many")) {
     int ticks = 0;
     weft_task *tick = weft_spawn(NULL, ticker, &ticks, NULL);
@@ -254,5 +357,6 @@ int main(int argc, char **argv) {
   base = argv[1];
   scenario = argv[2];
   if (argc > 3) extra = argv[3];
+  if (argc > 4) mode = argv[4];
   return weft_run(amain, NULL, NULL) ? 1 : 0;
 }

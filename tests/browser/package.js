@@ -21,7 +21,7 @@ async function main() {
   const ac = new AbortController();
   const pending = weft.run('sleep_then', 60000, { signal: ac.signal });
   setTimeout(() => ac.abort(), 10);
-  v.aborted = await pending.then(() => 'resolved', (e) => `${e.name} ${e.codeName}`);
+  v.aborted = await pending.then(() => 'resolved', (e) => `${e.name} ${e === ac.signal.reason}`);
 
   // A program of one's own: its .js through a <script> element, twice at
   // once (the shared global must not mix the two up), and its .mjs.

@@ -19,7 +19,7 @@ static const char *kind_name(weft_js_kind k) {
 
 /* describe(handle): "<kind> <number> <text>" of what the promise gave, a
  * rejection included ("error 0 TypeError: boom"); "rc <code>" otherwise. */
-WEFT_JS_TASK(describe) {
+WEFT_JS_TASK_STRING(describe) {
   weft_js_value v;
   int rc = weft_js_await((int)(intptr_t)arg, &v);
   char *out;
@@ -47,7 +47,7 @@ WEFT_JS_TASK(value_of) {
 /* string_of(handle): the same await when the promise gives a string: the
  * future's value is a malloc'd char * that C owns (handed on to JS here,
  * which frees it, with { result: 'string' }). */
-WEFT_JS_TASK(string_of) { return value_of(arg); }
+WEFT_JS_TASK_STRING(string_of) { return value_of(arg); }
 
 static int ticks;
 
@@ -70,6 +70,10 @@ WEFT_JS_TASK(ticking_await) {
   weft_release(t);
   return rc ? weft_fail(rc) : seen;
 }
+
+/* tick_count(): the ticks ticking_await's ticker has made so far: JS waits
+ * on it instead of on the wall clock. */
+WEFT_JS_TASK(tick_count) { return ticks; }
 
 static int cleanups;
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { report, root, run, runWasm } from './lib.mjs';
-import { BASIC_LINES, closedPortUrl, startServer } from './server.mjs';
+import { BASIC_LINES, closedPortUrl, startHostileServer, startServer } from './server.mjs';
 
 const prog = join(root, 'build', 'wasm', 'tests', 'bridges', 'fetch_client.js');
 const skip = existsSync(prog) ? false : `build output missing: ${prog} (run: node scripts/build.mjs wasm)`;
@@ -77,6 +77,10 @@ async function abortsOne(scenario, lines) {
   const r = await client(scenario);
   assert.equal(r.code, 0, report(r));
   assert.deepEqual(r.lines, lines);
+  // The client saw the request reach the server before it cancelled
+  // (/seen); the server hears of the closed connection when it does, which
+  // is waited for, never guessed with a delay.
+  for (let i = 0; i < 2000 && server.stats.closedEarly < before + 1; i++) await new Promise((res) => setTimeout(res, 5));
   assert.equal(server.stats.closedEarly, before + 1, 'the server should see one aborted response');
 }
 
@@ -174,6 +178,64 @@ test('fetch: a 50 MB body streamed chunk by chunk in bounded wasm memory', { ski
   assert.match(r.lines[0], new RegExp(`^streamed ${50 * 1024 * 1024} bytes in many chunks \\(largest \\d+ KiB\\): WEFT_EDONE$`));
   const mib = Number(/^wasm memory: (\d+) MiB$/.exec(r.lines[1])?.[1]);
   assert.ok(mib > 0 && mib < 64, `wasm memory should stay bounded: ${r.lines[1]}`);
+});
+
+// A misbehaving or unusual server, each case with a ticker task running
+// beside the fetch (tests/bridges/fetch_client.c: hostile): the named
+// outcome, then the loop still serving its other tasks.
+async function hostile(path, mode, program = prog) {
+  const r = await clientOf(program, [], process.env, 'hostile', `${server.url}${path}`, mode);
+  assert.equal(r.code, 0, report(r));
+  return r.lines;
+}
+const edone = (bytes) => `stream: WEFT_EDONE, ${bytes} bytes, chunks of at most 64 KiB: yes, then WEFT_EDONE`;
+
+test('fetch: streaming a small body of known size (read whole by the host) ends with WEFT_EDONE, twice (it trapped on the second read)', { skip }, async () => {
+  assert.deepEqual(await hostile('/sized', 'stream'), ['fetch: 200', edone(16), 'ticker: alive']);
+  assert.deepEqual(await hostile('/sized', 'whole'), ['fetch: 200', 'whole: WEFT_OK, 16 bytes', 'ticker: alive']);
+});
+
+test('fetch: a gzip body streams in chunks of at most 64 KiB however far it decodes (16 MiB from 16 KB came as one chunk)', { skip }, async () => {
+  assert.deepEqual(await hostile('/gzip', 'stream'), ['fetch: 200', edone(16 << 20), 'ticker: alive']);
+});
+
+test('fetch: a gzip, gzip bomb (64 MiB from a few hundred bytes) streams bounded; read whole into 32 MiB it is WEFT_ENOMEM', { skip }, async () => {
+  assert.deepEqual(await hostile('/bomb', 'stream'), ['fetch: 200', edone(64 << 20), 'ticker: alive']);
+  const small = join(root, 'build', 'wasm', 'tests', 'bridges', 'fetch_client_small.js');
+  assert.deepEqual(await hostile('/bomb', 'whole', small), ['fetch: 200', 'whole: WEFT_ENOMEM', 'ticker: alive']);
+});
+
+test('fetch: timeouts of 2^31 ms and more wait (setTimeout fired them after 1 ms: WEFT_ETIMEDOUT)', { skip }, async () => {
+  for (const ms of ['2147483648', '3000000000', '9223372036854775807'])
+    assert.deepEqual(await hostile('/sized', `whole,timeout=${ms}`), ['fetch: 200', 'whole: WEFT_OK, 16 bytes', 'ticker: alive'], ms);
+});
+
+test('fetch: a misbehaving server (reset mid-body, bad chunking, short body, conflicting lengths, NUL in a header, 10 MB of headers, a redirect loop), a refused port, a DNS failure: each a named error while a ticker keeps running', { skip }, async () => {
+  const bad = await startHostileServer();
+  try {
+    const at = async (url, mode) => {
+      const r = await clientOf(prog, [], process.env, 'hostile', url, mode);
+      assert.equal(r.code, 0, report(r));
+      return r.lines;
+    };
+    const inBody = ['fetch: 200', 'whole: WEFT_ENETWORK', 'ticker: alive'];
+    const atHeaders = ['fetch: WEFT_ENETWORK', 'ticker: alive'];
+    assert.deepEqual(await at(`${bad.url}/reset`, 'whole'), inBody, 'reset');
+    const streamed = await at(`${bad.url}/reset`, 'stream');
+    assert.equal(streamed.length, 3, streamed.join('\n'));
+    assert.match(streamed[1], /^stream: WEFT_ENETWORK, \d+ bytes, chunks of at most 64 KiB: yes, then WEFT_ENETWORK$/);
+    assert.deepEqual([streamed[0], streamed[2]], ['fetch: 200', 'ticker: alive']);
+    assert.deepEqual(await at(`${bad.url}/badchunk`, 'whole'), inBody, 'bad chunking');
+    assert.deepEqual(await at(`${bad.url}/short`, 'whole'), inBody, 'short body');
+    assert.deepEqual(await at(`${bad.url}/conflict`, 'whole'), atHeaders, 'conflicting lengths');
+    assert.deepEqual(await at(`${bad.url}/nulheader`, 'whole'), atHeaders, 'NUL in a header');
+    assert.deepEqual(await at(`${bad.url}/bigheaders`, 'whole'), atHeaders, '10 MB of headers');
+    assert.deepEqual(await at(`${bad.url}/loop`, 'whole'), atHeaders, 'redirect loop');
+    assert.deepEqual(await at(await closedPortUrl(), 'whole'), ['fetch: WEFT_ECONNREFUSED', 'ticker: alive'], 'refused');
+    assert.deepEqual(await at('http://weft-test.invalid/', 'whole'), atHeaders, 'DNS failure');
+  } finally {
+    await bad.close();
+  }
 });
 
 const example = (name) => join(root, 'build', 'wasm', 'examples', `${name}.js`);

@@ -72,7 +72,7 @@ console.log(JSON.stringify({ name: wasmPkg.name, slept, echoed, gathered, awaite
     echoed: 'from the package',
     gathered: { results: [6, 2, 4], finished: [2, 4, 6] },
     awaited: 'js value',
-    cancelled: 'AbortError -1',
+    cancelled: 'AbortError 20', // signal.reason: the platform's DOMException
   });
 
   // node -e with the ESM loader, and the wasm subpath export resolves.
