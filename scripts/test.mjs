@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, builds the three trees, then runs
+//   0. scripts/layers.mjs: the native objects only look down the layers of
+//      docs/architecture.md, and only the allocator calls libc's malloc
 //   1. ctest on build/asan (the native C tests under ASan + UBSan)
 //   2. node --test on tests/node (wasm builds of the examples and of the C
 //      tests, asserted line by line; examples natively too)
@@ -21,6 +23,9 @@ const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio:
 
 sh('bash', ['scripts/ensure-toolchain.sh', '--browser']);
 sh('node', ['scripts/build.mjs']);
+
+console.log('\n== layers (nm of build/native) ==');
+const layers = spawnSync('node', ['scripts/layers.mjs'], { cwd: root, stdio: 'inherit' });
 
 console.log('\n== native C tests (ASan + UBSan) ==');
 const ctest = spawnSync('ctest', ['--test-dir', 'build/asan', '--output-on-failure', '-j', '2'], { cwd: root, stdio: 'inherit' });
@@ -53,4 +58,4 @@ for (const [m, bin] of majors) {
 console.log('\n== reliability (valgrind, fuzzing, figures) ==');
 const rel = spawnSync('node', ['scripts/reliability.mjs'], { cwd: root, stdio: 'inherit' });
 
-process.exit(ctest.status || node.status || browser.status || firefox.status || majorsStatus || rel.status ? 1 : 0);
+process.exit(layers.status || ctest.status || node.status || browser.status || firefox.status || majorsStatus || rel.status ? 1 : 0);

@@ -14,7 +14,7 @@
 
 static void list_init(weft__waiter *s) { s->next = s->prev = s; }
 
-void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind) {
+void weft__future_init(weft_future *f, weft_loop *loop, const weft__kind *kind) {
   f->magic = WEFT_MAGIC_FUTURE;
   f->kind = kind;
   f->state = WEFT_PENDING;
@@ -26,8 +26,9 @@ void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind) {
   list_init(&f->waiters);
 }
 
-void *weft__obj_alloc(weft_loop *loop, size_t size, int kind) {
-  struct weft__pool *pool = &loop->pools[kind];
+void *weft__obj_alloc(weft_loop *loop, const weft__kind *kind) {
+  struct weft__pool *pool = &loop->pools[kind->pool];
+  size_t size = kind->size;
   void *p;
   if (pool->len > QUARANTINE) {
     weft_future *f = pool->head;
@@ -46,7 +47,7 @@ void *weft__obj_alloc(weft_loop *loop, size_t size, int kind) {
 
 void weft__obj_free(weft_future *f) {
   weft_loop *loop = f->loop;
-  struct weft__pool *pool = &loop->pools[f->kind];
+  struct weft__pool *pool = &loop->pools[f->kind->pool];
   f->magic = WEFT_MAGIC_DEAD;
   f->pool_next = NULL;
   if (pool->tail)
@@ -59,7 +60,7 @@ void weft__obj_free(weft_future *f) {
 }
 
 void weft__loop_drain_pool(weft_loop *loop) {
-  for (int k = 0; k < KIND_COUNT_; k++) {
+  for (int k = 0; k < WEFT__POOLS; k++) {
     weft_future *f = loop->pools[k].head;
     while (f) {
       weft_future *next = f->pool_next;
@@ -77,11 +78,14 @@ int weft__check(const weft_future *f) {
   return WEFT_EBADHANDLE;
 }
 
+const weft__kind weft__future_kind = {
+    .size = sizeof(weft_future), .pool = WEFT__POOL_FUTURE, .reason = WEFT_REASON_FUTURE, .user_completable = 1};
+
 weft_future *weft_future_new(weft_loop *loop) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
-  weft_future *f = weft__obj_alloc(loop, sizeof *f, KIND_FUTURE);
+  weft_future *f = weft__obj_alloc(loop, &weft__future_kind);
   if (!f) return NULL;
-  weft__future_init(f, loop, KIND_FUTURE);
+  weft__future_init(f, loop, &weft__future_kind);
   return f;
 }
 
@@ -97,12 +101,28 @@ static void on_sleep_due(weft_loop *loop, void *arg) {
   weft__future_complete(arg, WEFT_RESOLVED, 0, 0);
 }
 
+static int sleep_cancel(weft_future *f) {
+  weft_handle_cancel(&((sleep_future *)f)->timer);
+  return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
+}
+
+static void sleep_destroy(weft_future *f) {
+  sleep_future *s = (sleep_future *)f;
+  if (weft_handle_active(&s->timer)) weft_handle_cancel(&s->timer); /* nobody can see it fire */
+}
+
+static const weft__kind sleep_kind = {.size = sizeof(sleep_future),
+                                      .pool = WEFT__POOL_SLEEP,
+                                      .reason = WEFT_REASON_TIMER,
+                                      .cancel = sleep_cancel,
+                                      .destroy = sleep_destroy};
+
 weft_future *weft_sleep_future(weft_loop *loop, int64_t ms) {
   if (!loop) loop = weft_running_loop();
   if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
-  sleep_future *s = weft__obj_alloc(loop, sizeof *s, KIND_SLEEP);
+  sleep_future *s = weft__obj_alloc(loop, &sleep_kind);
   if (!s) return NULL;
-  weft__future_init(&s->fut, loop, KIND_SLEEP);
+  weft__future_init(&s->fut, loop, &sleep_kind);
   if (weft_call_later(loop, &s->timer, ms, on_sleep_due, s) != 0) {
     weft__obj_free(&s->fut);
     return NULL;
@@ -120,18 +140,23 @@ typedef struct host_future {
   int host_done;        /* the host has completed it (and dropped its reference) */
 } host_future;
 
+static int host_cancel(weft_future *f);
+
+static const weft__kind host_kind = {
+    .size = sizeof(host_future), .pool = WEFT__POOL_HOST, .reason = WEFT_REASON_FUTURE, .cancel = host_cancel};
+
 weft_future *weft__host_future_new(weft_loop *loop, void (*on_cancel)(weft_future *f, void *arg), void *arg) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP || loop->closing) return NULL;
-  host_future *h = weft__obj_alloc(loop, sizeof *h, KIND_HOST);
+  host_future *h = weft__obj_alloc(loop, &host_kind);
   if (!h) return NULL;
-  weft__future_init(&h->fut, loop, KIND_HOST);
+  weft__future_init(&h->fut, loop, &host_kind);
   h->on_cancel = on_cancel;
   h->arg = arg;
   return &h->fut;
 }
 
 int weft__host_take(weft_future *f) {
-  if (f->kind != KIND_HOST) return WEFT_EINVAL;
+  if (f->kind != &host_kind) return WEFT_EINVAL;
   host_future *h = (host_future *)f;
   if (h->host_done) return WEFT_ESTATE;
   h->host_done = 1;
@@ -143,6 +168,20 @@ static void run_host_cancel(weft_loop *loop, void *arg) {
   loop->host_cancels--;
   h->on_cancel(&h->fut, h->arg);
   weft_release(&h->fut);
+}
+
+static int host_cancel(weft_future *f) {
+  host_future *h = (host_future *)f;
+  if (h->on_cancel) {
+    /* Queued before the waiters, so that the host hears of it first; and
+     * weft_loop_run_ready does not hand the host its turn before it has
+     * run, so the host work stops before the host could make progress on
+     * it (a request cancelled as it starts is never sent). */
+    weft_retain(f);
+    f->loop->host_cancels++;
+    weft__ready_push(f->loop, &h->cancel_h, run_host_cancel, f);
+  }
+  return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
 }
 
 /* --- waiters ------------------------------------------------------------- */
@@ -227,14 +266,14 @@ int weft__future_complete(weft_future *f, int state, intptr_t value, int err) {
 int weft_future_resolve(weft_future *f, intptr_t value) {
   int rc = weft__check(f);
   if (rc) return rc;
-  if (f->kind != KIND_FUTURE) return WEFT_EINVAL;
+  if (!f->kind->user_completable) return WEFT_EINVAL;
   return weft__future_complete(f, WEFT_RESOLVED, value, 0);
 }
 
 int weft_future_fail(weft_future *f, int err) {
   int rc = weft__check(f);
   if (rc) return rc;
-  if (f->kind != KIND_FUTURE) return WEFT_EINVAL;
+  if (!f->kind->user_completable) return WEFT_EINVAL;
   if (err >= 0) err = WEFT_EFAILED;
   return weft__future_complete(f, WEFT_FAILED, 0, err);
 }
@@ -243,18 +282,7 @@ int weft_cancel(weft_future *f) {
   int rc = weft__check(f);
   if (rc) return rc;
   if (f->state != WEFT_PENDING) return WEFT_ESTATE;
-  if (f->kind == KIND_TASK) return weft__task_cancel((weft__task *)f);
-  if (f->kind == KIND_GATHER) return weft__gather_cancel(f);
-  if (f->kind == KIND_SLEEP) weft_handle_cancel(&((sleep_future *)f)->timer);
-  if (f->kind == KIND_HOST && ((host_future *)f)->on_cancel) {
-    /* Queued before the waiters, so that the host hears of it first; and
-     * weft_loop_run_ready does not hand the host its turn before it has
-     * run, so the host work stops before the host could make progress on
-     * it (a request cancelled as it starts is never sent). */
-    weft_retain(f);
-    f->loop->host_cancels++;
-    weft__ready_push(f->loop, &((host_future *)f)->cancel_h, run_host_cancel, f);
-  }
+  if (f->kind->cancel) return f->kind->cancel(f);
   return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
 }
 
@@ -323,13 +351,7 @@ int weft_release(weft_future *f) {
   if (rc) return rc;
   WEFT__TRACE(f->loop, weft__trace_release(f));
   if (--f->refs > 0) return 0;
-  if (f->kind == KIND_TASK) {
-    weft__task *t = (weft__task *)f;
-    if (t->has_ctx) weft__ctx_free(&t->ctx);
-  }
-  if (f->kind == KIND_GATHER) weft__gather_destroy(f); /* frees its arrays; the header is pooled */
-  if (f->kind == KIND_SLEEP && weft_handle_active(&((sleep_future *)f)->timer))
-    weft_handle_cancel(&((sleep_future *)f)->timer); /* nobody can see it fire */
+  if (f->kind->destroy) f->kind->destroy(f);
   weft__obj_free(f);
   return 0;
 }

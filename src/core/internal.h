@@ -14,7 +14,30 @@
 #define WEFT_MAGIC_LOOP 0x7765666cu   /* "wefl" */
 
 enum { H_INACTIVE = 0, H_READY = 1, H_TIMER = 2 };
-enum { KIND_FUTURE = 0, KIND_TASK = 1, KIND_GATHER = 2, KIND_SLEEP = 3, KIND_HOST = 4, KIND_COUNT_ };
+/* The loop's free-object pools, one per kind of future (each kind has its
+ * own fixed size). A slot number, not a kind: behaviour comes from the
+ * kind's table (weft__kind), never from a test of this number. */
+enum { WEFT__POOL_FUTURE, WEFT__POOL_TASK, WEFT__POOL_GATHER, WEFT__POOL_SLEEP, WEFT__POOL_HOST, WEFT__POOLS };
+
+struct weft_future;
+/* A kind of future: what the core needs to know about it, in one table that
+ * the file owning the kind defines (future.c: plain, sleep and host futures;
+ * task.c: tasks; combinators.c: gather). The core dispatches through it, so
+ * it never names a kind above it. Neither operation may suspend: weft_cancel
+ * and weft_release run them inside tasks (CMakeLists.txt's ASYNCIFY_REMOVE
+ * relies on it). */
+typedef struct weft__kind {
+  size_t size;      /* of the whole object, the future first */
+  uint8_t pool;     /* WEFT__POOL_*: the loop's pool for freed objects */
+  uint8_t reason;   /* WEFT_REASON_*: why a task awaiting one waits */
+  uint8_t user_completable; /* weft_future_resolve/fail accept it */
+  /* weft_cancel of a pending one (0 or an error); NULL: it completes
+   * cancelled at once. */
+  int (*cancel)(struct weft_future *f);
+  /* The last reference is gone: release what it owns (not the object, which
+   * goes back to its pool); NULL: it owns nothing. */
+  void (*destroy)(struct weft_future *f);
+} weft__kind;
 
 /* Someone waiting for a future: a done callback, or a task's wake-up. Waiters
  * form a FIFO per future; when the future completes each is moved to the
@@ -31,11 +54,11 @@ typedef struct weft__waiter {
 
 struct weft_future {
   uint32_t magic;
-  uint8_t kind;
   uint8_t state;
   int32_t err;
-  intptr_t value;
   int32_t refs;
+  intptr_t value;
+  const weft__kind *kind;
   weft_loop *loop;
   weft__waiter waiters; /* sentinel of a circular list */
   struct weft_future *pool_next;
@@ -116,11 +139,11 @@ struct weft_loop {
   size_t host_cancels; /* host futures' on_cancel callbacks queued, not run yet */
   size_t live_objects; /* futures and tasks not yet freed */
   /* Freed objects awaiting reuse (FIFO quarantine), one pool per kind
-   * (KIND_*) since each kind has its own fixed size. */
+   * (WEFT__POOL_*) since each kind has its own fixed size. */
   struct weft__pool {
     weft_future *head, *tail;
     size_t len;
-  } pools[KIND_COUNT_];
+  } pools[WEFT__POOLS];
   double armed_delay; /* wasm: last delay handed to the host timer */
   weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
@@ -182,7 +205,9 @@ void weft__trace_free(weft_loop *loop);
 uint32_t weft__actor(const weft_loop *loop);
 
 /* future.c */
-void weft__future_init(weft_future *f, weft_loop *loop, uint8_t kind);
+/* Plain futures (weft_future_new): the one kind user code completes. */
+extern const weft__kind weft__future_kind;
+void weft__future_init(weft_future *f, weft_loop *loop, const weft__kind *kind);
 int weft__future_complete(weft_future *f, int state, intptr_t value, int err);
 void weft__waiter_add(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg);
 void weft__waiter_remove(weft__waiter *w);
@@ -193,10 +218,12 @@ int weft__check(const weft_future *f);
 /* Frees what a ready handle dropped without running (loop shutdown) owns:
  * a scheduled done callback's registration and its reference. */
 void weft__drop_handle(weft_handle *h);
-void *weft__obj_alloc(weft_loop *loop, size_t size, int kind);
+/* A zeroed object of `kind` (kind->size bytes) from the loop's pool or the
+ * allocator, counted live; NULL when out of memory. */
+void *weft__obj_alloc(weft_loop *loop, const weft__kind *kind);
 void weft__obj_free(weft_future *f);
 void weft__loop_drain_pool(weft_loop *loop);
-/* A pending future of kind KIND_HOST (src/host/host_future.c completes it
+/* A pending host future (src/host/host_future.c completes it
  * with weft__future_complete): when weft_cancel cancels it, on_cancel(f, arg)
  * (may be NULL) runs on the loop, before what waited on it. weft_future_resolve
  * and weft_future_fail refuse it (WEFT_EINVAL). One reference for the caller. */
@@ -216,10 +243,6 @@ int weft__task_cancel(weft__task *t);
 int weft__task_cancel_unshielded(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
 void weft__main_deadlock(weft_loop *loop);
-
-/* combinators.c */
-int weft__gather_cancel(weft_future *g);
-void weft__gather_destroy(weft_future *g);
 
 /* structured/scope.c: a task finishing with timeout scopes still entered
  * (its body returned without leaving them) disarms the scopes' timer. The

@@ -49,7 +49,7 @@ static void on_kid_done(weft_future *kid, void *arg) {
   gather_maybe_complete(g);
 }
 
-int weft__gather_cancel(weft_future *f) {
+static int gather_cancel(weft_future *f) {
   gather *g = (gather *)f;
   g->cancel_requested = 1;
   gather_cancel_kids(g);
@@ -60,7 +60,7 @@ int weft__gather_cancel(weft_future *f) {
 /* Frees what a gather owns besides its header; weft_release then pools
  * the header like any future, so a double release still finds a dead
  * object (WEFT_EBADHANDLE) instead of freed memory. */
-void weft__gather_destroy(weft_future *f) {
+static void gather_destroy(weft_future *f) {
   gather *g = (gather *)f;
   for (size_t i = 0; i < g->n; i++) {
     weft__waiter_remove(&g->ws[i]);
@@ -72,6 +72,12 @@ void weft__gather_destroy(weft_future *f) {
   g->n = 0;
 }
 
+static const weft__kind gather_kind = {.size = sizeof(gather),
+                                       .pool = WEFT__POOL_GATHER,
+                                       .reason = WEFT_REASON_GATHER,
+                                       .cancel = gather_cancel,
+                                       .destroy = gather_destroy};
+
 weft_future *weft_gather_future(weft_loop *loop, weft_future *const *futs, size_t n, int flags) {
   if (!loop) loop = weft_running_loop();
   if (!loop || (n && !futs) || loop->closing) return NULL;
@@ -82,12 +88,12 @@ weft_future *weft_gather_future(weft_loop *loop, weft_future *const *futs, size_
     ws = weft__calloc(n, sizeof(weft__waiter) + sizeof(weft_future *));
     if (!ws) return NULL;
   }
-  gather *g = weft__obj_alloc(loop, sizeof *g, KIND_GATHER);
+  gather *g = weft__obj_alloc(loop, &gather_kind);
   if (!g) {
     weft__free(ws);
     return NULL;
   }
-  weft__future_init(&g->fut, loop, KIND_GATHER);
+  weft__future_init(&g->fut, loop, &gather_kind);
   g->n = n;
   g->flags = flags == WEFT_GATHER_EACH ? WEFT_GATHER_EACH : WEFT_GATHER_FAIL_FAST;
   g->ws = ws;
@@ -110,7 +116,7 @@ int weft_gather(weft_future *const *futs, size_t n, int flags, intptr_t *results
   }
   weft_future *g = weft_gather_future(t->fut.loop, futs, n, flags);
   if (!g) return WEFT_ENOMEM;
-  int rc = weft_await(g, NULL); /* reason 'gather': weft__task_wait knows the kind */
+  int rc = weft_await(g, NULL); /* reason 'gather': from the kind's table */
   for (size_t i = 0; i < n; i++) {
     intptr_t v = 0;
     int st = weft_future_result(futs[i], &v);

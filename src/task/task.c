@@ -33,6 +33,19 @@ weft_task *weft_current(void) {
 
 static void task_step(weft_loop *loop, void *arg);
 
+static int task_cancel(weft_future *f) { return weft__task_cancel((weft__task *)f); }
+
+static void task_destroy(weft_future *f) {
+  weft__task *t = (weft__task *)f;
+  if (t->has_ctx) weft__ctx_free(&t->ctx);
+}
+
+static const weft__kind task_kind = {.size = sizeof(weft__task),
+                                     .pool = WEFT__POOL_TASK,
+                                     .reason = WEFT_REASON_TASK,
+                                     .cancel = task_cancel,
+                                     .destroy = task_destroy};
+
 static void finish(weft__task *t) {
   weft_loop *loop = t->fut.loop;
   weft__scopes_abandon(t);
@@ -140,12 +153,9 @@ int weft__task_wait(weft__task *t, weft_future *f) {
   t->waiting_on = f;
   weft__waiter_add(f, &t->wake, on_awaited_done, t);
   t->wake.task_wake = 1;
-  set_reason(t, f->kind == KIND_TASK     ? WEFT_REASON_TASK
-                : f->kind == KIND_GATHER ? WEFT_REASON_GATHER
-                : f->kind == KIND_SLEEP  ? WEFT_REASON_TIMER
-                                         : WEFT_REASON_FUTURE);
+  set_reason(t, f->kind->reason);
   WEFT__TRACE(t->fut.loop,
-              weft__trace_suspend(t->fut.loop, t, f->kind == KIND_TASK ? ((weft__task *)f)->id : 0));
+              weft__trace_suspend(t->fut.loop, t, f->kind == &task_kind ? ((weft__task *)f)->id : 0));
   int st = weft__suspend(t);
   t->waiting_on = NULL;
   weft__waiter_remove(&t->wake);
@@ -176,12 +186,12 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
     *err = WEFT_ECLOSED;
     return NULL;
   }
-  weft__task *t = weft__obj_alloc(loop, sizeof *t, KIND_TASK);
+  weft__task *t = weft__obj_alloc(loop, &task_kind);
   if (!t) {
     *err = WEFT_ENOMEM;
     return NULL;
   }
-  weft__future_init(&t->fut, loop, KIND_TASK);
+  weft__future_init(&t->fut, loop, &task_kind);
   t->fut.refs = 2; /* the caller's and the loop's (dropped when the task finishes) */
   t->fn = fn;
   t->arg = arg;
@@ -222,7 +232,7 @@ int weft_spawn_detached(weft_loop *loop, weft_task_fn fn, void *arg, const weft_
 /* --- awaiting ------------------------------------------------------------ */
 
 static int awaits_transitively(const weft_future *f, const weft__task *t) {
-  for (int depth = 0; f && f->kind == KIND_TASK && depth < 10000; depth++) {
+  for (int depth = 0; f && f->kind == &task_kind && depth < 10000; depth++) {
     if (f == &t->fut) return 1;
     f = ((const weft__task *)f)->waiting_on;
   }
@@ -305,16 +315,16 @@ int weft_uncancel(void) {
 }
 
 int weft_cancelling(const weft_task *f) {
-  if (weft__check(f) || f->kind != KIND_TASK) return 0;
+  if (weft__check(f) || f->kind != &task_kind) return 0;
   return ((const weft__task *)f)->cancel_requests;
 }
 
 const char *weft_task_name(const weft_task *f) {
-  if (weft__check(f) || f->kind != KIND_TASK) return "";
+  if (weft__check(f) || f->kind != &task_kind) return "";
   return ((const weft__task *)f)->name;
 }
 
-int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind == KIND_TASK; }
+int weft_is_task(const weft_future *f) { return weft__check(f) == 0 && f->kind == &task_kind; }
 
 /* --- cancellation -------------------------------------------------------- */
 

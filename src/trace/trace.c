@@ -256,7 +256,7 @@ void weft__trace_finish(weft_loop *loop, weft__task *t, int ran) {
  * when only its awaiting tasks would hold it afterwards, nothing can ever
  * complete it. */
 void weft__trace_release(weft_future *f) {
-  if (f->kind != KIND_FUTURE || f->state != WEFT_PENDING) return;
+  if (f->kind != &weft__future_kind || f->state != WEFT_PENDING) return;
   int32_t awaiters = 0;
   weft__task *first = NULL;
   for (weft__waiter *w = f->waiters.next; w != &f->waiters; w = w->next) {
@@ -382,7 +382,7 @@ int weft_loop_tasks(const weft_loop *loop, weft_task_info *out, size_t max) {
         i->site_file = t->site.file;
         i->site_line = t->site.line;
       }
-      if (t->waiting_on && t->waiting_on->kind == KIND_TASK) i->waiting_on = ((const weft__task *)t->waiting_on)->id;
+      if (t->waiting_on && weft_is_task(t->waiting_on)) i->waiting_on = ((const weft__task *)t->waiting_on)->id;
     }
     for (const weft__waiter *w = t->fut.waiters.next; w != &t->fut.waiters; w = w->next) {
       if (!w->task_wake) continue;
