@@ -146,6 +146,12 @@ struct weft_loop {
   } pools[WEFT__POOLS];
   double armed_delay; /* wasm: last delay handed to the host timer */
   weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
+  /* Hooks of the layers above the core, which set them; the core knows
+   * nothing else of them. cancel_all (task.c, set with the loop's first
+   * task) cancels every live task, for weft_loop_free; main_stuck
+   * (src/host/run.c, set with `main`) reports a main task nothing can wake. */
+  void (*cancel_all)(weft_loop *loop);
+  void (*main_stuck)(weft_loop *loop);
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
   uint32_t finishing;  /* id of the task completing its future in finish(): the waker */
   size_t step_left;    /* weft_loop_step: handles left in the current iteration's batch */
@@ -185,9 +191,6 @@ void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
 weft_time_t weft__clock_now(const weft_loop *loop);
 void weft__host_arm(weft_loop *loop);
 void weft__set_running_loop(weft_loop *loop);
-/* A loop configured from the environment, for the loops weft creates itself
- * (weft_run, the JS bridge): WEFT_CLOCK=virtual, WEFT_BUDGET_US. */
-weft_loop *weft__loop_new_from_env(void);
 
 weft_time_t weft__real_now(void);
 
@@ -232,6 +235,11 @@ weft_future *weft__host_future_new(weft_loop *loop, void (*on_cancel)(weft_futur
  * WEFT_ESTATE; WEFT_EINVAL if `f` is not a host future. */
 int weft__host_take(weft_future *f);
 
+/* host/run.c: a loop configured from the environment, for the loops weft
+ * creates itself (weft_run, the JS bridge): WEFT_CLOCK=virtual,
+ * WEFT_BUDGET_US, WEFT_TRACE. */
+weft_loop *weft__loop_new_from_env(void);
+
 /* task.c */
 int weft__task_wait(weft__task *t, weft_future *f);
 int weft__suspend(weft__task *t);
@@ -242,7 +250,6 @@ int weft__task_cancel(weft__task *t);
  * timeout scope entered inside the shield cancels what it covers). */
 int weft__task_cancel_unshielded(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
-void weft__main_deadlock(weft_loop *loop);
 
 /* structured/scope.c: a task finishing with timeout scopes still entered
  * (its body returned without leaving them) disarms the scopes' timer. The
