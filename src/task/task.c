@@ -22,6 +22,10 @@ static const char *current_task_name(void) {
   return t ? t->name : NULL;
 }
 
+/* The running task's await-site slot (include/weft/trace.h, sites.h): the
+ * loop points it at the task it resumes. */
+_Thread_local weft__site *weft__site_now;
+
 weft__task *weft__current(void) {
   weft_loop *loop = weft_running_loop();
   return loop ? loop->current : NULL;
