@@ -146,7 +146,14 @@ struct weft_loop {
   } pools[WEFT__POOLS];
   double armed_delay; /* wasm: last delay handed to the host timer */
   weft_future *main;  /* wasm: weft_run's main task (borrowed), for deadlock reports */
+  /* Hooks of the layers above the core, which set them; the core knows
+   * nothing else of them. cancel_all (task.c, set with the loop's first
+   * task) cancels every live task, for weft_loop_free; main_stuck
+   * (src/host/run.c, set with `main`) reports a main task nothing can wake. */
+  void (*cancel_all)(weft_loop *loop);
+  void (*main_stuck)(weft_loop *loop);
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
+  const struct weft__observer *observer; /* set with trace (src/trace/trace.c) */
   uint32_t finishing;  /* id of the task completing its future in finish(): the waker */
   size_t step_left;    /* weft_loop_step: handles left in the current iteration's batch */
   uint64_t resumes;    /* task slices run so far (weft_loop_step_task) */
@@ -185,13 +192,29 @@ void weft__ready_push(weft_loop *loop, weft_handle *h, weft_cb cb, void *arg);
 weft_time_t weft__clock_now(const weft_loop *loop);
 void weft__host_arm(weft_loop *loop);
 void weft__set_running_loop(weft_loop *loop);
-/* A loop configured from the environment, for the loops weft creates itself
- * (weft_run, the JS bridge): WEFT_CLOCK=virtual, WEFT_BUDGET_US. */
-weft_loop *weft__loop_new_from_env(void);
 
 weft_time_t weft__real_now(void);
 
-/* trace.c (called through WEFT__TRACE only) */
+/* The loop's observer: what a tracing loop reports to, installed with
+ * loop->trace by src/trace/trace.c (weft_trace_enable), which the core never
+ * calls. The core and the tasks call the dispatchers below through
+ * WEFT__TRACE only, so a loop that does not trace pays the one test of
+ * loop->trace. The dispatchers (src/core/observe.c) make the observer's
+ * indirect calls, none of which suspends (CMakeLists.txt's ASYNCIFY_REMOVE
+ * names them, so their callers need no Asyncify instrumentation for it). */
+typedef struct weft__observer {
+  void (*spawn)(weft_loop *loop, weft__task *t);
+  void (*resume)(weft_loop *loop, weft__task *t);
+  void (*suspend)(weft_loop *loop, weft__task *t, uint32_t other);
+  void (*wake)(weft_loop *loop, weft__task *t, uint32_t waker);
+  void (*event)(weft_loop *loop, int kind, uint32_t task, uint32_t other, int64_t value);
+  void (*text)(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text);
+  void (*finish)(weft_loop *loop, weft__task *t, int ran);
+  void (*release)(weft_future *f); /* before weft_release drops a reference */
+  void (*free)(weft_loop *loop);   /* the loop goes: frees loop->trace, sets it NULL */
+} weft__observer;
+
+/* observe.c: the dispatchers (each calls loop->observer's entry). */
 void weft__trace_spawn(weft_loop *loop, weft__task *t);
 void weft__trace_resume(weft_loop *loop, weft__task *t);
 void weft__trace_suspend(weft_loop *loop, weft__task *t, uint32_t other);
@@ -200,6 +223,7 @@ void weft__trace_event(weft_loop *loop, int kind, uint32_t task, uint32_t other,
 void weft__trace_text(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text);
 void weft__trace_finish(weft_loop *loop, weft__task *t, int ran);
 void weft__trace_release(weft_future *f);
+/* Frees the observer's state if the loop traces (weft_loop_free). */
 void weft__trace_free(weft_loop *loop);
 /* The id of whoever acts now: the running task, the task finishing, or 0. */
 uint32_t weft__actor(const weft_loop *loop);
@@ -232,6 +256,11 @@ weft_future *weft__host_future_new(weft_loop *loop, void (*on_cancel)(weft_futur
  * WEFT_ESTATE; WEFT_EINVAL if `f` is not a host future. */
 int weft__host_take(weft_future *f);
 
+/* host/run.c: a loop configured from the environment, for the loops weft
+ * creates itself (weft_run, the JS bridge): WEFT_CLOCK=virtual,
+ * WEFT_BUDGET_US, WEFT_TRACE. */
+weft_loop *weft__loop_new_from_env(void);
+
 /* task.c */
 int weft__task_wait(weft__task *t, weft_future *f);
 int weft__suspend(weft__task *t);
@@ -242,7 +271,6 @@ int weft__task_cancel(weft__task *t);
  * timeout scope entered inside the shield cancels what it covers). */
 int weft__task_cancel_unshielded(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
-void weft__main_deadlock(weft_loop *loop);
 
 /* structured/scope.c: a task finishing with timeout scopes still entered
  * (its body returned without leaving them) disarms the scopes' timer. The

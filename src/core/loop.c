@@ -27,11 +27,6 @@ static _Thread_local weft_loop *running_loop;
 weft_loop *weft_running_loop(void) { return running_loop; }
 void weft__set_running_loop(weft_loop *loop) { running_loop = loop; }
 
-static const char *current_task_name(void) {
-  weft_loop *loop = running_loop;
-  return loop && loop->current ? loop->current->name : NULL;
-}
-
 static weft_time_t real_now(void) {
 #if defined(__EMSCRIPTEN__)
   return (weft_time_t)(emscripten_get_now() * 1000.0);
@@ -60,23 +55,6 @@ weft_loop *weft_loop_new(const weft_loop_options *opts) {
   loop->alive.next_alive = loop->alive.prev_alive = &loop->alive;
   loop->now = loop->clock == WEFT_CLOCK_VIRTUAL ? 0 : real_now();
   loop->armed_delay = -1;
-  weft__ctx_install_overflow_handler(current_task_name);
-  return loop;
-}
-
-weft_loop *weft__loop_new_from_env(void) {
-  weft_loop_options opts = {0};
-  const char *clock = getenv("WEFT_CLOCK");
-  opts.clock = clock && strcmp(clock, "virtual") == 0 ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
-  const char *budget = getenv("WEFT_BUDGET_US");
-  if (budget) opts.budget_us = strtoll(budget, NULL, 10);
-  weft_loop *loop = weft_loop_new(&opts);
-  /* WEFT_TRACE=<capacity in records> (0 or "on": the default capacity). */
-  const char *trace = getenv("WEFT_TRACE");
-  if (loop && trace && *trace && strcmp(trace, "off") != 0) {
-    long long cap = strtoll(trace, NULL, 10);
-    weft_trace_enable(loop, cap > 0 ? (size_t)cap : 0);
-  }
   return loop;
 }
 
@@ -341,7 +319,7 @@ double weft_loop_run_ready(weft_loop *loop) {
    * operation is pending: nothing can ever wake it. Say so, rather than let
    * the host's event loop empty and the program end silently. */
 #if defined(__EMSCRIPTEN__)
-  if (d < 0 && loop->main && loop->main->state == WEFT_PENDING && loop->refs == 0) weft__main_deadlock(loop);
+  if (d < 0 && loop->main && loop->main->state == WEFT_PENDING && loop->refs == 0) loop->main_stuck(loop);
 #endif
   loop->armed_delay = -2; /* force the host to take this delay */
   weft__host_arm(loop);
@@ -369,7 +347,7 @@ int weft_loop_free(weft_loop *loop) {
    * dropped, not run. */
   weft_loop *saved;
   for (int round = 0; round < 8 && loop->nalive; round++) {
-    weft__loop_cancel_all(loop);
+    if (loop->cancel_all) loop->cancel_all(loop); /* set with its first task: nalive > 0 implies it */
     if (enter(loop, &saved) == 0) {
       run_loop(loop, 1, NULL);
       leave(loop, saved);

@@ -16,10 +16,15 @@
 
 #include "../core/internal.h"
 
-#if defined(__EMSCRIPTEN__)
-#include <emscripten.h>
-extern void weft_js_main_done(int status);
-#endif
+/* The running task's name, for the native stack-overflow report. */
+static const char *current_task_name(void) {
+  weft__task *t = weft__current();
+  return t ? t->name : NULL;
+}
+
+/* The running task's await-site slot (include/weft/trace.h, sites.h): the
+ * loop points it at the task it resumes. */
+_Thread_local weft__site *weft__site_now;
 
 weft__task *weft__current(void) {
   weft_loop *loop = weft_running_loop();
@@ -185,6 +190,12 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
   if (loop->closing) {
     *err = WEFT_ECLOSED;
     return NULL;
+  }
+  if (!loop->cancel_all) {
+    /* The loop's first task: the loop's shutdown now has tasks to cancel,
+     * and a task's stack can overflow. */
+    loop->cancel_all = weft__loop_cancel_all;
+    weft__ctx_install_overflow_handler(current_task_name);
   }
   weft__task *t = weft__obj_alloc(loop, &task_kind);
   if (!t) {
@@ -367,58 +378,4 @@ void weft__loop_cancel_all(weft_loop *loop) {
   for (weft__task *t = loop->alive.next_alive; t != &loop->alive; t = t->next_alive) {
     if (t->fut.state == WEFT_PENDING && !t->running) weft__task_cancel(t);
   }
-}
-
-/* --- weft_run ------------------------------------------------------------ */
-
-#if defined(__EMSCRIPTEN__)
-static void on_main_done(weft_future *f, void *arg) {
-  weft_loop *loop = arg;
-  loop->main = NULL;
-  int rc = weft_future_result(f, NULL);
-  if (rc < 0) fprintf(stderr, "weft: main task ended: %s\n", weft_strerror(rc));
-  fflush(stdout);
-  fflush(stderr);
-  weft_release(f);
-  /* As asyncio.run (and weft_run natively, through weft_loop_free): tasks
-   * still alive are cancelled; their cleanup runs on the next iterations. */
-  weft__loop_cancel_all(loop);
-  weft_js_main_done(rc == 0 ? 0 : 1);
-}
-
-void weft__main_deadlock(weft_loop *loop) {
-  fprintf(stderr, "weft: deadlock (WEFT_EDEADLK): the main task waits on something nothing can complete\n");
-  fflush(stdout);
-  fflush(stderr);
-  weft_future_remove_done(loop->main, on_main_done, loop);
-  loop->main = NULL;
-  weft__loop_cancel_all(loop);
-  weft_js_main_done(1);
-}
-#endif
-
-int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
-  if (!fn) return WEFT_EINVAL;
-  if (weft_running_loop()) return WEFT_EBUSY;
-  weft_loop *loop = weft__loop_new_from_env();
-  if (!loop) return WEFT_ENOMEM;
-  weft_task_options opts = {.name = "main"};
-  weft_task *t = weft_spawn(loop, fn, arg, &opts);
-  if (!t) {
-    weft_loop_free(loop);
-    return WEFT_ENOMEM;
-  }
-#if defined(__EMSCRIPTEN__)
-  (void)result;
-  weft_future_on_done(t, on_main_done, loop);
-  loop->main = t;
-  emscripten_exit_with_live_runtime();
-  return 0;
-#else
-  int rc = weft_loop_run_until(loop, t);
-  if (rc == 0) rc = weft_future_result(t, result);
-  weft_release(t);
-  weft_loop_free(loop); /* cancels what is still alive and lets it clean up */
-  return rc;
-#endif
 }

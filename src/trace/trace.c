@@ -41,6 +41,8 @@ typedef struct weft__trace {
   double long_ms;
 } weft__trace;
 
+static const weft__observer observer;
+
 /* --- the ring ------------------------------------------------------------- */
 
 int weft_trace_enable(weft_loop *loop, size_t capacity) {
@@ -71,11 +73,12 @@ int weft_trace_enable(weft_loop *loop, size_t capacity) {
     weft_time_t now = weft__clock_now(loop);
     for (weft__task *t = loop->alive.next_alive; t != &loop->alive; t = t->next_alive) t->state_since = now;
   }
+  loop->observer = &observer;
   loop->trace = tr;
   return 0;
 }
 
-void weft__trace_free(weft_loop *loop) {
+static void on_free(weft_loop *loop) {
   if (!loop->trace) return;
   free(loop->trace->buf);
   free(loop->trace);
@@ -84,7 +87,7 @@ void weft__trace_free(weft_loop *loop) {
 
 int weft_trace_disable(weft_loop *loop) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
-  weft__trace_free(loop);
+  on_free(loop);
   return 0;
 }
 
@@ -181,14 +184,9 @@ static void check_long(weft_loop *loop, weft__task *t) {
   }
 }
 
-uint32_t weft__actor(const weft_loop *loop) {
-  if (loop->current) return loop->current->id;
-  return loop->finishing;
-}
-
 /* --- hooks --------------------------------------------------------------- */
 
-void weft__trace_spawn(weft_loop *loop, weft__task *t) {
+static void on_spawn(weft_loop *loop, weft__task *t) {
   t->trace_state = WEFT_TASK_READY;
   t->state_since = weft__clock_now(loop);
   weft_trace_record *r = emit(loop, WEFT_TRACE_SPAWN, t->id);
@@ -197,14 +195,14 @@ void weft__trace_spawn(weft_loop *loop, weft__task *t) {
   set_text(r, t->name);
 }
 
-void weft__trace_resume(weft_loop *loop, weft__task *t) {
+static void on_resume(weft_loop *loop, weft__task *t) {
   account(loop, t, WEFT_TASK_RUNNING);
   t->resumes++;
   t->run_start_real = weft__real_now();
   emit(loop, WEFT_TRACE_RESUME, t->id);
 }
 
-void weft__trace_suspend(weft_loop *loop, weft__task *t, uint32_t other) {
+static void on_suspend(weft_loop *loop, weft__task *t, uint32_t other) {
   check_long(loop, t);
   account(loop, t, WEFT_TASK_WAITING);
   weft_trace_record *r = emit(loop, WEFT_TRACE_SUSPEND, t->id);
@@ -217,7 +215,7 @@ void weft__trace_suspend(weft_loop *loop, weft__task *t, uint32_t other) {
   }
 }
 
-void weft__trace_wake(weft_loop *loop, weft__task *t, uint32_t waker) {
+static void on_wake(weft_loop *loop, weft__task *t, uint32_t waker) {
   if (!t->started) return; /* the first scheduling of a new task: its spawn says it */
   account(loop, t, WEFT_TASK_READY);
   t->wakes++;
@@ -225,7 +223,7 @@ void weft__trace_wake(weft_loop *loop, weft__task *t, uint32_t waker) {
   if (r) r->other = waker;
 }
 
-void weft__trace_event(weft_loop *loop, int kind, uint32_t task, uint32_t other, int64_t value) {
+static void on_event(weft_loop *loop, int kind, uint32_t task, uint32_t other, int64_t value) {
   weft_trace_record *r = emit(loop, kind, task);
   if (!r) return;
   r->other = other;
@@ -233,14 +231,14 @@ void weft__trace_event(weft_loop *loop, int kind, uint32_t task, uint32_t other,
   if (kind == WEFT_TRACE_WARN) r->status = WEFT_WARN_AWAIT_CYCLE;
 }
 
-void weft__trace_text(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text) {
+static void on_text(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text) {
   weft_trace_record *r = emit(loop, kind, task);
   if (!r) return;
   r->code = code;
   set_text(r, text);
 }
 
-void weft__trace_finish(weft_loop *loop, weft__task *t, int ran) {
+static void on_finish(weft_loop *loop, weft__task *t, int ran) {
   if (ran) check_long(loop, t);
   account(loop, t, WEFT_TASK_READY);
   weft_trace_record *r = emit(loop, WEFT_TRACE_FINISH, t->id);
@@ -255,7 +253,7 @@ void weft__trace_finish(weft_loop *loop, weft__task *t, int ran) {
 /* Called before weft_release drops a reference to a pending plain future:
  * when only its awaiting tasks would hold it afterwards, nothing can ever
  * complete it. */
-void weft__trace_release(weft_future *f) {
+static void on_release(weft_future *f) {
   if (f->kind != &weft__future_kind || f->state != WEFT_PENDING) return;
   int32_t awaiters = 0;
   weft__task *first = NULL;
@@ -273,6 +271,19 @@ void weft__trace_release(weft_future *f) {
   }
 }
 
+/* What the loop reports to while it traces (internal.h, weft__observer). */
+static const weft__observer observer = {
+    .spawn = on_spawn,
+    .resume = on_resume,
+    .suspend = on_suspend,
+    .wake = on_wake,
+    .event = on_event,
+    .text = on_text,
+    .finish = on_finish,
+    .release = on_release,
+    .free = on_free,
+};
+
 void weft__trace_reason(weft_trace_reason reason) {
   weft__task *t = weft__current();
   if (t) t->reason_hint = (uint8_t)reason;
@@ -286,10 +297,6 @@ void weft__trace_yield_value(weft_loop *loop, uint32_t task, uint32_t consumer, 
   r->value = value;
   set_text(r, text);
 }
-
-/* --- await sites ----------------------------------------------------------- */
-
-_Thread_local weft__site *weft__site_now;
 
 /* --- names and formatting ---------------------------------------------------- */
 
