@@ -64,12 +64,15 @@ test('an unknown or already used handle gives WEFT_EINVAL', { skip }, async () =
 
 test('a promise resolved after a delay: other tasks keep running meanwhile', { skip }, async () => {
   const w = await load();
-  const p = delay(80).then(() => 'done');
-  const t0 = performance.now();
-  const ticks = await w.run('ticking_await', w.handle(p));
-  const ms = performance.now() - t0;
-  assert.ok(ms >= 75, `resolved after ${ms} ms`);
-  // The ticker sleeps 1 ms at a time: dozens of ticks while C awaited.
+  let resolve;
+  const p = new Promise((r) => { resolve = r; });
+  const awaiting = w.run('ticking_await', w.handle(p));
+  // The ticker sleeps 1 ms at a time: the promise resolves once it has
+  // ticked 20 times while C awaited it (counted, not timed: a loaded
+  // machine only makes it later).
+  while (await w.run('tick_count') < 20) await delay(1);
+  resolve('done');
+  const ticks = await awaiting;
   assert.ok(ticks >= 20, `only ${ticks} ticks while the promise was pending`);
 });
 
