@@ -132,6 +132,12 @@ int weft_file_stat(weft_file *f, weft_file_info *info);
  * nothing was done). NULL gives WEFT_EINVAL. */
 int weft_file_close(weft_file *f);
 
+/* Removes the file at `path` (aiofiles.os.remove): Node's fs.unlink, OPFS's
+ * removeEntry, natively remove(). Returns 0, WEFT_ENOENT, WEFT_EACCES,
+ * WEFT_EISDIR (a directory), WEFT_EIO, WEFT_ECANCELED (the removal may
+ * still happen), WEFT_EINVAL, WEFT_ENOTTASK, WEFT_ENOSYS. */
+int weft_file_remove(const char *path);
+
 /* For WEFT_DEFER: `WEFT_DEFER(weft_file_defer_close, &f)` closes the file
  * *(weft_file **)pf when the block ends, if it is not NULL, and sets it to
  * NULL. The close's error is lost: a writer closes explicitly first

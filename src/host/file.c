@@ -91,6 +91,7 @@ extern double weft_js_file_number(int id, int which);
 extern void weft_js_file_message(int id, char *buf, size_t size);
 extern void weft_js_file_forget(int id);
 extern void weft_js_file_cancel(weft_future *fut);
+extern int weft_js_file_remove(weft_future *fut, const char *path);
 extern int weft_js_dir_open(weft_future *fut, const char *path);
 extern void weft_js_dir_read(weft_future *fut, int id);
 extern int weft_js_dir_name(int id, char *buf, size_t size);
@@ -181,6 +182,17 @@ int weft_file_open_download(const char *name, const char *type, weft_file **out)
   if (!fut) return set_error(WEFT_ENOMEM, NULL);
   int id = weft_js_file_open_download(fut, name, type);
   return finish_open(fut, id, F_WRITE, out);
+}
+
+int weft_file_remove(const char *path) {
+  if (!path) return set_error(WEFT_EINVAL, NULL);
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  weft_future *fut = op_new();
+  if (!fut) return set_error(WEFT_ENOMEM, NULL);
+  int id = weft_js_file_remove(fut, path);
+  int rc = op_await(fut, id, NULL);
+  weft_js_file_forget(id);
+  return rc;
 }
 
 /* Starts the call: checks `f`, the task, and what the file is open for. */
@@ -374,6 +386,15 @@ int weft_file_open(const char *path, const char *mode, weft_file **out) {
   f->flags = flags;
   f->kind = K_STDIO;
   *out = f;
+  return 0;
+}
+
+int weft_file_remove(const char *path) {
+  if (!path) return set_error(WEFT_EINVAL, NULL);
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return from_errno(EISDIR, "unlink", path);
+  if (remove(path) != 0) return from_errno(errno, "unlink", path);
   return 0;
 }
 

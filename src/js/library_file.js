@@ -343,6 +343,28 @@ mergeInto(LibraryManager.library, {
     if (op) op.cancelled = true;
   },
 
+  weft_js_file_remove__deps: ['$WeftFile'],
+  weft_js_file_remove: function(fut, path) {
+    var F = WeftFile, rec = F.newRec(F.K_NONE, 0), p = UTF8ToString(path);
+    F.run(fut, rec, async function() {
+      var fs = F.fs();
+      if (fs) {
+        var st = null;
+        try { st = await fs.stat(p); } catch (e) { /* unlink says why */ }
+        if (st && st.isDirectory()) throw F.error(WeftErrors.EISDIR, "EISDIR: is a directory, unlink '" + p + "'");
+        await fs.unlink(p);
+        return;
+      }
+      if (F.backend() !== F.K_OPFS) throw F.error(WeftErrors.ENOSYS, "ENOSYS: this host has no file system (no OPFS), unlink '" + p + "'");
+      var parts = F.opfsParts(p), name = parts.pop();
+      if (name === undefined) throw F.error(WeftErrors.EISDIR, "EISDIR: is a directory, unlink '" + p + "'");
+      var dir = await F.opfsDir(parts, false);
+      await dir.getFileHandle(name); // NotFoundError, or TypeMismatchError for a directory
+      await dir.removeEntry(name);
+    });
+    return rec.id;
+  },
+
   weft_js_dir_open__deps: ['$WeftFile'],
   weft_js_dir_open: function(fut, path) {
     var F = WeftFile, rec = F.newRec(F.K_NONE, 0), p = UTF8ToString(path);

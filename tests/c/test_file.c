@@ -230,6 +230,12 @@ static intptr_t errors_main(void *arg) {
     CHECK(strstr(weft_file_error_message(), "ENOSPC") != NULL);
     weft_file_close(f);
   }
+  /* Removing. */
+  CHECK_EQ(weft_file_remove(at(p, "exists.txt")), 0);
+  CHECK_EQ(weft_file_open(at(p, "exists.txt"), "r", &f), WEFT_ENOENT);
+  CHECK_EQ(weft_file_remove(at(p, "exists.txt")), WEFT_ENOENT);
+  CHECK_EQ(weft_file_remove(at(p, "sub")), WEFT_EISDIR);
+  CHECK_EQ(weft_file_remove(NULL), WEFT_EINVAL);
   CHECK_EQ(weft_file_close(NULL), WEFT_EINVAL);
   CHECK_EQ(weft_file_read(NULL, b, 1, &n), WEFT_EINVAL);
   return 0;
