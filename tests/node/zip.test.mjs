@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { report, root, run, runWasmProgram } from './lib.mjs';
+import { report, root, run, runExample, runWasmProgram } from './lib.mjs';
 
 const wasmTool = join(root, 'build', 'wasm', 'tests', 'bridges', 'zip_tool.js');
 const nativeTool = join(root, 'build', 'native', 'tests', 'bridges', 'zip_tool');
@@ -205,3 +205,32 @@ test('zip (native): an entry past 4 GiB streams in bounded memory (ZIP64)', { sk
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The issue's "done when": `npm run example -- stream_generator <dir>` writes
+// an archive unzip accepts, whose files are the directory's (its
+// subdirectories left out, as the seed's path.is_file()).
+for (const [mode, skip] of modes) {
+  test(`example stream_generator <dir> (${mode}): the directory's files in an archive unzip accepts`, { skip: skip || noUnzip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-zip-'));
+    try {
+      const src = join(dir, 'backup');
+      mkdirSync(src);
+      mkdirSync(join(src, 'subdir'));
+      writeFileSync(join(src, 'subdir', 'skipped.txt'), 'not a file of the directory itself');
+      const files = { 'a.txt': Buffer.from('alpha\n'), 'b.bin': randomBytes(5000), 'é.md': Buffer.from('# UTF-8\n') };
+      for (const [n, b] of Object.entries(files)) writeFileSync(join(src, n), b);
+      const out = join(dir, 'output.zip');
+      const r = await runExample('stream_generator', { mode, args: [src, out], timeoutMs: 60000 });
+      assert.equal(r.code, 0, report(r));
+      assert.deepEqual(r.lines, ['added a.txt', 'added b.bin', 'added é.md', `${out}: ${statSync(out).size} bytes, 3 files`]);
+      const t = unzipTest(out);
+      assert.equal(t.status, 0, t.stdout + t.stderr);
+      const py = python(out, Object.fromEntries(Object.keys(files).map((n) => [n, join(src, n)])));
+      assert.equal(py.bad, null);
+      assert.deepEqual(py.names, Object.keys(files));
+      assert.deepEqual(py.same, { 'a.txt': true, 'b.bin': true, 'é.md': true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
