@@ -156,7 +156,9 @@ mergeInto(LibraryManager.library, {
       var parts = F.opfsParts(path);
       if (!parts.length) throw F.error(C.EISDIR, "EISDIR: illegal operation on a directory, open '" + path + "'");
       var name = parts.pop();
+      rec.wantDir = true; // a file where a directory of the path should be: ENOTDIR
       var dir = await F.opfsDir(parts, false);
+      rec.wantDir = false;
       if (flags & F.EXCL) {
         var exists = true;
         try { await dir.getFileHandle(name); } catch (e) { if (e && e.name === 'NotFoundError') exists = false; else throw e; }
