@@ -24,20 +24,24 @@
  *           await asyncio.sleep(0.2)   # Process the file chunk here...
  *           print(chunk.decode("utf-8"))
  *
- * The program writes large-file.md first (natively in $TMPDIR or /tmp, named
- * after the process; on wasm in Emscripten's in-memory file system) and reads it 24
- * bytes at a time; each chunk is printed after 0.2 s. The generator's
+ * The program writes large-file.md first through the async file API
+ * (weft/file.h: natively stdio in $TMPDIR or /tmp; on wasm under Node
+ * node:fs/promises there too; in a page the Origin Private File System),
+ * and reads it back 24 bytes at a time with weft_file_read, each read a
+ * real asynchronous read on the host (the loop keeps serving other tasks
+ * meanwhile); each chunk is printed after 0.2 s. The generator's
  * `async with` is its cleanup path: the file is closed whether the loop
  * ends, breaks or the generator is closed early.
  *
- * Usage: large_file [iterable|iterator] [url]
+ * Usage: large_file [iterable|iterator] [url|path]
  * With a URL (wasm: weft_fetch), the same two shapes read a fetched body
  * instead, chunk by chunk as the network delivers it (weft_response_read).
+ * With a path, they read that file (a real one, or in a page a File the
+ * page handed in under that name) instead of the generated one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <weft.h>
 
 #define CHUNK_SIZE 24
@@ -99,20 +103,18 @@ typedef struct async_file_iterable {
 
 static int file_chunks(void *arg) {
   async_file_iterable *self = arg;
-  int rc = weft_yield(); /* await aiofiles.open(...) */
+  weft_file *file;
+  int rc = weft_file_open(self->path, "rb", &file); /* async with aiofiles.open(...) as file */
   if (rc) return rc;
-  FILE *file = fopen(self->path, "rb");
-  if (!file) return WEFT_EINVAL;
   chunk c;
   for (;;) {
-    if ((rc = weft_yield()) != 0) break; /* await file.read(...) */
-    c.len = fread(c.data, 1, self->chunk_size, file);
+    if ((rc = weft_file_read(file, c.data, self->chunk_size, &c.len)) != 0) break; /* await file.read(...) */
     if (c.len == 0) break;
     c.data[c.len] = 0;
     if ((rc = weft_gen_yield((intptr_t)&c)) != 0) break; /* the chunk lives on the generator's stack */
   }
-  fclose(file); /* the end of the `async with` block, on every path */
-  return rc;
+  int crc = weft_file_close(file); /* the end of the `async with` block, on every path */
+  return rc ? rc : crc;
 }
 
 static weft_aiter *iterable_aiter(async_file_iterable *self) {
@@ -125,7 +127,7 @@ typedef struct async_file_iterator {
   weft_aiter base;
   const char *path;
   size_t chunk_size;
-  FILE *file;
+  weft_file *file;
   chunk c;
   weft_response *response; /* with a URL */
   char *pending;
@@ -141,16 +143,12 @@ static int file_anext(weft_aiter *it, intptr_t *value) {
     if (rc == 0) *value = (intptr_t)&self->c;
     return rc; /* WEFT_EDONE at the end of the body */
   }
-  if (!self->file) {
-    if ((rc = weft_yield()) != 0) return rc;
-    if (!(self->file = fopen(self->path, "rb"))) return WEFT_EINVAL;
-  }
-  if ((rc = weft_yield()) != 0) return rc;
-  self->c.len = fread(self->c.data, 1, self->chunk_size, self->file);
+  if (!self->file && (rc = weft_file_open(self->path, "rb", &self->file)) != 0) return rc;
+  if ((rc = weft_file_read(self->file, self->c.data, self->chunk_size, &self->c.len)) != 0) return rc;
   if (self->c.len == 0) {
-    fclose(self->file);
+    rc = weft_file_close(self->file); /* await self.file.close() */
     self->file = NULL;
-    return WEFT_EDONE;
+    return rc ? rc : WEFT_EDONE;
   }
   self->c.data[self->c.len] = 0;
   *value = (intptr_t)&self->c;
@@ -160,9 +158,9 @@ static int file_anext(weft_aiter *it, intptr_t *value) {
 /* Closed early (say a `break`): the file still gets closed. */
 static int file_aclose(weft_aiter *it) {
   async_file_iterator *self = (async_file_iterator *)it;
-  if (self->file) fclose(self->file);
+  int rc = self->file ? weft_file_close(self->file) : 0;
   self->file = NULL;
-  return 0;
+  return rc;
 }
 
 /* The fetched body's resources, whichever way the iteration ended. */
@@ -176,11 +174,36 @@ static void release_response(async_file_iterator *self) {
 static const weft_aiter_vt file_vt = {file_anext, file_aclose, NULL};
 
 static int use_iterator;
-static char path[256];
+static const char *given;  /* a file to read instead of the generated one */
+static char path[512];
+
+/* Writes CONTENT to a fresh file (created exclusively, "x": runs at once
+ * never share one): weft-large-file-N.md in $TMPDIR or /tmp, or at the root
+ * of the page's OPFS. */
+static int write_generated(void) {
+  const char *dir = getenv("TMPDIR");
+  int opfs = strcmp(weft_file_backend(), "opfs") == 0;
+  weft_file *f = NULL;
+  int rc = WEFT_EEXIST;
+  for (int i = 1; i < 10000 && rc == WEFT_EEXIST; i++) {
+    if (opfs) snprintf(path, sizeof path, "weft-large-file-%d.md", i);
+    else snprintf(path, sizeof path, "%s/weft-large-file-%d.md", dir && *dir ? dir : "/tmp", i);
+    rc = weft_file_open(path, "xb", &f);
+  }
+  if (rc) return rc;
+  rc = weft_file_write(f, CONTENT, strlen(CONTENT));
+  int crc = weft_file_close(f);
+  return rc ? rc : crc;
+}
 
 static intptr_t amain(void *arg) {
   (void)arg;
   int rc;
+  if (given) snprintf(path, sizeof path, "%s", given);
+  else if (!url && (rc = write_generated()) != 0) {
+    fprintf(stderr, "large_file: %s\n", weft_file_error_message());
+    return weft_fail(rc);
+  }
   weft_aiter *chunks;
   async_file_iterable iterable = {path, CHUNK_SIZE};
   async_file_iterator iterator = {.path = path, .chunk_size = CHUNK_SIZE};
@@ -193,23 +216,18 @@ static intptr_t amain(void *arg) {
     printf("%s\n", c->data);
   }
   release_response(&iterator);
+  if (rc && !url) fprintf(stderr, "large_file: %s\n", weft_file_error_message());
+  if (!given && !url) weft_file_remove(path);
   return rc ? weft_fail(rc) : 0;
 }
 
 int main(int argc, char **argv) {
   use_iterator = argc > 1 && strcmp(argv[1], "iterator") == 0;
-  if (argc > 2) url = argv[2];
-  const char *dir = getenv("TMPDIR");
-  snprintf(path, sizeof path, "%s/weft-large-file-%d.md", dir && *dir ? dir : "/tmp", (int)getpid());
-  FILE *f = fopen(path, "wb");
-  if (!f) {
-    perror(path);
-    return 1;
+  if (argc > 2) {
+    if (strstr(argv[2], "://")) url = argv[2];
+    else given = argv[2];
   }
-  fputs(CONTENT, f);
-  fclose(f);
   int rc = weft_run(amain, NULL, NULL);
-  remove(path);
   if (rc) fprintf(stderr, "large_file: %s\n", weft_strerror(rc));
   return rc ? 1 : 0;
 }

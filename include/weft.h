@@ -31,6 +31,9 @@
 #include "weft/gen.h"
 #include "weft/host.h"
 #include "weft/fetch.h"
+#include "weft/bytes.h"
+#include "weft/file.h"
+#include "weft/zip.h"
 #include "weft/js.h"
 #include "weft/trace.h"
 /* Last: the await-site macros wrap calls declared above (internal sources

@@ -2,7 +2,7 @@
 // weft benchmarks against its peers, side by side in one run (issue #6).
 //
 //   npm run bench                       every suite, the issue's sizes
-//   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start
+//   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start zip
 //   options: --scale F    multiply every workload size by F (e.g. 0.01 for a quick look; default 1)
 //            --reps N     repetitions of the repeated measurements (default: per suite)
 //            --no-python  --no-pyodide   leave a peer out (its column says so)
@@ -26,6 +26,8 @@
 //   js-setImmediate  async functions awaiting setImmediate         — bench/peers.mjs
 //   cpython          asyncio on `python3`                          — bench/py/workloads.py
 //   pyodide          asyncio inside Pyodide (npm `pyodide`)        — bench/py/pyodide.mjs
+//   zip-cli          Info-ZIP's `zip -r` (the zip suite, bench/zip.mjs, whose JS
+//                    column is fflate's streaming Zip)
 //
 // Outputs: one table on stdout (rows: workloads; columns: implementations
 // and weft/peer ratios); bench/results/<suite>.json, a list of
@@ -38,9 +40,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { suiteZip } from '../bench/zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start'];
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip'];
 
 // --- arguments ----------------------------------------------------------------
 
@@ -122,8 +125,9 @@ const IMPLS = {
   'js-setImmediate': { label: 'JS setImmediate', cmd: () => [process.execPath, [join(root, 'bench/peers.mjs')]] },
   cpython: { label: 'CPython asyncio', skip: python.skip, cmd: () => ['python3', [join(root, 'bench/py/workloads.py')]] },
   pyodide: { label: 'Pyodide asyncio', skip: pyodide.skip, cmd: () => [process.execPath, [join(root, 'bench/py/pyodide.mjs')]] },
+  'zip-cli': { label: 'zip -r', cmd: null }, // the zip suite runs it (bench/zip.mjs)
 };
-const PEERS = ['js', 'js-setImmediate', 'cpython', 'pyodide'];
+const PEERS = ['js', 'js-setImmediate', 'cpython', 'pyodide', 'zip-cli'];
 const COLUMNS = ['weft-wasm', 'weft-native', ...PEERS];
 
 const skipped = {}; // impl -> reason (this run)
@@ -677,7 +681,13 @@ async function suiteStart(add) {
   };
 }
 
-const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart };
+// The zip suite lives in its own module; it gets the helpers it needs.
+const suiteZipHere = async (add) => {
+  const out = await suiteZip({ add, sz, reps, child, root, failures });
+  Object.assign(skipped, out.skipped);
+  return out;
+};
+const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart, zip: suiteZipHere };
 
 // --- machine ------------------------------------------------------------------
 
@@ -822,6 +832,15 @@ function targets(recs) {
     const sm = ratio(`fetch ${n} concurrent, requests/s (median)`, `fetch ${n} concurrent, requests/s (median, JS with a signal)`);
     const cpuS = get('js', `fetch ${n} concurrent, client CPU ms per batch (median, JS with a signal)`);
     if (sm !== undefined) judge('fetch throughput vs JS with an AbortController per request (no target; the JS that can abort a request as weft can)', undefined, `${sm.toFixed(2)}× (median batch)${spread('node', 'js+signal')}${cpuS && cpuJ ? `; the signal costs JS ${Math.abs(Math.round((cpuS / cpuJ - 1) * 100))} % ${cpuS >= cpuJ ? 'more' : 'less'} client CPU per batch` : ''}`);
+  }
+  const zr = recs.find((r) => r.suite === 'zip');
+  if (zr) { // no target: the ratios, reported
+    for (const what of ['stored', 'deflated']) {
+      const metric = zr.rows.find((row) => row.metric.includes(` ${what}, MB/s (median)`))?.metric;
+      const w = get('weft-wasm', metric), n = get('weft-native', metric), f = get('js', metric), z = get('zip-cli', metric);
+      const r = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+      if (w) judge(`zip throughput, ${what} (no target; reported)`, undefined, `weft (wasm) ${fmt(w)} MB/s: ${r(w, z)} zip -r, ${r(w, f)} fflate; weft (native) ${r(n, z)} zip -r, ${r(n, f)} fflate`);
+    }
   }
   const gz = get('weft-wasm', 'runtime wasm, gzip');
   if (gz) judge('runtime wasm ≤ 40 KB gzip', gz <= 40000, `${(gz / 1024).toFixed(1)} KiB`);

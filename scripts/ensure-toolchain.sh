@@ -18,6 +18,11 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v emcc >/dev/null 2>&1 || need+=(emscripten)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v clang >/dev/null 2>&1 || need+=(clang)
+# The ZIP tests judge archives with Info-ZIP's unzip (and zip for the
+# benchmark's peer); zlib lets the native ZIP writer deflate.
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v zip >/dev/null 2>&1 || need+=(zip)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){return 0;}' |
   clang -fsanitize=fuzzer -x c - -o /tmp/weft-fuzz-probe >/dev/null 2>&1; then
   need+=(libclang-rt-dev)

@@ -101,6 +101,7 @@ function hooks() {
     onRecords: (recs) => { for (const r of recs) page.records.push(r); page.model.add(recs); dirty(); },
     onLine: (line) => { page.output.push(line); page.model.addOutput(line); appendLine(line); dirty(); },
     onExit: (status) => { page.exit = status; dirty(); },
+    onDownload: (d) => appendDownload(d),
     onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
     onState: () => dirty(),
   };
@@ -278,6 +279,15 @@ function appendLine(l) {
   li.append(el('span', { className: 't' }, fmtMs(l.t)), el('span', { className: 'text' }, l.text));
   $('output').append(li);
   li.scrollIntoView({ block: 'nearest' });
+}
+
+/* A file the program handed to the page (the backup scenario's output.zip):
+ * a link that saves it, in the output, outside the program's own lines. */
+function appendDownload(d) {
+  const a = el('a', { href: URL.createObjectURL(d.blob), download: d.name, className: 'download' }, `${d.name} (${d.blob.size} bytes)`);
+  const li = el('li', { className: 'download' });
+  li.append(el('span', { className: 't' }, fmtMs(d.t)), el('span', { className: 'text' }, 'download: '), a);
+  $('output').append(li);
 }
 
 function statusText() {

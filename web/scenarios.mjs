@@ -113,8 +113,8 @@ export const SCENARIOS = [
     args: () => [],
   },
   {
-    name: 'stream_generator', title: 'a generator re-yielding another\'s chunks (seed 002)',
-    about: 'A compressing generator consumes a reading generator chunk by chunk.',
+    name: 'stream_generator', title: 'back up files into a ZIP archive (seed 002, compress.py)',
+    about: 'Three reading generators feed the ZIP writer; a generator re-yields its chunks; the writer task hands output.zip to the page as a download.',
     params: [],
     args: () => [],
   },

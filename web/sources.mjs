@@ -154,6 +154,8 @@ export class ProgramSource extends Source {
       print: (text) => self.line(text, 'out'),
       printErr: (text) => self.line(text, 'err'),
       onWeftExit: (status) => self.exit(status),
+      // A file the program hands to the page (weft_file_open_download): a link to save it.
+      onWeftDownload: (blob, name) => { if (!self.dead && self.hooks.onDownload) self.hooks.onDownload({ blob, name, t: self.now() }); },
       onWeftError: (msg) => self.fail(msg),
       onAbort: (what) => self.fail(`abort: ${what}`),
       preRun: [(M) => {

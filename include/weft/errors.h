@@ -79,7 +79,25 @@ extern "C" {
   /* iterator: another anext or aclose is already in progress on it */                                       \
   X(EINPROGRESS, -27, "another anext or aclose is already in progress on this iterator")                     \
   /* generator: it yielded again after aclose asked it to finish */                                          \
-  X(EYIELD, -28, "generator yielded after aclose asked it to finish")
+  X(EYIELD, -28, "generator yielded after aclose asked it to finish")                                       \
+  /* file: no such file or directory */                                                                      \
+  X(ENOENT, -29, "no such file or directory")                                                                \
+  /* file: permission denied (the host refused, or a handed-in read-only file opened to write) */            \
+  X(EACCES, -30, "permission denied")                                                                        \
+  /* file: it exists already (an exclusive create, mode "x") */                                              \
+  X(EEXIST, -31, "file exists")                                                                              \
+  /* file: is a directory */                                                                                 \
+  X(EISDIR, -32, "is a directory")                                                                           \
+  /* file: a part of the path is not a directory */                                                          \
+  X(ENOTDIR, -33, "not a directory")                                                                         \
+  /* file: no space left on the device */                                                                    \
+  X(ENOSPC, -34, "no space left on device")                                                                  \
+  /* file: the storage quota is exceeded (browsers' QuotaExceededError, EDQUOT) */                           \
+  X(EQUOTA, -35, "storage quota exceeded")                                                                   \
+  /* file: another I/O failure of the host (weft_file_error_message says which) */                           \
+  X(EIO, -36, "input/output error")                                                                          \
+  /* file: not open for that (a read on a write-only file, a write on a read-only one) */                    \
+  X(EBADF, -37, "file not open for this operation")
 
 typedef enum weft_error {
 #define WEFT__ERROR_ENUM(name, value, message) WEFT_##name = value,

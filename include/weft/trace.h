@@ -76,7 +76,8 @@ typedef enum weft_trace_kind {
   X(GENERATOR, 10, "generator")        \
   X(YIELD, 11, "yield")                \
   X(GATHER, 12, "gather")              \
-  X(PROMISE, 13, "promise")
+  X(PROMISE, 13, "promise")            \
+  X(FILE, 14, "file")
 
 typedef enum weft_trace_reason {
 #define WEFT__TRACE_REASON_ENUM(name, value, str) WEFT_REASON_##name = value,

@@ -32,6 +32,15 @@ export const ERRORS = Object.freeze({
   ECLOSING: -26,
   EINPROGRESS: -27,
   EYIELD: -28,
+  ENOENT: -29,
+  EACCES: -30,
+  EEXIST: -31,
+  EISDIR: -32,
+  ENOTDIR: -33,
+  ENOSPC: -34,
+  EQUOTA: -35,
+  EIO: -36,
+  EBADF: -37,
 });
 
 const ERROR_TABLE = new Map([
@@ -64,6 +73,15 @@ const ERROR_TABLE = new Map([
   [-26, "WEFT_ECLOSING", "closing: the task group takes no new tasks, or the generator is asked to finish (aclose)"],
   [-27, "WEFT_EINPROGRESS", "another anext or aclose is already in progress on this iterator"],
   [-28, "WEFT_EYIELD", "generator yielded after aclose asked it to finish"],
+  [-29, "WEFT_ENOENT", "no such file or directory"],
+  [-30, "WEFT_EACCES", "permission denied"],
+  [-31, "WEFT_EEXIST", "file exists"],
+  [-32, "WEFT_EISDIR", "is a directory"],
+  [-33, "WEFT_ENOTDIR", "not a directory"],
+  [-34, "WEFT_ENOSPC", "no space left on device"],
+  [-35, "WEFT_EQUOTA", "storage quota exceeded"],
+  [-36, "WEFT_EIO", "input/output error"],
+  [-37, "WEFT_EBADF", "file not open for this operation"],
 ].map(([code, name, message]) => [code, Object.freeze({ code, name, message })]));
 
 /** { code, name: 'WEFT_E…', message } of an error code (weft_strerror_name and
@@ -71,7 +89,7 @@ const ERROR_TABLE = new Map([
 export function errorInfo(code) { return ERROR_TABLE.get(code); }
 
 /** The lowest error code (WEFT_ERROR_MIN_): the codes run from 0 down to it. */
-export const ERROR_MIN = -28;
+export const ERROR_MIN = -37;
 
 /** weft_future_state names by value (a finish record's status). */
 export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled"]);
@@ -80,7 +98,7 @@ export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled
 export const TRACE_KINDS = Object.freeze(["","spawn","resume","suspend","wake","timer_arm","timer_fire","timer_cancel","fetch_start","fetch_end","yield_value","cancel","finish","warn","dropped"]);
 
 /** Suspension reasons by value (weft_trace_reason_name); 0 is none. */
-export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise"]);
+export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file"]);
 
 /** Warnings by value (weft_trace_warning_name). */
 export const TRACE_WARNINGS = Object.freeze(["","long_running","dropped_future","await_cycle"]);

@@ -37,6 +37,15 @@ mergeInto(LibraryManager.library, {
     ECLOSING: -26,
     EINPROGRESS: -27,
     EYIELD: -28,
+    ENOENT: -29,
+    EACCES: -30,
+    EEXIST: -31,
+    EISDIR: -32,
+    ENOTDIR: -33,
+    ENOSPC: -34,
+    EQUOTA: -35,
+    EIO: -36,
+    EBADF: -37,
   },
   // include/weft/js.h: WEFT_JS_<name>
   $WeftJsKind: {

@@ -34,6 +34,24 @@
       preRun: [function (M) { if (q.get('virtual')) M.ENV.WEFT_CLOCK = 'virtual'; }],
     };
     if (q.get('budgetUs')) opts.weftBudgetUs = Number(q.get('budgetUs'));
+    // files={"name":["text", repeat]}: Files handed in (weft/file.h), each
+    // its text repeated (the URL stays short); downloads are
+    // kept as base64 in __results.downloads, in the order they were made.
+    if (q.get('files')) {
+      var given = JSON.parse(q.get('files'));
+      opts.weftFiles = {};
+      Object.keys(given).forEach(function (n) { opts.weftFiles[n] = new File([given[n][0].repeat(given[n][1])], n, { type: 'text/plain' }); });
+    }
+    results.downloads = [];
+    opts.onWeftDownload = function (blob, name) {
+      var d = { name: name, type: blob.type, size: blob.size, base64: null };
+      results.downloads.push(d);
+      blob.arrayBuffer().then(function (buf) {
+        var bytes = new Uint8Array(buf), s = '';
+        for (var i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+        d.base64 = btoa(s);
+      });
+    };
     statusEl.textContent = prog + ': running';
     // The MODULARIZE output defines the global factory createWeftProgram;
     // it fetches the .wasm next to the script.

@@ -79,7 +79,7 @@ export async function startFirefox() {
  * and waits for it to end. Resolves to the page's __results plus
  * `consoleErrors` (console errors and uncaught page errors) and `page`
  * (closed unless keepOpen). */
-export async function runPage({ browser, server }, prog, { args = [], budgetUs, virtual, spy = {}, timeoutMs = 30000, keepOpen = false } = {}) {
+export async function runPage({ browser, server }, prog, { args = [], budgetUs, virtual, spy = {}, files, timeoutMs = 30000, keepOpen = false } = {}) {
   const page = await browser.newPage();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -88,6 +88,7 @@ export async function runPage({ browser, server }, prog, { args = [], budgetUs, 
   if (args.length) q.set('args', args.join(','));
   if (budgetUs != null) q.set('budgetUs', String(budgetUs));
   if (virtual) q.set('virtual', '1');
+  if (files) q.set('files', JSON.stringify(files));
   await page.goto(`${server.url}/?${q}`);
   // Polled from here: waitForFunction's polling would call the page's
   // setTimeout, which the spy counts.

@@ -243,7 +243,7 @@ static void resolve_a_task(void) {
 /* --- error strings ------------------------------------------------------- */
 
 static void error_strings(void) {
-  const char *names[32] = {0};
+  const char *names[1 - WEFT_ERROR_MIN_] = {0};
   for (int code = 0; code >= WEFT_ERROR_MIN_; code--) {
     const char *text = weft_strerror(code), *name = weft_strerror_name(code);
     CHECK(text != NULL && name != NULL);

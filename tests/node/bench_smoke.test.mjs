@@ -10,7 +10,7 @@ import { test } from 'node:test';
 
 import { root, run } from './lib.mjs';
 
-const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start'];
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip'];
 const bench = join(root, 'scripts', 'bench.mjs');
 const built = ['build/wasm/bench/bench_switch.wasm', 'build/wasm/bench/bench_workloads.wasm', 'build/native/bench/bench_workloads']
   .every((f) => existsSync(join(root, f)));
@@ -53,6 +53,12 @@ test('npm run bench: every suite at tiny sizes, weft and the Node/CPython peers'
     assert.match(r.stdout, /fetch throughput ≥ 0\.9× raw Promise\.all\(fetch\) in Node \(median batch, batches interleaved\): \d/);
     // The warm-up rounds are measured apart and reported on their own line.
     assert.match(r.stdout, /fetch during the warm-up in Node \(no target; the rounds not counted above\): \d+\.\d+× \(median batch of the warm-up rounds, 1 per process;/);
+    // zip: weft both ways, fflate (the JS column) and zip -r, stored and deflated, and the reported ratios.
+    const zl = readList(out, 'zip');
+    for (const impl of ['weft-wasm', 'weft-native', 'js', 'zip-cli']) {
+      for (const what of ['stored', 'deflated']) assert.ok(zl.some((e) => e.impl === impl && e.metric.endsWith(` ${what}, MB/s (median)`) && e.value > 0), `zip: ${impl} ${what}`);
+    }
+    assert.match(r.stdout, /zip throughput, deflated \(no target; reported\): weft \(wasm\) [\d.,]+ MB\/s: [\d.]+× zip -r, [\d.]+× fflate/);
     const size = readList(out, 'size');
     const gz = size.find((e) => e.impl === 'weft-wasm' && e.metric === 'runtime wasm, gzip');
     assert.ok(gz && gz.value > 1000 && gz.value < 200000, 'the runtime wasm size is measured');
