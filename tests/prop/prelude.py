@@ -193,6 +193,9 @@ async def wait_h(tag, h, make=None, gen=False):
     if h is None:
         log(f"{tag} -")
         return
+    if weftlike.MUST_DONE[0] and h.done() and weftlike.must_cancel_pending():
+        await opv(tag, weftlike.cancelled_now(), gen)
+        return
     await opv(tag, make(h) if make else h, gen)
 
 

@@ -980,6 +980,34 @@ def _timeout_leave_pending():
     _patch(_timeouts.Timeout, "__aexit__", _pending_aexit)
 
 
+# --- must-cancel-done -------------------------------------------------------------------------
+# weft_await (and weft_wait_for, weft_shield's await) of a future that is done already
+# delivers a cancellation pending on the task (task.c, weft_await: must_cancel is tested
+# before the future's state): the await returns WEFT_ECANCELED instead of the result.
+# asyncio's await of a done future returns its result (or raises its exception) without
+# yielding to the task, so Task.__step never sees _must_cancel there; the cancellation
+# waits for the next await that suspends (asyncio.wait_for(done, 0) returns
+# fut.result() at once, too).
+
+MUST_DONE = [False]
+
+
+def must_cancel_pending():
+    t = asyncio.current_task()
+    return t is not None and getattr(t, "_must_cancel", False)
+
+
+async def cancelled_now():
+    asyncio.current_task()._take_must_cancel()
+    raise asyncio.CancelledError()
+
+
+def _must_cancel_done():
+    if sys.version_info < (3, 13):
+        raise RuntimeError("the switch must-cancel-done needs Python 3.13 or later")
+    EMU_TASK[0] = MUST_DONE[0] = True
+
+
 # --- the list ---------------------------------------------------------------------------------
 
 KNOWN = [
@@ -997,6 +1025,7 @@ KNOWN = [
     ("cancel-await-wins", _cancel_await_wins),
     ("timeout-nested", _timeout_nested),
     ("timeout-leave-pending", _timeout_leave_pending),
+    ("must-cancel-done", _must_cancel_done),
 ]
 NAMES = [name for name, _ in KNOWN]
 
@@ -1010,6 +1039,6 @@ def apply(mask):
 
     def off():
         _unpatch_all()
-        OUTCOME[0] = GEN[0] = EMU_TASK[0] = NOW[0] = FORCE[0] = TIMEOUT_NESTED[0] = False
+        OUTCOME[0] = GEN[0] = EMU_TASK[0] = NOW[0] = FORCE[0] = TIMEOUT_NESTED[0] = MUST_DONE[0] = False
 
     return off
