@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stddef.h>
+
 #include "oracle.h"
 
 const char *const o_op_name[OP_NKINDS] = {
@@ -923,7 +925,33 @@ int o_shrink(o_program *p, int (*still_fails)(const o_program *, void *), void *
         }
       }
     }
-    /* objects nobody uses any more, then shorter delays */
+    /* the last body, then the last object of each kind (nothing that
+     * remains may name it: o_normalize drops what does) */
+    while (p->nbodies > 1) {
+      q = *p;
+      q.nbodies--;
+      o_normalize(&q);
+      if (!still_fails(&q, ctx)) break;
+      *p = q;
+      steps++;
+      progress = 1;
+    }
+    static const size_t counts[] = {offsetof(o_program, nsf),  offsetof(o_program, nfut),
+                                    offsetof(o_program, nev),  offsetof(o_program, nlock),
+                                    offsetof(o_program, nsem), offsetof(o_program, ncond),
+                                    offsetof(o_program, nq),   offsetof(o_program, nwaiter),
+                                    offsetof(o_program, nclass)};
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++)
+      while (((uint8_t *)p)[counts[c]] > 0) {
+        q = *p;
+        ((uint8_t *)&q)[counts[c]]--;
+        o_normalize(&q);
+        if (!still_fails(&q, ctx)) break;
+        *p = q;
+        steps++;
+        progress = 1;
+      }
+    /* shorter delays */
     static const int kinds_with_delay[] = {OP_SLEEP, OP_WAIT_FOR, OP_TIMEOUT, OP_SLEEPF, OP_RESCHED, OP_WAIT,
                                            OP_AS_COMPLETED};
     for (int i = 0; i < p->nbodies; i++)
