@@ -23,7 +23,9 @@
  *     --reports N      report (and shrink) the first N failing programs in full
  *                      (default 3, at most 64)
  *     --find-repro NAME   search the programs for one that the switch NAME alone
- *                      explains, shrink it, and print its known.txt line
+ *                      explains, shrink it, and print its known.txt line (with
+ *                      --program: shrink that program so); NAME+* : one that
+ *                      needs NAME beside the other switches it still needs
  *     --known-report   also print each known difference's program and logs
  *                      (scripts/reliability.mjs puts them in docs/fidelity.md)
  *
@@ -289,6 +291,28 @@ typedef struct kviol {
 static kviol V[MAXKNOWN];
 static int nviol;
 
+/* Differences found and not yet described by a switch: "unexplained
+ * <seed>:<index> <what>" in known.txt names a program of the npm test's run
+ * that must still differ in a way no switch explains (docs/fidelity.md
+ * describes each). It does not fail the run; when it stops differing so,
+ * the run fails until the line is removed. */
+#define MAXPENDING 256
+typedef struct kpending {
+  unsigned long long seed;
+  long index;
+  char what[64];
+  int seen;
+} kpending;
+static kpending PD[MAXPENDING];
+static int npending;
+static long n_pending_seen;
+
+static kpending *pending_for(long index) {
+  for (int i = 0; i < npending; i++)
+    if (PD[i].seed == seed && PD[i].index == index) return &PD[i];
+  return NULL;
+}
+
 /* The VIOLATION lines with every digit replaced by N, so that "left 2
  * objects" and "left 4 objects" are one kind. */
 static void viol_key(const char *viol, char *key, size_t cap) {
@@ -343,6 +367,14 @@ static int load_known(void) {
     char *sp = strchr(line, ' ');
     if (!sp || nknown == MAXKNOWN) continue;
     *sp = 0;
+    if (!strcmp(line, "unexplained")) {
+      kpending *pd = &PD[npending];
+      int at = 0;
+      if (npending == MAXPENDING || sscanf(sp + 1, "%llu:%ld %n", &pd->seed, &pd->index, &at) < 2) continue;
+      snprintf(pd->what, sizeof pd->what, "%s", sp + 1 + at);
+      npending++;
+      continue;
+    }
     if (!strncmp(line, "violation:", 10)) {
       if (nviol == MAXKNOWN) continue;
       snprintf(V[nviol].name, sizeof V[nviol].name, "%s", line);
@@ -596,6 +628,12 @@ static void on_all(int si, const char *log) {
     }
     return;
   }
+  kpending *pd = opt_ignore_known ? NULL : pending_for(s->index);
+  if (pd) {
+    pd->seen = 1;
+    n_pending_seen++;
+    return;
+  }
   n_unexplained++;
   failed = 1;
   if (opt_summary) {
@@ -743,15 +781,38 @@ static int repro_fails(const o_program *p, void *ctx) {
 /* --find-repro: the first program these switches explain (and not without
  * the first of them), shrunk. */
 static int find_repro(void) {
-  if (parse_need(opt_find, &repro_all, &repro_first)) {
+  char name[256];
+  snprintf(name, sizeof name, "%s", opt_find);
+  size_t nl = strlen(name);
+  /* NAME+*: a program that needs NAME beside any of the other switches;
+   * after shrinking, the others it does not need are dropped */
+  int any = nl > 2 && !strcmp(name + nl - 2, "+*");
+  if (any) name[nl - 2] = 0;
+  if (parse_need(name, &repro_all, &repro_first)) {
     printf("unknown switch in %s\n", opt_find);
     return 2;
   }
+  if (any) repro_all = (nswitches >= 32 ? ~0u : (1u << nswitches) - 1);
   static o_program p;
   for (long i = first_index; i < first_index + count; i++) {
-    o_program_for(&p, seed, i);
+    if (opt_program) {
+      if (o_parse(&p, opt_program)) return 2;
+    } else
+      o_program_for(&p, seed, i);
     if (!repro_fails(&p, NULL)) continue;
     int steps = o_shrink(&p, repro_fails, NULL);
+    if (any) {
+      for (int b = 0; b < nswitches; b++) {
+        unsigned bit = 1u << b;
+        if (bit == repro_first || !(repro_all & bit)) continue;
+        repro_all &= ~bit;
+        if (!repro_fails(&p, NULL)) repro_all |= bit;
+      }
+      snprintf(name, sizeof name, "%s", switch_names[__builtin_ctz(repro_first)]);
+      for (int b = 0; b < nswitches; b++)
+        if ((repro_all & (1u << b)) && (1u << b) != repro_first)
+          snprintf(name + strlen(name), sizeof name - strlen(name), "+%s", switch_names[b]);
+    }
     static char text[SRC_CAP];
     o_print(&p, text, sizeof text);
     printf("program %llu:%ld, shrunk in %d steps:\n", (unsigned long long)seed, i, steps);
@@ -760,7 +821,7 @@ static int find_repro(void) {
     int ln = first_diff(sync_slot.weft, sync_slot.l314);
     side_by_side("weft", sync_slot.weft, "CPython 3.14", sync_slot.l314, ln, 20);
     o_serialize(&p, text, sizeof text);
-    printf("%s %s\n", opt_find, text);
+    printf("%s %s\n", name, text);
     return 0;
   }
   printf("none of the programs is explained by %s\n", opt_find);
@@ -845,7 +906,7 @@ int main(int argc, char **argv) {
    * weft logs, which tests/node/oracle_wasm.test.mjs compares with the
    * native build's (whose logs the native run compares with CPython). */
   opt_emit = 1;
-  if (!getenv("WEFT_ORACLE_COUNT") && argc < 2) count = 200;
+  if (!getenv("WEFT_ORACLE_COUNT") && argc < 2) count = 50; /* c_tests_wasm runs it so */
 #endif
   if (opt_emit) return emit_all();
 
@@ -938,13 +999,22 @@ end:
     worker_recv(&py314, r.l314, sizeof r.l314);
     report(&r, later[i].what, later[i].mask);
   }
+  for (int i = 0; i < npending; i++)
+    if (PD[i].seed == seed && PD[i].index >= first_index && PD[i].index < first_index + count && !PD[i].seen &&
+        !opt_program && !opt_ignore_known) {
+      printf("  unexplained %llu:%ld (%s) no longer differs in a way no switch explains: remove its line from "
+             "tests/prop/known.txt (and its paragraph from docs/fidelity.md)\n", PD[i].seed, PD[i].index,
+             PD[i].what);
+      failed = 1;
+    }
   double total = now_s() - t0;
   worker_stop(&py311);
   worker_stop(&py314);
   printf("oracle: %ld programs (seed %llu), %ld differ from CPython 3.14: %ld explained by known differences, "
-         "%ld not; %ld break a runtime invariant (%ld more a known one); 3.11 and 3.14 differ on %ld; %.1f s\n",
-         n_programs, (unsigned long long)seed, n_differ, n_explained, n_unexplained, n_violation_programs,
-         n_known_violations, n_311_differs, total);
+         "%ld listed as unexplained, %ld not; %ld break a runtime invariant (%ld more a known one); 3.11 and 3.14 "
+         "differ on %ld; %.1f s\n",
+         n_programs, (unsigned long long)seed, n_differ, n_explained, n_pending_seen, n_unexplained,
+         n_violation_programs, n_known_violations, n_311_differs, total);
   for (int k = 0; k < nknown; k++)
     printf("  known %-18s needed by %ld of %ld sampled explained programs%s\n", K[k].name, switch_needed[K[k].bit],
            n_attrib,
@@ -963,11 +1033,12 @@ end:
   for (int b = 0; b < nswitches; b++)
     if (mask_all & (1u << b)) printf("FIGURE oracle.needed.%s = %ld\n", switch_names[b], switch_needed[b]);
   for (int k = 0; k < nviol; k++) {
-    printf("  known %-18s (%s) seen in %ld programs%s\n", V[k].name, V[k].key[0] ? V[k].key : "-", V[k].seen,
+    printf("  known %-18s (%.*s) seen in %ld programs%s\n", V[k].name, (int)strcspn(V[k].key, "\n"), V[k].key, V[k].seen,
            V[k].gone ? " (no longer occurs: see above)" : "");
     printf("FIGURE oracle.seen.%s = %ld\n", V[k].name + 10, V[k].seen);
   }
   printf("FIGURE oracle.known_violations = %ld\n", n_known_violations);
+  printf("FIGURE oracle.pending = %ld\n", n_pending_seen);
   printf("FIGURE oracle.seconds = %.1f\n", total);
   printf("FIGURE oracle.startup_seconds = %.1f\n", t_start);
   printf("FIGURE oracle.known_seconds = %.1f\n", t_known);
