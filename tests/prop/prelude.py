@@ -119,6 +119,8 @@ async def op(tag, aw, gen=False, fmt=_ok):
     """Awaits `aw` and logs its outcome. A CancelledError unwinds (is raised again) when the
     task has a cancellation pending, or always in a generator body; any other outcome is
     logged and returns FAIL."""
+    if weftlike.MUST_DONE[0] and asyncio.isfuture(aw) and aw.done() and weftlike.must_cancel_pending():
+        aw = weftlike.cancelled_now()
     try:
         r = await aw
     except CancelledError:

@@ -1008,6 +1008,133 @@ def _must_cancel_done():
     EMU_TASK[0] = MUST_DONE[0] = True
 
 
+# --- gather-done ------------------------------------------------------------------------------
+# weft_gather_future (combinators.c) watches every child through weft__waiter_watch, which
+# for a child that is done already runs its callback from the ready queue: a gather of
+# futures that are all done completes one loop iteration later, and the awaiting task
+# resumes after whatever was ready before it (asyncio 3.11's gather too: add_done_callback
+# on every child). asyncio 3.12+ (tasks.gather) calls _done_callback at once for a child that
+# is done already, so a gather of done futures is done before it is awaited and the await
+# takes no loop iteration.
+
+
+def _gather_each(*fs):
+    """asyncio's gather(return_exceptions=True) with a done callback on every child, as 3.11
+    and weft have it."""
+    loop = asyncio.get_running_loop()
+    arg_to_fut = {}
+    children = []
+    for arg in fs:
+        if arg not in arg_to_fut:
+            arg_to_fut[arg] = asyncio.ensure_future(arg)
+        children.append(arg_to_fut[arg])
+    outer = asyncio.tasks._GatheringFuture(children, loop=loop)
+    unique = list(arg_to_fut.values())
+    state = {"n": 0}
+
+    def on_child(fut):
+        state["n"] += 1
+        if outer.done():
+            if not fut.cancelled():
+                fut.exception()
+            return
+        if state["n"] < len(unique):
+            return
+        results = []
+        for f in children:
+            if f.cancelled():
+                results.append(f._make_cancelled_error())
+            elif f.exception() is not None:
+                results.append(f.exception())
+            else:
+                results.append(f.result())
+        if outer._cancel_requested:
+            outer.set_exception(asyncio.CancelledError())
+        else:
+            outer.set_result(results)
+
+    for f in unique:
+        f.add_done_callback(on_child)
+    if not unique:
+        outer.set_result([])
+    return outer
+
+
+def _gather_done():
+    prev = asyncio.gather
+
+    def gather(*fs, return_exceptions=False):
+        if return_exceptions:
+            return _gather_each(*fs)
+        return prev(*fs, return_exceptions=False)
+
+    _patch(asyncio, "gather", gather)
+
+
+# --- sem-handoff ------------------------------------------------------------------------------
+# weft's Semaphore (semaphore.c) hands a released permit to the first waiting task instead of
+# adding it to the count, and counts only tasks still waiting: once that task is woken (and
+# before it runs) a second release goes to the count, and an acquire made meanwhile by a task
+# that never waited takes it at once. asyncio's Semaphore is fair (3.11.1+): a woken waiter
+# stays in _waiters until it runs, locked() is true while any waiter is not cancelled, and a
+# newcomer's acquire queues behind it even though the value is above zero.
+
+
+class _WeftSemaphore:
+    def __init__(self, value=1, bound=None):
+        self._value = value
+        self._bound = bound
+        self._waiters = collections.deque()
+
+    def locked(self):
+        return self._value == 0
+
+    def _first_waiting(self):
+        for f in self._waiters:
+            if not f.done():
+                return f
+        return None
+
+    def _give_back(self):
+        f = self._first_waiting()
+        if f is not None:
+            f.set_result(True)
+        else:
+            self._value += 1
+
+    def release(self):
+        if self._bound is not None and self._value >= self._bound and self._first_waiting() is None:
+            raise ValueError("BoundedSemaphore released too many times")
+        self._give_back()
+
+    async def acquire(self):
+        if self._value > 0:
+            self._value -= 1
+            return True
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self._give_back()  # cancelled as it got a permit: pass it on
+            raise
+        finally:
+            self._waiters.remove(fut)
+        return True
+
+    async def __aenter__(self):
+        await self.acquire()
+
+    async def __aexit__(self, *exc):
+        self.release()
+
+
+def _sem_handoff():
+    _patch(asyncio, "Semaphore", lambda value=1: _WeftSemaphore(value))
+    _patch(asyncio, "BoundedSemaphore", lambda value=1: _WeftSemaphore(value, value))
+
+
 # --- the list ---------------------------------------------------------------------------------
 
 KNOWN = [
@@ -1026,6 +1153,8 @@ KNOWN = [
     ("timeout-nested", _timeout_nested),
     ("timeout-leave-pending", _timeout_leave_pending),
     ("must-cancel-done", _must_cancel_done),
+    ("gather-done", _gather_done),
+    ("sem-handoff", _sem_handoff),
 ]
 NAMES = [name for name, _ in KNOWN]
 
