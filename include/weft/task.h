@@ -5,7 +5,8 @@
  * each returns 0 or a negative code (WEFT_ECANCELED, WEFT_ETIMEDOUT, …),
  * which is how cancellation reaches the task. On wasm, switching uses
  * Asyncify (one unwind of the suspending task, one rewind of the next),
- * never the host event loop; natively it uses ucontext.
+ * never the host event loop; natively a hand-written switch (ucontext on
+ * CPUs other than x86-64 and aarch64).
  *
  * Suspending calls made outside a task return WEFT_ENOTTASK.
  *

@@ -7,8 +7,9 @@
  * in plain C on both platforms.
  *
  *   ctx_asyncify.c  wasm: Asyncify unwind/rewind driven from C
- *   ctx_ucontext.c  native: makecontext/swapcontext, mmap'd stacks with a
- *                   guard page, AddressSanitizer fiber annotations
+ *   ctx_native.c    native: a hand-written switch (x86-64, aarch64; ucontext
+ *                   elsewhere), mmap'd stacks with a guard, AddressSanitizer
+ *                   fiber annotations, valgrind stack registration
  */
 #ifndef WEFT_CTX_H
 #define WEFT_CTX_H
@@ -31,11 +32,25 @@ typedef struct weft__ctx {
   uint8_t started, finished, rewinding, suspending;
 } weft__ctx;
 #else
+/* The hand-written switch where there is one (ctx_native.c), else ucontext.
+ * -DWEFT_CTX_UCONTEXT picks ucontext anyway. */
+#if !defined(WEFT_CTX_UCONTEXT) && (defined(__x86_64__) || defined(__aarch64__))
+#define WEFT__CTX_ASM 1
+#else
+#define WEFT__CTX_ASM 0
 #include <ucontext.h>
+#endif
 typedef struct weft__ctx {
+#if WEFT__CTX_ASM
+  void *sp;               /* the context's stack pointer while it is suspended */
+  void *caller_sp;        /* the scheduler's while the context runs */
+#else
   ucontext_t uc, caller;
-  char *map;              /* mmap: [guard page | stack] */
+#endif
+  char *map;              /* mmap: [guard | stack] */
+  uint64_t *canary;       /* at the stack's far end, checked at every switch */
   size_t map_size, stack_size;
+  unsigned vg_id;         /* valgrind's id of the stack */
   weft__ctx_entry entry;
   void *arg;
   void *asan_fake_caller, *asan_fake_self;

@@ -147,7 +147,10 @@ static void million_tasks(void) {
   CHECK_EQ(bad, 0);
   CHECK_EQ(tasks_done, ntasks / MBATCH * MBATCH);
   CHECK_EQ(worst, 0);
-  CHECK(rss_worst < 8 * 1024); /* resident memory grows by less than 8 MB */
+  /* Resident memory grows by less than 8 MB. Not under an emulator
+   * (qemu-user's own bookkeeping of the guest's mappings grows with every
+   * stack mapped, whatever weft does): tests/CMakeLists.txt says so. */
+  if (!getenv("WEFT_LIMITS_EMULATED")) CHECK(rss_worst < 8 * 1024);
   live_growth = worst;
   FREE_LOOP(loop);
 }
