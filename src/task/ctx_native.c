@@ -19,7 +19,11 @@
  * Every stack is its own mapping, [guard | stack], and the guard is
  * GUARD_BYTES of PROT_NONE address space (it costs no memory). A frame that
  * runs off the stack faults in the guard, and the SIGSEGV handler names the
- * task.
+ * task. Code compiled with -fstack-clash-protection (weft's, and every
+ * target that links weft through CMake: CMakeLists.txt) touches each page
+ * of a large frame in order, so even a frame larger than the guard faults
+ * there first; code compiled without it is caught for frames up to the
+ * guard's size.
  *
  * Per-thread state: `tls` below (the running context and the stack pool).
  */
