@@ -203,6 +203,23 @@ static void bad_arguments(void) {
   BAD(weft_spawn(loop, NULL, NULL, NULL) == NULL, 1);
   BAD(weft_spawn(NULL, bad_in_task, NULL, NULL) == NULL, 1); /* no running loop */
   BAD(weft_spawn_detached(loop, NULL, NULL, NULL), WEFT_EINVAL);
+  /* Sizes whose rounding would wrap (on wasm32 0xFFFFF000 plus the canary
+   * made a block smaller than the stack, which a user malloc could then
+   * overlap): refused at spawn and at weft_loop_new. */
+  {
+    const size_t huge[] = {SIZE_MAX, SIZE_MAX - 4095, SIZE_MAX / 4 + 1};
+    for (int i = 0; i < 3; i++) {
+      weft_task_options so = {.stack_size = huge[i]};
+      BAD(weft_spawn_detached(loop, bad_in_task, loop, &so), WEFT_EINVAL);
+      BAD(weft_spawn(loop, bad_in_task, loop, &so) == NULL, 1);
+      weft_task_options ao = {.asyncify_size = huge[i]};
+      BAD(weft_spawn_detached(loop, bad_in_task, loop, &ao), WEFT_EINVAL);
+      weft_loop_options lo = {.clock = WEFT_CLOCK_VIRTUAL, .stack_size = huge[i]};
+      BAD(weft_loop_new(&lo) == NULL, 1);
+      weft_loop_options la = {.clock = WEFT_CLOCK_VIRTUAL, .asyncify_size = huge[i]};
+      BAD(weft_loop_new(&la) == NULL, 1);
+    }
+  }
   BAD(weft_future_resolve(NULL, 0), WEFT_EINVAL);
   BAD(weft_future_fail(NULL, -1), WEFT_EINVAL);
   BAD(weft_cancel(NULL), WEFT_EINVAL);
