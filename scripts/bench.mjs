@@ -16,7 +16,7 @@
 // Implementations (columns), each measured in its own child process, one
 // after the other:
 //   weft-wasm        bench/switch.c, bench/workloads.c built with Emscripten, under this Node
-//   weft-native      the same programs natively (ucontext), where cheap
+//   weft-native      the same programs natively (the assembly switch), where cheap
 //   js               plain JS on this Node: async functions awaiting a microtask
 //                    (`await null`), raw setTimeout promises (timers) — bench/peers.mjs;
 //                    raw Promise.all(fetch) (fetch), in weft's fetch process,

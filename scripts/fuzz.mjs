@@ -24,7 +24,7 @@ mkdirSync(join(out, 'corpus'), { recursive: true });
 // plus the native context), so a layer added there is fuzzed too.
 const cmake = readFileSync(join(root, 'CMakeLists.txt'), 'utf8');
 const listed = cmake.match(/set\(WEFT_SOURCES([^)]*)\)/)[1].split(/\s+/).filter((f) => f.endsWith('.c'));
-const lib = [...listed, 'src/task/ctx_ucontext.c'];
+const lib = [...listed, 'src/task/ctx_native.c'];
 const sources = [...lib, 'tests/prop/gen.c', 'tests/prop/model.c', 'tests/prop/run.c', 'tests/fuzz/fuzz_prop.c'];
 const exe = join(out, 'fuzz_prop');
 execFileSync('clang', ['-std=gnu11', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',

@@ -5,7 +5,8 @@
  * each returns 0 or a negative code (WEFT_ECANCELED, WEFT_ETIMEDOUT, …),
  * which is how cancellation reaches the task. On wasm, switching uses
  * Asyncify (one unwind of the suspending task, one rewind of the next),
- * never the host event loop; natively it uses ucontext.
+ * never the host event loop; natively a hand-written switch (ucontext on
+ * CPUs other than x86-64 and aarch64).
  *
  * Suspending calls made outside a task return WEFT_ENOTTASK.
  *
@@ -41,11 +42,14 @@ typedef struct weft_task_options {
 /* Creates a task that runs fn(arg) on `loop` (NULL: the running loop). It
  * starts on a later loop iteration, in spawn order. `opts` may be NULL.
  * Returns the task, with one reference for the caller (weft_release), or
- * NULL: out of memory, NULL fn, no loop, or the loop is closing. */
+ * NULL: out of memory, NULL fn, no loop, the loop is closing, or
+ * opts->stack_size / opts->asyncify_size above SIZE_MAX / 4 (a size that
+ * would wrap: refused here, not when the task starts). */
 weft_task *weft_spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts);
 
 /* As weft_spawn, keeping no reference for the caller: the task frees itself
- * when it finishes. Returns 0 or WEFT_EINVAL / WEFT_ENOMEM / WEFT_ECLOSED. */
+ * when it finishes. Returns 0 or WEFT_EINVAL (as weft_spawn's NULL cases,
+ * a size above SIZE_MAX / 4 included) / WEFT_ENOMEM / WEFT_ECLOSED. */
 int weft_spawn_detached(weft_loop *loop, weft_task_fn fn, void *arg, const weft_task_options *opts);
 
 /* Suspends the current task until `f` is done. Returns 0 with `*result` set

@@ -7,8 +7,9 @@
  * in plain C on both platforms.
  *
  *   ctx_asyncify.c  wasm: Asyncify unwind/rewind driven from C
- *   ctx_ucontext.c  native: makecontext/swapcontext, mmap'd stacks with a
- *                   guard page, AddressSanitizer fiber annotations
+ *   ctx_native.c    native: a hand-written switch (x86-64, aarch64; ucontext
+ *                   elsewhere), mmap'd stacks with a guard, AddressSanitizer
+ *                   fiber annotations, valgrind stack registration
  */
 #ifndef WEFT_CTX_H
 #define WEFT_CTX_H
@@ -31,11 +32,25 @@ typedef struct weft__ctx {
   uint8_t started, finished, rewinding, suspending;
 } weft__ctx;
 #else
+/* The hand-written switch where there is one (ctx_native.c), else ucontext.
+ * -DWEFT_CTX_UCONTEXT picks ucontext anyway. */
+#if !defined(WEFT_CTX_UCONTEXT) && (defined(__x86_64__) || defined(__aarch64__))
+#define WEFT__CTX_ASM 1
+#else
+#define WEFT__CTX_ASM 0
 #include <ucontext.h>
+#endif
 typedef struct weft__ctx {
+#if WEFT__CTX_ASM
+  void *sp;               /* the context's stack pointer while it is suspended */
+  void *caller_sp;        /* the scheduler's while the context runs */
+#else
   ucontext_t uc, caller;
-  char *map;              /* mmap: [guard page | stack] */
+#endif
+  char *map;              /* mmap: [guard | stack] */
+  uint64_t *canary;       /* at the stack's far end, checked at every switch */
   size_t map_size, stack_size;
+  unsigned vg_id;         /* valgrind's id of the stack */
   weft__ctx_entry entry;
   void *arg;
   void *asan_fake_caller, *asan_fake_self;
@@ -47,12 +62,22 @@ typedef struct weft__ctx {
 
 /* Prepares a context that will run entry(arg) on a new stack of
  * `stack_size` bytes (`async_size`: Asyncify save buffer, wasm only).
- * Returns 0 or WEFT_ENOMEM. */
+ * Returns 0, WEFT_EINVAL (a size above WEFT__CTX_MAX_SIZE) or WEFT_ENOMEM. */
 /* alloc.c: counts an allocation attempt; non-zero when a test made it fail. */
 int weft__alloc_fault(void);
 void weft__alloc_track(int delta);
 
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg);
+
+/* The largest stack or save-buffer size a context accepts: the sizes a
+ * context adds to it (rounding, guard, canary, label, the other buffer)
+ * then cannot wrap, so no block is ever smaller than the sizes asked for. */
+#define WEFT__CTX_MAX_SIZE (SIZE_MAX / 4)
+
+/* 0 when a context of these sizes can be made (0 stands for a default),
+ * WEFT_EINVAL when either is above WEFT__CTX_MAX_SIZE. Spawning and
+ * weft_loop_new check with it, so a bad size is refused where it is given. */
+int weft__ctx_check_sizes(size_t stack_size, size_t async_size);
 
 /* Releases the stack. The context must not be running. */
 void weft__ctx_free(weft__ctx *c);

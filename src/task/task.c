@@ -98,8 +98,9 @@ static void task_step(weft_loop *loop, void *arg) {
       finish(t);
       return;
     }
-    if (weft__ctx_init(&t->ctx, t->stack_size, t->async_size, task_entry, t) != 0) {
-      t->fail_code = WEFT_ENOMEM;
+    int rc = weft__ctx_init(&t->ctx, t->stack_size, t->async_size, task_entry, t);
+    if (rc != 0) {
+      t->fail_code = rc;
       finish(t);
       return;
     }
@@ -189,6 +190,10 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
   }
   if (loop->closing) {
     *err = WEFT_ECLOSED;
+    return NULL;
+  }
+  if (opts && weft__ctx_check_sizes(opts->stack_size, opts->asyncify_size) != 0) {
+    *err = WEFT_EINVAL; /* refused here, not when the task first runs */
     return NULL;
   }
   if (!loop->cancel_all) {

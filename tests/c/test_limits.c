@@ -147,7 +147,10 @@ static void million_tasks(void) {
   CHECK_EQ(bad, 0);
   CHECK_EQ(tasks_done, ntasks / MBATCH * MBATCH);
   CHECK_EQ(worst, 0);
-  CHECK(rss_worst < 8 * 1024); /* resident memory grows by less than 8 MB */
+  /* Resident memory grows by less than 8 MB. Not under an emulator
+   * (qemu-user's own bookkeeping of the guest's mappings grows with every
+   * stack mapped, whatever weft does): tests/CMakeLists.txt says so. */
+  if (!getenv("WEFT_LIMITS_EMULATED")) CHECK(rss_worst < 8 * 1024);
   live_growth = worst;
   FREE_LOOP(loop);
 }
@@ -200,6 +203,23 @@ static void bad_arguments(void) {
   BAD(weft_spawn(loop, NULL, NULL, NULL) == NULL, 1);
   BAD(weft_spawn(NULL, bad_in_task, NULL, NULL) == NULL, 1); /* no running loop */
   BAD(weft_spawn_detached(loop, NULL, NULL, NULL), WEFT_EINVAL);
+  /* Sizes whose rounding would wrap (on wasm32 0xFFFFF000 plus the canary
+   * made a block smaller than the stack, which a user malloc could then
+   * overlap): refused at spawn and at weft_loop_new. */
+  {
+    const size_t huge[] = {SIZE_MAX, SIZE_MAX - 4095, SIZE_MAX / 4 + 1};
+    for (int i = 0; i < 3; i++) {
+      weft_task_options so = {.stack_size = huge[i]};
+      BAD(weft_spawn_detached(loop, bad_in_task, loop, &so), WEFT_EINVAL);
+      BAD(weft_spawn(loop, bad_in_task, loop, &so) == NULL, 1);
+      weft_task_options ao = {.asyncify_size = huge[i]};
+      BAD(weft_spawn_detached(loop, bad_in_task, loop, &ao), WEFT_EINVAL);
+      weft_loop_options lo = {.clock = WEFT_CLOCK_VIRTUAL, .stack_size = huge[i]};
+      BAD(weft_loop_new(&lo) == NULL, 1);
+      weft_loop_options la = {.clock = WEFT_CLOCK_VIRTUAL, .asyncify_size = huge[i]};
+      BAD(weft_loop_new(&la) == NULL, 1);
+    }
+  }
   BAD(weft_future_resolve(NULL, 0), WEFT_EINVAL);
   BAD(weft_future_fail(NULL, -1), WEFT_EINVAL);
   BAD(weft_cancel(NULL), WEFT_EINVAL);
