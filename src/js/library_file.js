@@ -24,13 +24,18 @@ mergeInto(LibraryManager.library, {
     READ: 1, WRITE: 2, CREATE: 4, TRUNC: 8, EXCL: 16, APPEND: 32,
     K_NONE: 0, K_NODE: 1, K_OPFS: 2, K_BLOB: 3, K_DOWNLOAD: 4,
 
-    // node:fs/promises when this is Node, else null.
+    // node:fs/promises when this is Node, else null. Programs are linked for
+    // the web and loaded as ES modules, so there is no `require`:
+    // process.getBuiltinModule (Node >= 20.16) gives Node's own modules.
     fs: function() {
       if (WeftFile.nodeFs === undefined) {
         WeftFile.nodeFs = null;
-        if (typeof process === 'object' && process && process.versions && process.versions.node &&
-            typeof require === 'function') {
-          try { WeftFile.nodeFs = require('fs').promises; } catch (e) { /* no fs: stays null */ }
+        if (typeof process === 'object' && process && process.versions && process.versions.node) {
+          try {
+            var fs = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:fs')
+                   : typeof require === 'function' ? require('fs') : null;
+            if (fs) WeftFile.nodeFs = fs.promises;
+          } catch (e) { /* no fs: stays null */ }
         }
       }
       return WeftFile.nodeFs;

@@ -27,10 +27,11 @@ static const char *at(char *buf, const char *name) {
 
 /* Setup outside the API under test (synchronous, outside tasks). */
 #if defined(__EMSCRIPTEN__)
-/* (No top-level commas in the EM_ASM code: the preprocessor would split it.) */
+/* (No top-level commas in the EM_ASM code: the preprocessor would split it.
+ * The program is an ES module: Node's modules come from process.getBuiltinModule.) */
 static void make_dir(void) {
   EM_ASM({
-    var d = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "weft-file-"));
+    var d = process.getBuiltinModule("fs").mkdtempSync(process.getBuiltinModule("path").join(process.getBuiltinModule("os").tmpdir(), "weft-file-"));
     stringToUTF8(d, $0, 512);
   }, dir);
 }
@@ -39,12 +40,12 @@ static void remove_dir(void) {
     var opts = {};
     opts.recursive = true;
     opts.force = true;
-    require("fs").rmSync(UTF8ToString($0), opts);
+    process.getBuiltinModule("fs").rmSync(UTF8ToString($0), opts);
   }, dir);
 }
-static void mkdir_in(const char *p) { EM_ASM({ require("fs").mkdirSync(UTF8ToString($0)); }, p); }
-static void chmod_in(const char *p, int mode) { EM_ASM({ require("fs").chmodSync(UTF8ToString($0), $1); }, p, mode); }
-static int open_fds(void) { return EM_ASM_INT({ return require("fs").readdirSync("/proc/self/fd").length; }); }
+static void mkdir_in(const char *p) { EM_ASM({ process.getBuiltinModule("fs").mkdirSync(UTF8ToString($0)); }, p); }
+static void chmod_in(const char *p, int mode) { EM_ASM({ process.getBuiltinModule("fs").chmodSync(UTF8ToString($0), $1); }, p, mode); }
+static int open_fds(void) { return EM_ASM_INT({ return process.getBuiltinModule("fs").readdirSync("/proc/self/fd").length; }); }
 static int is_root(void) { return EM_ASM_INT({ return typeof process.getuid === "function" && process.getuid() === 0 ? 1 : 0; }); }
 #define WASM 1
 #else
