@@ -1,16 +1,10 @@
-/* Futures, their waiters, and the object pool behind futures and tasks.
- *
- * Freed futures and tasks are not handed back to malloc at once: they wait
- * in a FIFO quarantine (marked dead) before their memory is reused. A second
- * weft_release of the same pointer therefore finds a dead object and gets
- * WEFT_EBADHANDLE instead of corrupting the heap. It also makes spawn and
- * future creation cheap, since slots are recycled. */
+/* Futures and their waiters (the pool behind futures and tasks: pool.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define QUARANTINE 64
+static void drop_handle(weft_handle *h);
 
 static void list_init(weft__waiter *s) { s->next = s->prev = s; }
 
@@ -24,52 +18,6 @@ void weft__future_init(weft_future *f, weft_loop *loop, const weft__kind *kind) 
   f->loop = loop;
   f->pool_next = NULL;
   list_init(&f->waiters);
-}
-
-void *weft__obj_alloc(weft_loop *loop, const weft__kind *kind) {
-  struct weft__pool *pool = &loop->pools[kind->pool];
-  size_t size = kind->size;
-  void *p;
-  if (pool->len > QUARANTINE) {
-    weft_future *f = pool->head;
-    pool->head = f->pool_next;
-    if (!pool->head) pool->tail = NULL;
-    pool->len--;
-    p = f;
-  } else {
-    p = weft__malloc(size);
-    if (!p) return NULL;
-  }
-  memset(p, 0, size);
-  loop->live_objects++;
-  return p;
-}
-
-void weft__obj_free(weft_future *f) {
-  weft_loop *loop = f->loop;
-  struct weft__pool *pool = &loop->pools[f->kind->pool];
-  f->magic = WEFT_MAGIC_DEAD;
-  f->pool_next = NULL;
-  if (pool->tail)
-    pool->tail->pool_next = f;
-  else
-    pool->head = f;
-  pool->tail = f;
-  pool->len++;
-  loop->live_objects--;
-}
-
-void weft__loop_drain_pool(weft_loop *loop) {
-  for (int k = 0; k < WEFT__POOLS; k++) {
-    weft_future *f = loop->pools[k].head;
-    while (f) {
-      weft_future *next = f->pool_next;
-      weft__free(f);
-      f = next;
-    }
-    loop->pools[k].head = loop->pools[k].tail = NULL;
-    loop->pools[k].len = 0;
-  }
 }
 
 int weft__check(const weft_future *f) {
@@ -178,6 +126,7 @@ static int host_cancel(weft_future *f) {
      * run, so the host work stops before the host could make progress on
      * it (a request cancelled as it starts is never sent). */
     weft_retain(f);
+    f->loop->drop_handle = drop_handle;
     f->loop->host_cancels++;
     weft__ready_push(f->loop, &h->cancel_h, run_host_cancel, f);
   }
@@ -218,7 +167,11 @@ static void run_waiter(weft_loop *loop, void *arg) {
   }
 }
 
-void weft__drop_handle(weft_handle *h) {
+/* The loop's drop_handle hook (set when a handle that owns memory is
+ * queued): frees what a ready handle dropped without running at loop
+ * shutdown owns, a scheduled done callback's registration and its
+ * reference, or a queued host cancel's reference. */
+static void drop_handle(weft_handle *h) {
   if (h->cb_ == run_host_cancel) {
     weft_future *f = &((host_future *)h->arg_)->fut;
     f->loop->host_cancels--;
@@ -261,6 +214,15 @@ int weft__future_complete(weft_future *f, int state, intptr_t value, int err) {
   return 0;
 }
 
+/* --- the kinds' operations ------------------------------------------------ */
+
+/* The one place the core calls a kind's operations, kept out of line so
+ * that their indirect calls stay here (internal.h: WEFT__NOT_INLINED). */
+int weft__kind_cancel(weft_future *f) { return f->kind->cancel(f); }
+void weft__kind_destroy(weft_future *f) { f->kind->destroy(f); }
+WEFT__NOT_INLINED(weft__kind_cancel)
+WEFT__NOT_INLINED(weft__kind_destroy)
+
 /* --- public API ---------------------------------------------------------- */
 
 int weft_future_resolve(weft_future *f, intptr_t value) {
@@ -282,7 +244,7 @@ int weft_cancel(weft_future *f) {
   int rc = weft__check(f);
   if (rc) return rc;
   if (f->state != WEFT_PENDING) return WEFT_ESTATE;
-  if (f->kind->cancel) return f->kind->cancel(f);
+  if (f->kind->cancel) return weft__kind_cancel(f);
   return weft__future_complete(f, WEFT_CANCELLED, 0, WEFT_ECANCELED);
 }
 
@@ -312,6 +274,7 @@ int weft_future_on_done(weft_future *f, weft_done_cb cb, void *arg) {
   weft__waiter *w = weft__calloc(1, sizeof *w);
   if (!w) return WEFT_ENOMEM;
   w->heap_owned = 1;
+  f->loop->drop_handle = drop_handle;
   weft_retain(f);
   if (f->state == WEFT_PENDING) {
     weft__waiter_add(f, w, cb, arg);
@@ -351,7 +314,7 @@ int weft_release(weft_future *f) {
   if (rc) return rc;
   WEFT__TRACE(f->loop, weft__trace_release(f));
   if (--f->refs > 0) return 0;
-  if (f->kind->destroy) f->kind->destroy(f);
+  if (f->kind->destroy) weft__kind_destroy(f);
   weft__obj_free(f);
   return 0;
 }

@@ -152,12 +152,27 @@ struct weft_loop {
    * (src/host/run.c, set with `main`) reports a main task nothing can wake. */
   void (*cancel_all)(weft_loop *loop);
   void (*main_stuck)(weft_loop *loop);
+  void (*task_exit)(struct weft__task *t); /* group.c, with a task's first group */
+  /* future.c, when it queues a handle that owns memory: frees what such a
+   * handle owns when weft_loop_free drops it unrun. */
+  void (*drop_handle)(weft_handle *h);
   struct weft__trace *trace; /* NULL: tracing off (the one flag every hook tests) */
   const struct weft__observer *observer; /* set with trace (src/trace/trace.c) */
   uint32_t finishing;  /* id of the task completing its future in finish(): the waker */
   size_t step_left;    /* weft_loop_step: handles left in the current iteration's batch */
   uint64_t resumes;    /* task slices run so far (weft_loop_step_task) */
 };
+
+/* Keeps `fn` a function of its own on wasm. Binaryen's optimiser runs before
+ * Asyncify and inlines a function that has one caller (it ignores
+ * noinline), which would move a dispatcher's indirect call into its caller,
+ * where ASYNCIFY_REMOVE's names no longer reach it and the caller would be
+ * instrumented. A function whose address the table holds is not inlined
+ * that way: this puts fn's address in a kept array. Used for the functions
+ * that make the core's indirect calls (weft__kind_*, weft__trace_*,
+ * weft__task_exit), which never suspend; CMakeLists.txt names them. */
+#define WEFT__NOT_INLINED(fn) \
+  __attribute__((used)) static void (*const weft__keep_##fn)(void) = (void (*)(void))(fn);
 
 /* Tracing hooks: one pointer test when tracing is off. */
 #define WEFT__TRACING(loop) __builtin_expect((loop)->trace != NULL, 0)
@@ -223,12 +238,16 @@ void weft__trace_event(weft_loop *loop, int kind, uint32_t task, uint32_t other,
 void weft__trace_text(weft_loop *loop, int kind, uint32_t task, int32_t code, const char *text);
 void weft__trace_finish(weft_loop *loop, weft__task *t, int ran);
 void weft__trace_release(weft_future *f);
-/* Frees the observer's state if the loop traces (weft_loop_free). */
+/* Frees the observer's state (weft_loop_free, when the loop traces). */
 void weft__trace_free(weft_loop *loop);
 /* The id of whoever acts now: the running task, the task finishing, or 0. */
 uint32_t weft__actor(const weft_loop *loop);
 
 /* future.c */
+/* future.c: a kind's cancel and destroy operations, for a kind that has one
+ * (the caller tests the pointer). */
+int weft__kind_cancel(weft_future *f);
+void weft__kind_destroy(weft_future *f);
 /* Plain futures (weft_future_new): the one kind user code completes. */
 extern const weft__kind weft__future_kind;
 void weft__future_init(weft_future *f, weft_loop *loop, const weft__kind *kind);
@@ -239,14 +258,12 @@ void weft__waiter_remove(weft__waiter *w);
  * queue, if it already is). */
 void weft__waiter_watch(weft_future *f, weft__waiter *w, weft_done_cb cb, void *arg);
 int weft__check(const weft_future *f);
-/* Frees what a ready handle dropped without running (loop shutdown) owns:
- * a scheduled done callback's registration and its reference. */
-void weft__drop_handle(weft_handle *h);
-/* A zeroed object of `kind` (kind->size bytes) from the loop's pool or the
+/* pool.c: a zeroed object of `kind` (kind->size bytes) from the loop's pool or the
  * allocator, counted live; NULL when out of memory. */
 void *weft__obj_alloc(weft_loop *loop, const weft__kind *kind);
 void weft__obj_free(weft_future *f);
 void weft__loop_drain_pool(weft_loop *loop);
+/* future.c: host futures */
 /* A pending host future (src/host/host_future.c completes it
  * with weft__future_complete): when weft_cancel cancels it, on_cancel(f, arg)
  * (may be NULL) runs on the loop, before what waited on it. weft_future_resolve
@@ -272,14 +289,11 @@ int weft__task_cancel(weft__task *t);
 int weft__task_cancel_unshielded(weft__task *t);
 void weft__loop_cancel_all(weft_loop *loop);
 
-/* structured/scope.c: a task finishing with timeout scopes still entered
- * (its body returned without leaving them) disarms the scopes' timer. The
- * scopes themselves lived in frames that are gone: they are not read. */
-void weft__scopes_abandon(weft__task *t);
-/* structured/group.c: a task finishing with groups it initialised and did not
- * destroy cancels their children and detaches them, before the storage
- * (usually on its stack) goes away. */
-void weft__groups_abandon(weft__task *t);
+/* A task finishing with groups it initialised and did not destroy
+ * (t->groups) calls the loop's task_exit hook, which group.c set: it cancels
+ * their children and detaches them, before the storage (usually on the
+ * task's stack) goes away. */
+void weft__task_exit(weft__task *t);
 
 /* heap.c */
 int weft__heap_push(weft__heap *hp, weft_handle *h);

@@ -359,7 +359,7 @@ int weft_loop_free(weft_loop *loop) {
     weft_handle *h = loop->ready.next_;
     ready_unlink(loop, h);
     h->state_ = H_INACTIVE;
-    weft__drop_handle(h); /* a scheduled done callback still holds memory and a reference */
+    if (loop->drop_handle) loop->drop_handle(h); /* a scheduled done callback still holds memory and a reference */
   }
   while (loop->timers.len) {
     weft_handle *h = weft__heap_min(&loop->timers);
@@ -368,7 +368,7 @@ int weft_loop_free(weft_loop *loop) {
   }
   weft__heap_free(&loop->timers);
   weft__loop_drain_pool(loop);
-  weft__trace_free(loop);
+  if (loop->trace) weft__trace_free(loop);
   size_t leaked = loop->live_objects;
 #if defined(__EMSCRIPTEN__)
   weft_js_loop_freed(loop);

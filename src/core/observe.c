@@ -20,9 +20,17 @@ void weft__trace_text(weft_loop *loop, int kind, uint32_t task, int32_t code, co
 void weft__trace_finish(weft_loop *loop, weft__task *t, int ran) { loop->observer->finish(loop, t, ran); }
 void weft__trace_release(weft_future *f) { f->loop->observer->release(f); }
 
-void weft__trace_free(weft_loop *loop) {
-  if (loop->trace) loop->observer->free(loop);
-}
+void weft__trace_free(weft_loop *loop) { loop->observer->free(loop); }
+
+WEFT__NOT_INLINED(weft__trace_spawn)
+WEFT__NOT_INLINED(weft__trace_resume)
+WEFT__NOT_INLINED(weft__trace_suspend)
+WEFT__NOT_INLINED(weft__trace_wake)
+WEFT__NOT_INLINED(weft__trace_event)
+WEFT__NOT_INLINED(weft__trace_text)
+WEFT__NOT_INLINED(weft__trace_finish)
+WEFT__NOT_INLINED(weft__trace_release)
+WEFT__NOT_INLINED(weft__trace_free)
 
 uint32_t weft__actor(const weft_loop *loop) {
   if (loop->current) return loop->current->id;

@@ -21,6 +21,7 @@
 #define GROUP_DEAD 0x64656667u
 
 typedef struct weft__group_core core;
+static void groups_abandon(weft__task *t);
 
 typedef struct child {
   weft__waiter w;
@@ -100,6 +101,7 @@ int weft_group_init(weft_group *g, weft_loop *loop) {
     c->owner = t;
     c->next_owned = t->groups;
     t->groups = c;
+    loop->task_exit = groups_abandon; /* the task's exit tears down what it left */
   }
   g->magic_ = GROUP_MAGIC;
   g->core_ = c;
@@ -249,7 +251,7 @@ int weft_group_destroy(weft_group *gp) {
   return 0;
 }
 
-void weft__groups_abandon(weft__task *t) {
+static void groups_abandon(weft__task *t) {
   while (t->groups) {
     core *g = t->groups;
     if (g->waiting) {

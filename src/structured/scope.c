@@ -146,11 +146,6 @@ weft_time_t weft_scope_deadline(const weft_scope *s) { return s ? s->deadline_ :
 
 int weft_scope_result(const weft_scope *s) { return s ? s->result_ : WEFT_EINVAL; }
 
-void weft__scopes_abandon(weft__task *t) {
-  if (weft_handle_active(&t->scope_timer)) weft_handle_cancel(&t->scope_timer);
-  t->scope_top = NULL;
-}
-
 weft_scope *weft__scope_begin(weft_scope *s, int64_t timeout_ms) {
   if (!s) return NULL;
   int rc = weft_scope_enter(s, timeout_ms);

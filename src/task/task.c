@@ -51,10 +51,16 @@ static const weft__kind task_kind = {.size = sizeof(weft__task),
                                      .cancel = task_cancel,
                                      .destroy = task_destroy};
 
+void weft__task_exit(weft__task *t) { t->fut.loop->task_exit(t); }
+WEFT__NOT_INLINED(weft__task_exit)
+
 static void finish(weft__task *t) {
   weft_loop *loop = t->fut.loop;
-  weft__scopes_abandon(t);
-  if (t->groups) weft__groups_abandon(t);
+  /* Timeout scopes still entered (the body returned without leaving them):
+   * their timer goes. The scopes lived in frames that are gone: not read. */
+  if (weft_handle_active(&t->scope_timer)) weft_handle_cancel(&t->scope_timer);
+  t->scope_top = NULL;
+  if (t->groups) weft__task_exit(t);
   int ran = t->has_ctx; /* it ran a slice that ends here (not cancelled before starting) */
   if (t->has_ctx) {
     weft__ctx_free(&t->ctx); /* the stack goes back now, not when the handle is released */
