@@ -35,7 +35,6 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
  * occurs, so this list only shrinks. */
 export const KNOWN = [
   "circle: src/core/future.c, src/core/loop.c depend on each other",
-  "src/core/loop.c (core) uses weft__ctx_check_sizes of src/task/ctx_native.c (task): an upward reference",
   "src/gen/iter.c: calls libc's calloc (only src/core/alloc.c may)",
   "src/gen/iter.c: calls libc's free (only src/core/alloc.c may)",
   "src/gen/iter.c: calls libc's realloc (only src/core/alloc.c may)",

@@ -72,3 +72,8 @@ long weft__alloc_attempts(void) { return attempts; }
 long weft__alloc_live(void) { return live; }
 long weft__alloc_failed(void) { return failed; }
 const void *weft__alloc_failed_site(void) { return failed_site; }
+
+int weft__check_stack_sizes(size_t stack_size, size_t async_size) {
+  const size_t max = SIZE_MAX / 4;
+  return stack_size > max || async_size > max ? WEFT_EINVAL : 0;
+}

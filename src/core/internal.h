@@ -194,6 +194,13 @@ int weft__alloc_fault(void);
 /* Adjusts the live count for memory not obtained through weft__malloc
  * (mmap'd task stacks). */
 void weft__alloc_track(int delta);
+/* 0 when a task stack of `stack_size` bytes and a save buffer of
+ * `async_size` (0: the defaults) can be made, WEFT_EINVAL when either is
+ * above SIZE_MAX / 4: what a context adds to them (rounding, guard, canary,
+ * label, the other buffer) then cannot wrap, so no block is ever smaller than
+ * the sizes asked for. weft_loop_new, spawning and the contexts check with
+ * it, so a bad size is refused where it is given. Declared in ctx.h too. */
+int weft__check_stack_sizes(size_t stack_size, size_t async_size);
 /* Tests: attempt number `n` (1-based, counted from this call) fails, and
  * with `and_after` every later one too; n = 0 disarms. */
 void weft__alloc_fail_nth(long n, int and_after);

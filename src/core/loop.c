@@ -44,7 +44,7 @@ weft_time_t weft__clock_now(const weft_loop *loop) {
 }
 
 weft_loop *weft_loop_new(const weft_loop_options *opts) {
-  if (opts && weft__ctx_check_sizes(opts->stack_size, opts->asyncify_size) != 0) return NULL;
+  if (opts && weft__check_stack_sizes(opts->stack_size, opts->asyncify_size) != 0) return NULL;
   weft_loop *loop = weft__calloc(1, sizeof *loop);
   if (!loop) return NULL;
   loop->magic = WEFT_MAGIC_LOOP;

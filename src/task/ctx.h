@@ -60,24 +60,18 @@ typedef struct weft__ctx {
 } weft__ctx;
 #endif
 
-/* Prepares a context that will run entry(arg) on a new stack of
- * `stack_size` bytes (`async_size`: Asyncify save buffer, wasm only).
- * Returns 0, WEFT_EINVAL (a size above WEFT__CTX_MAX_SIZE) or WEFT_ENOMEM. */
-/* alloc.c: counts an allocation attempt; non-zero when a test made it fail. */
+/* alloc.c (core, below this layer): counts an allocation attempt, non-zero
+ * when a test made it fail; adjusts the live count; checks stack sizes
+ * (declared in core/internal.h too). */
 int weft__alloc_fault(void);
 void weft__alloc_track(int delta);
+int weft__check_stack_sizes(size_t stack_size, size_t async_size);
 
+/* Prepares a context that will run entry(arg) on a new stack of
+ * `stack_size` bytes (`async_size`: Asyncify save buffer, wasm only).
+ * Returns 0, WEFT_EINVAL (a size weft__check_stack_sizes refuses) or
+ * WEFT_ENOMEM. */
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg);
-
-/* The largest stack or save-buffer size a context accepts: the sizes a
- * context adds to it (rounding, guard, canary, label, the other buffer)
- * then cannot wrap, so no block is ever smaller than the sizes asked for. */
-#define WEFT__CTX_MAX_SIZE (SIZE_MAX / 4)
-
-/* 0 when a context of these sizes can be made (0 stands for a default),
- * WEFT_EINVAL when either is above WEFT__CTX_MAX_SIZE. Spawning and
- * weft_loop_new check with it, so a bad size is refused where it is given. */
-int weft__ctx_check_sizes(size_t stack_size, size_t async_size);
 
 /* Releases the stack. The context must not be running. */
 void weft__ctx_free(weft__ctx *c);

@@ -119,15 +119,11 @@ static int pool_give(char *mem, size_t stack_size, size_t async_size) {
   return 0;
 }
 
-int weft__ctx_check_sizes(size_t stack_size, size_t async_size) {
-  return stack_size > WEFT__CTX_MAX_SIZE || async_size > WEFT__CTX_MAX_SIZE ? WEFT_EINVAL : 0;
-}
-
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg) {
   memset(c, 0, sizeof *c);
   /* Checked before any rounding: 0xFFFFF000 + the canary and label would
    * wrap on wasm32 to a block smaller than the stack. */
-  if (weft__ctx_check_sizes(stack_size, async_size) != 0) return WEFT_EINVAL;
+  if (weft__check_stack_sizes(stack_size, async_size) != 0) return WEFT_EINVAL;
   stack_size = (stack_size + 15) & ~(size_t)15;
   async_size = (async_size + 15) & ~(size_t)15; /* keeps the canary words aligned */
   /* The save buffer sits just below the stack: a small overflow lands in the

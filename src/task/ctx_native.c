@@ -312,14 +312,10 @@ void weft__ctx_boot(weft__ctx *c) {
   __builtin_unreachable();
 }
 
-int weft__ctx_check_sizes(size_t stack_size, size_t async_size) {
-  return stack_size > WEFT__CTX_MAX_SIZE || async_size > WEFT__CTX_MAX_SIZE ? WEFT_EINVAL : 0;
-}
-
 int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx_entry entry, void *arg) {
   memset(c, 0, sizeof *c);
   /* Before rounding up to pages and adding the guard, which would wrap. */
-  if (weft__ctx_check_sizes(stack_size, async_size) != 0) return WEFT_EINVAL;
+  if (weft__check_stack_sizes(stack_size, async_size) != 0) return WEFT_EINVAL;
   size_t ps = page_size();
   stack_size = (stack_size + ps - 1) & ~(ps - 1);
   c->map_size = stack_size + guard_size();

@@ -198,7 +198,7 @@ static weft__task *spawn(weft_loop *loop, weft_task_fn fn, void *arg, const weft
     *err = WEFT_ECLOSED;
     return NULL;
   }
-  if (opts && weft__ctx_check_sizes(opts->stack_size, opts->asyncify_size) != 0) {
+  if (opts && weft__check_stack_sizes(opts->stack_size, opts->asyncify_size) != 0) {
     *err = WEFT_EINVAL; /* refused here, not when the task first runs */
     return NULL;
   }
