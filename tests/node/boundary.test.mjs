@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib.mjs';
-import { createWeft } from '../../src/js/index.mjs';
+import { createWeft } from 'weft'; // the package's own exports (its Node entry)
 
 const program = join(root, 'build', 'wasm', 'tests', 'js_bridge', 'promise_tasks.js');
 const small = join(root, 'build', 'wasm', 'tests', 'js_bridge', 'promise_tasks_small.js');
