@@ -19,7 +19,7 @@ mergeInto(LibraryManager.library, {
                                  result: result, aborted: false, reason: undefined, cause: null };
         if (Module['_weft__js_gen_call'](jg, close, id) !== 0) {
           delete WeftPromise.runs[id];
-          reject(WeftPromise.error(WeftErrors.ENOMEM, false));
+          reject(WeftPromise.error(WeftErrors.ENOMEM));
         }
       });
     },
@@ -27,33 +27,11 @@ mergeInto(LibraryManager.library, {
     // weft.iterate: arguments checked as weft.run checks them (TypeError,
     // RangeError, WEFT_ENOMEM), before the generator is created.
     iterate: function(name, arg, opts) {
-      var who = 'weft.iterate';
-      var o = WeftPromise.checkOptions(opts, who, false);
-      var nameText = WeftPromise.checkName(name, who);
-      var a = WeftPromise.checkArg(arg, who);
-      var namePtr = WeftPromise.cstring(nameText);
-      if (!namePtr) throw WeftPromise.error(WeftErrors.ENOMEM, false);
-      var kind = Module['_weft__js_gen_result'](namePtr);
-      if (kind < 0) {
-        _free(namePtr);
-        var e = WeftPromise.error(WeftErrors.EINVAL, false);
-        e.message = "weft: no generator named '" + nameText + "' (register it with WEFT_JS_GEN) (WEFT_EINVAL)";
-        throw e;
-      }
-      try {
-        WeftPromise.checkResult(o.result, kind, 'generator', nameText, who);
-      } catch (e) {
-        _free(namePtr);
-        throw e;
-      }
-      var argText = 0;
-      if (a.text !== null && !(argText = WeftPromise.cstring(a.text))) {
-        _free(namePtr);
-        throw WeftPromise.error(WeftErrors.ENOMEM, false);
-      }
-      var jg = Module['_weft__js_gen_open'](namePtr, a.num, argText); // frees argText if it fails
+      var p = WeftPromise.prepare(name, arg, opts, 'generator', 'weft.iterate');
+      var o = p.opts, namePtr = p.namePtr, argText = p.argText;
+      var jg = Module['_weft__js_gen_open'](namePtr, p.num, argText); // frees argText if it fails
       _free(namePtr);
-      if (!jg) throw WeftPromise.error(WeftErrors.ENOMEM, false);
+      if (!jg) throw WeftPromise.error(WeftErrors.ENOMEM);
       var result = o.result;
       var freed = false;
       var chain = Promise.resolve();

@@ -173,18 +173,56 @@ mergeInto(LibraryManager.library, {
       Module['_weft__js_settle'](w.f, w.out, kind, number, p);
     },
 
-    error: function(code, aborted) {
+    // A C failure as JS sees it: a WeftError with the code and its name.
+    error: function(code) {
       var s = WeftPromise.strerror(code);
-      var msg = aborted ? 'The operation was aborted (' + s.name + ')' : s.message + ' (' + s.name + ')';
-      var name = aborted ? 'AbortError' : 'WeftError';
+      var msg = s.message + ' (' + s.name + ')';
       // createWeft() passes its WeftError class, so that `instanceof` works.
       var E = Module['WeftError'];
-      if (typeof E === 'function') return new E(msg, { code: code, codeName: s.name, name: name });
+      if (typeof E === 'function') return new E(msg, { code: code, codeName: s.name });
       var e = new Error(msg);
-      e.name = name;
+      e.name = 'WeftError';
       e.code = code;
       e.codeName = s.name;
       return e;
+    },
+
+    // What weft.run and weft.iterate check and copy into wasm memory before
+    // anything starts: the options, the name (registered as a task or a
+    // generator, `what`, whose result kind must match { result }) and the
+    // argument. Throws a TypeError/RangeError for a bad one, a WeftError
+    // (WEFT_EINVAL: no such name; WEFT_ENOMEM: no room for a string).
+    // Returns { opts, num, namePtr, argText }: the caller frees namePtr, and
+    // argText unless C took it.
+    prepare: function(name, arg, opts, what, who) {
+      var o = WeftPromise.checkOptions(opts, who, what === 'task');
+      var nameText = WeftPromise.checkName(name, who);
+      var a = WeftPromise.checkArg(arg, who);
+      if (o.signal && o.signal.aborted) return { opts: o };
+      var namePtr = WeftPromise.cstring(nameText);
+      if (!namePtr) throw WeftPromise.error(WeftErrors.ENOMEM);
+      var kind = Module[what === 'task' ? '_weft__js_task_result' : '_weft__js_gen_result'](namePtr);
+      if (kind < 0) {
+        _free(namePtr);
+        var e = WeftPromise.error(WeftErrors.EINVAL);
+        e.message = 'weft: no ' + what + " named '" + nameText + "' (register it with " +
+          (what === 'task' ? 'WEFT_JS_TASK' : 'WEFT_JS_GEN') + ') (WEFT_EINVAL)';
+        throw e;
+      }
+      try {
+        WeftPromise.checkResult(o.result, kind, what, nameText, who);
+      } catch (e) {
+        _free(namePtr);
+        throw e;
+      }
+      var argText = 0;
+      if (a.text !== null && !(argText = WeftPromise.cstring(a.text))) {
+        _free(namePtr);
+        var m = WeftPromise.error(WeftErrors.ENOMEM);
+        m.message = who + ': no room in wasm memory for the string arg (' + lengthBytesUTF8(a.text) + ' bytes) (WEFT_ENOMEM)';
+        throw m;
+      }
+      return { opts: o, num: a.num, namePtr: namePtr, argText: argText };
     },
 
     // weft.strerror: a code must be an integer (NaN would become 0, WEFT_OK);
@@ -204,36 +242,9 @@ mergeInto(LibraryManager.library, {
     // throw later inside the loop.
     run: function(name, arg, opts) {
       return new Promise(function(resolve, reject) {
-        var who = 'weft.run';
-        var o = WeftPromise.checkOptions(opts, who, true); // a throw here rejects
-        var nameText = WeftPromise.checkName(name, who);
-        var a = WeftPromise.checkArg(arg, who);
-        var signal = o.signal;
-        if (signal && signal.aborted) { reject(WeftPromise.abortReason(signal)); return; }
-        var namePtr = WeftPromise.cstring(nameText);
-        if (!namePtr) { reject(WeftPromise.error(WeftErrors.ENOMEM, false)); return; }
-        var kind = Module['_weft__js_task_result'](namePtr);
-        if (kind < 0) {
-          _free(namePtr);
-          var e = WeftPromise.error(WeftErrors.EINVAL, false);
-          e.message = "weft: no task named '" + nameText + "' (register it with WEFT_JS_TASK) (WEFT_EINVAL)";
-          reject(e);
-          return;
-        }
-        try {
-          WeftPromise.checkResult(o.result, kind, 'task', nameText, who);
-        } catch (e) {
-          _free(namePtr);
-          throw e;
-        }
-        var argText = 0;
-        if (a.text !== null && !(argText = WeftPromise.cstring(a.text))) {
-          _free(namePtr);
-          var m = WeftPromise.error(WeftErrors.ENOMEM, false);
-          m.message = 'weft.run: no room in wasm memory for the string arg (' + lengthBytesUTF8(a.text) + ' bytes) (WEFT_ENOMEM)';
-          reject(m);
-          return;
-        }
+        var p = WeftPromise.prepare(name, arg, opts, 'task', 'weft.run'); // a throw here rejects
+        var o = p.opts, signal = o.signal, namePtr = p.namePtr, argText = p.argText;
+        if (!namePtr) { reject(WeftPromise.abortReason(signal)); return; } // aborted already
         var id = WeftPromise.nextRun++;
         var run = { resolve: resolve, reject: reject, task: 0, signal: signal, onAbort: null,
                     result: o.result, aborted: false, reason: undefined, cause: null };
@@ -253,12 +264,12 @@ mergeInto(LibraryManager.library, {
           }
         }
         WeftPromise.runs[id] = run;
-        var task = Module['_weft__js_start'](namePtr, a.num, argText, id); // frees argText if it fails
+        var task = Module['_weft__js_start'](namePtr, p.num, argText, id); // frees argText if it fails
         _free(namePtr);
         if (!task) {
           delete WeftPromise.runs[id];
           WeftPromise.unlisten(run);
-          reject(WeftPromise.error(WeftErrors.ENOMEM, false));
+          reject(WeftPromise.error(WeftErrors.ENOMEM));
           return;
         }
         run.task = task;
@@ -316,7 +327,7 @@ mergeInto(LibraryManager.library, {
     } else if (run.aborted && status === WeftErrors.ECANCELED) {
       run.reject(run.reason); // as fetch does: the signal's reason
     } else {
-      var e = WeftPromise.error(status, false);
+      var e = WeftPromise.error(status);
       if (status === WeftErrors.EJS && run.cause) {
         // The rejection the task awaited, named in the message, kept as the cause.
         e.message += ': ' + run.cause.text;
