@@ -57,6 +57,39 @@ export function factoryOf(loaded, where) {
   throw new TypeError(`weft: ${where} defines no factory (build it with weft_program())`);
 }
 
+/* What createWeft does on every host, given the host's ways (`host`):
+ *   toURL(where)        a module or wasm location as a URL
+ *   importModule(url)   the namespace of an ES module (a weft_program .mjs)
+ *   scriptFactory(url)  the factory a weft_program .js defines
+ *   readWasm(url)       the bytes at a wasm location
+ *   noWasm()            what to do when nothing says where the .wasm is:
+ *                       bytes, undefined (the factory finds it) or a throw
+ *   noRuntime           the TypeError's text when there is no built-in one
+ * Loads `options.module` (or `runtime()`, the prebuilt runtime's ES module,
+ * when given) and starts it; returns the JS API. */
+export async function loadWith(options, runtime, host) {
+  options = checkOptions(options);
+  let where = options.module;
+  let loaded;
+  if (where === undefined) {
+    if (!runtime) throw new TypeError(host.noRuntime);
+    loaded = await runtime();
+    where = 'the built-in runtime';
+  } else if (typeof where === 'string' || where instanceof URL) {
+    const url = host.toURL(where);
+    loaded = /\.mjs$/.test(url.pathname) ? await host.importModule(url) : await host.scriptFactory(url);
+    where = url;
+  } else {
+    loaded = where;
+    where = 'module';
+  }
+  const { factory, wasm: own } = factoryOf(loaded, String(where));
+  let wasm = options.wasm;
+  if (wasm === undefined || wasm === null) wasm = own || (where instanceof URL ? wasmBeside(where) : undefined);
+  const bytes = wasm === undefined ? host.noWasm() : (wasmBytes(wasm) || await host.readWasm(host.toURL(wasm)));
+  return start(factory, bytes, options);
+}
+
 /* Starts the program made by `factory` with `wasmBinary` (bytes, or
  * undefined: the factory finds its .wasm itself) and returns the JS API. */
 export async function start(factory, wasmBinary, options) {

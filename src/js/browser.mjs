@@ -4,7 +4,7 @@
 // 'wasm-unsafe-eval'). A program's .mjs is imported; its .js is loaded with
 // a <script> element (importScripts in a worker). The .wasm bytes are
 // fetched and handed over as wasmBinary.
-import { WeftError, checkOptions, factoryOf, start, wasmBeside, wasmBytes } from './api.mjs';
+import { WeftError, loadWith } from './api.mjs';
 
 export { WeftError };
 
@@ -56,30 +56,18 @@ function scriptFactory(url) {
   return next;
 }
 
+const host = {
+  toURL,
+  importModule: (url) => import(/* webpackIgnore: true */ /* @vite-ignore */ url.href),
+  scriptFactory,
+  readWasm: fetchBytes,
+  // No location at all: the factory finds its .wasm beside its script.
+  noWasm: () => undefined,
+  noRuntime: "weft: createWeft: weft/core has no built-in runtime: pass `module` (your weft_program's .mjs, its URL, or its factory), or import 'weft'",
+};
+
 /* Loads `options.module` (or `runtime()`, the prebuilt runtime's ES module)
  * and starts it. */
-export async function load(options, runtime) {
-  options = checkOptions(options);
-  let where = options.module;
-  let loaded;
-  if (where === undefined) {
-    if (!runtime) throw new TypeError("weft: createWeft: weft/core has no built-in runtime: pass `module` (your weft_program's .mjs, its URL, or its factory), or import 'weft'");
-    loaded = await runtime();
-    where = 'the built-in runtime';
-  } else if (typeof where === 'string' || where instanceof URL) {
-    const url = toURL(where);
-    loaded = /\.mjs$/.test(url.pathname)
-      ? await import(/* webpackIgnore: true */ /* @vite-ignore */ url.href)
-      : await scriptFactory(url);
-    where = url;
-  } else {
-    loaded = where;
-    where = 'module';
-  }
-  const { factory, wasm: own } = factoryOf(loaded, String(where));
-  let wasm = options.wasm;
-  if (wasm === undefined || wasm === null) wasm = own || (where instanceof URL ? wasmBeside(where) : undefined);
-  // No location at all: the factory finds its .wasm beside its script.
-  const bytes = wasm === undefined ? undefined : (wasmBytes(wasm) || await fetchBytes(toURL(wasm)));
-  return start(factory, bytes, options);
+export function load(options, runtime) {
+  return loadWith(options, runtime, host);
 }

@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runInThisContext } from 'node:vm';
-import { WeftError, checkOptions, factoryOf, start, wasmBeside, wasmBytes } from './api.mjs';
+import { WeftError, loadWith } from './api.mjs';
 
 export { WeftError };
 
@@ -51,32 +51,21 @@ async function scriptFactory(url) {
   return module.exports;
 }
 
+const host = {
+  toURL,
+  importModule: (url) => import(url.href),
+  scriptFactory,
+  readWasm: (url) => read(url, 'bytes'),
+  noWasm: () => {
+    throw new TypeError('weft: createWeft: pass `wasm` (the .wasm bytes, URL or path): under Node a factory alone cannot find its .wasm');
+  },
+  noRuntime: "weft: createWeft: weft/core has no built-in runtime: pass `module` (your weft_program's .mjs, its URL or path, or its factory), or import 'weft'",
+};
+
 /* Loads `options.module` (or `runtime()`, the prebuilt runtime's ES module)
  * and starts it. */
-export async function load(options, runtime) {
-  options = checkOptions(options);
-  let where = options.module;
-  let loaded;
-  if (where === undefined) {
-    if (!runtime) throw new TypeError("weft: createWeft: weft/core has no built-in runtime: pass `module` (your weft_program's .mjs, its URL or path, or its factory), or import 'weft'");
-    loaded = await runtime();
-    where = 'the built-in runtime';
-  } else if (typeof where === 'string' || where instanceof URL) {
-    const url = toURL(where);
-    loaded = /\.mjs$/.test(url.pathname) ? await import(url.href) : await scriptFactory(url);
-    where = url;
-  } else {
-    loaded = where;
-    where = 'module';
-  }
-  const { factory, wasm: own } = factoryOf(loaded, String(where));
-  let wasm = options.wasm;
-  if (wasm === undefined || wasm === null) wasm = own || (where instanceof URL ? wasmBeside(where) : undefined);
-  if (wasm === undefined) {
-    throw new TypeError('weft: createWeft: pass `wasm` (the .wasm bytes, URL or path): under Node a factory alone cannot find its .wasm');
-  }
-  const bytes = wasmBytes(wasm) || await read(toURL(wasm), 'bytes');
-  return start(factory, bytes, options);
+export function load(options, runtime) {
+  return loadWith(options, runtime, host);
 }
 
 /**
