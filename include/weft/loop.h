@@ -81,8 +81,8 @@ struct weft_handle {
 
 /* Creates a loop. `opts` may be NULL for the defaults (real clock).
  * Returns NULL when out of memory, or when opts->stack_size or
- * opts->asyncify_size is above SIZE_MAX / 4 (a size that would wrap). The caller owns the loop and frees it
- * with weft_loop_free. */
+ * opts->asyncify_size is above SIZE_MAX / 4 (a size that would wrap). The
+ * caller owns the loop and frees it with weft_loop_free. */
 weft_loop *weft_loop_new(const weft_loop_options *opts);
 
 /* Shuts the loop down and frees it. Tasks still alive are cancelled and run
