@@ -75,6 +75,15 @@ static int check_file(const weft_file *f) {
 
 const char *weft_file_kind(const weft_file *f) { return check_file(f) ? NULL : kind_names[f->kind]; }
 
+/* Starts the call: checks `f`, the task, and what the file is open for. */
+static int begin(weft_file *f, int need) {
+  if (check_file(f)) return set_error(WEFT_EINVAL, NULL);
+  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
+  if (need && !(f->flags & need))
+    return set_error(WEFT_EBADF, need == F_READ ? "the file is not open for reading" : "the file is not open for writing");
+  return 0;
+}
+
 #if defined(__EMSCRIPTEN__)
 
 /* library_file.js */
@@ -193,15 +202,6 @@ int weft_file_remove(const char *path) {
   int rc = op_await(fut, id, NULL);
   weft_js_file_forget(id);
   return rc;
-}
-
-/* Starts the call: checks `f`, the task, and what the file is open for. */
-static int begin(weft_file *f, int need) {
-  if (check_file(f)) return set_error(WEFT_EINVAL, NULL);
-  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
-  if (need && !(f->flags & need))
-    return set_error(WEFT_EBADF, need == F_READ ? "the file is not open for reading" : "the file is not open for writing");
-  return 0;
 }
 
 int weft_file_read(weft_file *f, void *buf, size_t n, size_t *nread) {
@@ -402,14 +402,6 @@ int weft_file_open_download(const char *name, const char *type, weft_file **out)
   (void)name, (void)type;
   if (out) *out = NULL;
   return set_error(WEFT_ENOSYS, "downloads need a page: build for wasm");
-}
-
-static int begin(weft_file *f, int need) {
-  if (check_file(f)) return set_error(WEFT_EINVAL, NULL);
-  if (!weft__current()) return set_error(WEFT_ENOTTASK, NULL);
-  if (need && !(f->flags & need))
-    return set_error(WEFT_EBADF, need == F_READ ? "the file is not open for reading" : "the file is not open for writing");
-  return 0;
 }
 
 int weft_file_read(weft_file *f, void *buf, size_t n, size_t *nread) {
