@@ -8,7 +8,7 @@
 #include <weft.h>
 #include <weft/js.h>
 
-WEFT_JS_TASK(greet) {
+WEFT_JS_TASK_STRING(greet) {
   int rc = weft_sleep(600000);
   if (rc) return weft_fail(rc);
   const char *g = getenv("GREETING");

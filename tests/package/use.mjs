@@ -16,7 +16,8 @@ let cancelled = null;
 const ac = new AbortController();
 const p = weft.run('sleep_then', 60000, { signal: ac.signal });
 setTimeout(() => ac.abort(), 10);
-try { await p; } catch (e) { cancelled = `${e instanceof WeftError} ${e.name} ${e.codeName}`; }
+// An aborted run rejects with the signal's reason, as fetch does; a C failure is a WeftError.
+try { await p; } catch (e) { cancelled = `${e === ac.signal.reason} ${e.name} ${e instanceof WeftError}`; }
 
 let own = null;
 if (process.argv[2] === 'own') {
