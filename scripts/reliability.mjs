@@ -2,9 +2,10 @@
 // The reliability suite's figures, produced by running it, written into the
 // generated section of docs/reliability.md.
 //   node scripts/reliability.mjs            property tests (10 000 programs, ASan),
+//                                           the CPython oracle (10 000 programs),
 //                                           fault injection, limits, valgrind over
 //                                           every native C test, 60 s of fuzzing
-//   node scripts/reliability.mjs --soak     the same with 1 000 000 programs (npm run soak)
+//   node scripts/reliability.mjs --soak     the same with 1 000 000 programs each (npm run soak)
 //   options: --fuzz-seconds N, --no-valgrind, --no-fuzz, --seed N, --no-write
 // Exits non-zero when any part fails. Expects the asan and native trees built
 // (node scripts/build.mjs asan native).
@@ -66,6 +67,15 @@ check(`property tests: ${count} programs, seed ${seed} (${propTree})`, prop);
 report.prop = { ...figures(prop.out), seconds: prop.seconds, tree: propTree,
   command: `build/${propTree}/tests/test_prop ${count} ${seed}` };
 
+// 1b. The differential oracle: the same count of programs on weft and on
+// CPython 3.14's asyncio (Pyodide) and python3 (docs/fidelity.md).
+const oracleBin = tree('native', 'test_oracle');
+if (existsSync(oracleBin) && existsSync(join(root, 'node_modules/pyodide/package.json'))) {
+  const oracle = run(oracleBin, [String(count), seed, '--summary']);
+  check(`CPython oracle: ${count} programs, seed ${seed}`, oracle);
+  report.oracle = { ...figures(oracle.out), seconds: oracle.seconds, command: `build/native/tests/test_oracle ${count} ${seed}` };
+}
+
 // 2. Fault injection.
 const faults = run(tree('asan', 'test_faults'), []);
 check('fault injection', faults);
@@ -82,16 +92,18 @@ if (!has('--no-valgrind')) {
   let errors = 0;
   let clean = 0;
   const t0 = Date.now();
+  // The oracle under valgrind checks weft's side only (--emit: no Python).
+  const extra = { test_oracle: ['300', '1', '--emit'] };
   for (const p of progs) {
     const r = run('valgrind', ['-q', '--error-exitcode=99', '--leak-check=full',
       '--errors-for-leak-kinds=definite,indirect,possible', '--show-leak-kinds=definite,indirect,possible',
-      tree('native', p)], { WEFT_LIMITS_TASKS: '20000', WEFT_PROP_COUNT: '2000' });
+      tree('native', p), ...(extra[p] || [])], { WEFT_LIMITS_TASKS: '20000', WEFT_PROP_COUNT: '2000' });
     if (check(`valgrind ${p}`, r)) clean++;
     else errors++;
   }
   report.valgrind = { programs: progs.length, clean, failed: errors, seconds: Math.round((Date.now() - t0) / 1000),
     list: progs.join(', '), command: 'valgrind --leak-check=full --error-exitcode=99 build/native/tests/<test>',
-    note: 'test_limits with WEFT_LIMITS_TASKS=20000, test_prop with WEFT_PROP_COUNT=2000' };
+    note: 'test_limits with WEFT_LIMITS_TASKS=20000, test_prop with WEFT_PROP_COUNT=2000, test_oracle 300 1 --emit' };
 }
 
 // 5. libFuzzer.
@@ -113,6 +125,7 @@ const lines = [
   '|---|---|---|',
   `| property tests: programs generated | ${n(p.programs)} (seed ${p.seed}), ${n(p.checked)} checked against the model, ${n(p.ambiguous)} ambiguous (skipped), ${n(p.tasks)} tasks, ${n(p.ops)} ops, ${p.seconds.toFixed(1)} s under ${p.tree === 'asan' ? 'ASan+UBSan' : 'a release build'} | \`${p.command}\` |`,
   `| property tests on the real clock | ${n(p.real_checked)} programs, same outcome and end order as the model (${n(p.real_retries)} rerun after a late timer) | same command |`,
+  ...(report.oracle ? [`| CPython oracle: programs on weft and on CPython 3.14's asyncio, logs compared line by line | ${n(report.oracle.programs)} (seed ${report.oracle.seed}), ${n(report.oracle.differences)} differ, of which ${n(report.oracle.explained)} explained by the ${n(report.oracle.known)} known differences of tests/prop/known.txt and ${n(report.oracle.unexplained)} unexplained; ${n(report.oracle.violations)} runtime violations; ${report.oracle.seconds.toFixed(1)} s | \`${report.oracle.command}\` |`] : []),
   `| fault injection: allocations failed | ${n(report.faults.runs)} runs of a ${n(report.faults.allocations_per_run)}-allocation program, ${n(report.faults.injected)} failures injected at ${n(report.faults.sites)} distinct allocation sites, each call gave its result or WEFT_ENOMEM, 0 blocks leaked | \`${report.faults.command}\` |`,
   `| limits and bad input | ${n(report.limits.bad_inputs)} bad inputs, each a named error; ${n(report.limits.tasks)} tasks spawned and finished with ${n(report.limits.live_growth)} blocks of growth after the second batch of 10 000 | \`${report.limits.command}\` |`,
 ];
