@@ -35,14 +35,11 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
  * occurs, so this list only shrinks. */
 export const KNOWN = [
   "circle: src/core/future.c, src/core/loop.c depend on each other",
-  "src/gen/iter.c: calls libc's calloc (only src/core/alloc.c may)",
   "src/gen/iter.c: calls libc's free (only src/core/alloc.c may)",
   "src/gen/iter.c: calls libc's realloc (only src/core/alloc.c may)",
   "src/host/fetch.c: calls libc's calloc (only src/core/alloc.c may)",
   "src/host/fetch.c: calls libc's free (only src/core/alloc.c may)",
   "src/host/js_bridge.c: calls libc's free (only src/core/alloc.c may)",
-  "src/trace/trace.c: calls libc's calloc (only src/core/alloc.c may)",
-  "src/trace/trace.c: calls libc's free (only src/core/alloc.c may)",
 ];
 
 /* libc's allocation functions: only the allocator may call them. */

@@ -110,7 +110,7 @@ int weft_aiter_collect(weft_aiter *it, intptr_t **values, size_t *count) {
   while ((rc = weft_anext(it, &v)) == 0) {
     if (n == cap) {
       size_t ncap = cap ? cap * 2 : 8;
-      intptr_t *na = realloc(a, ncap * sizeof *na);
+      intptr_t *na = realloc(a, ncap * sizeof *na); /* libc: the caller frees it */
       if (!na) {
         rc = WEFT_ENOMEM;
         break;
@@ -123,7 +123,7 @@ int weft_aiter_collect(weft_aiter *it, intptr_t **values, size_t *count) {
   int rc2 = weft_aiter_free(it);
   if (rc == WEFT_EDONE) rc = rc2;
   if (rc) {
-    free(a);
+    free(a); /* libc's: the array is the caller's, freed with free() */
     return rc;
   }
   *values = a;
@@ -148,7 +148,7 @@ static void wrap_free(weft_aiter *it) {
   wrap *w = (wrap *)it;
   weft_aiter_free(w->src);
   w->base.magic_ = WEFT_MAGIC_DEAD;
-  free(w);
+  weft__free(w);
 }
 
 static int map_anext(weft_aiter *it, intptr_t *value) {
@@ -190,7 +190,7 @@ static const weft_aiter_vt take_vt = {take_anext, wrap_aclose, wrap_free};
 
 static weft_aiter *wrap_new(weft_aiter *src, const weft_aiter_vt *vt, int ok) {
   if (check(src)) return NULL;
-  wrap *w = ok ? calloc(1, sizeof *w) : NULL;
+  wrap *w = ok ? weft__calloc(1, sizeof *w) : NULL;
   if (!w) {
     weft_aiter_free(src);
     return NULL;
@@ -350,10 +350,10 @@ static void merge_destroy(merge *m) {
     if (m->srcs[i].pump) weft_release(m->srcs[i].pump);
     weft_aiter_free(m->srcs[i].it);
   }
-  free(m->srcs);
-  free(m->q);
+  weft__free(m->srcs);
+  weft__free(m->q);
   m->base.magic_ = WEFT_MAGIC_DEAD;
-  free(m);
+  weft__free(m);
 }
 
 static void merge_free(weft_aiter *it) {
@@ -376,13 +376,13 @@ weft_aiter *weft_aiter_merge(weft_loop *loop, weft_aiter *const *srcs, size_t n)
   if (!loop) loop = weft_running_loop();
   int ok = loop && srcs && n > 0;
   for (size_t i = 0; ok && i < n; i++) ok = check(srcs[i]) == 0;
-  merge *m = ok ? calloc(1, sizeof *m) : NULL;
+  merge *m = ok ? weft__calloc(1, sizeof *m) : NULL;
   if (m) {
-    m->srcs = calloc(n, sizeof *m->srcs);
-    m->q = calloc(n, sizeof *m->q);
+    m->srcs = weft__calloc(n, sizeof *m->srcs);
+    m->q = weft__calloc(n, sizeof *m->q);
   }
   if (!m || !m->srcs || !m->q) {
-    if (m) free(m->srcs), free(m->q), free(m);
+    if (m) weft__free(m->srcs), weft__free(m->q), weft__free(m);
     for (size_t i = 0; srcs && i < n; i++)
       if (check(srcs[i]) == 0) weft_aiter_free(srcs[i]);
     return NULL;

@@ -48,13 +48,13 @@ static const weft__observer observer;
 int weft_trace_enable(weft_loop *loop, size_t capacity) {
   if (!loop || loop->magic != WEFT_MAGIC_LOOP) return WEFT_EINVAL;
   if (capacity == 0) capacity = 4096;
-  weft_trace_record *buf = calloc(capacity, sizeof *buf);
+  weft_trace_record *buf = weft__calloc(capacity, sizeof *buf);
   if (!buf) return WEFT_ENOMEM;
   weft__trace *tr = loop->trace;
   if (!tr) {
-    tr = calloc(1, sizeof *tr);
+    tr = weft__calloc(1, sizeof *tr);
     if (!tr) {
-      free(buf);
+      weft__free(buf);
       return WEFT_ENOMEM;
     }
     tr->long_ms = 50;
@@ -63,7 +63,7 @@ int weft_trace_enable(weft_loop *loop, size_t capacity) {
     for (size_t i = 0; i < keep; i++) buf[i] = tr->buf[(tr->head + i) % tr->cap];
     tr->dropped += tr->len - keep;
     tr->len = keep;
-    free(tr->buf);
+    weft__free(tr->buf);
   }
   tr->buf = buf;
   tr->cap = capacity;
@@ -80,8 +80,8 @@ int weft_trace_enable(weft_loop *loop, size_t capacity) {
 
 static void on_free(weft_loop *loop) {
   if (!loop->trace) return;
-  free(loop->trace->buf);
-  free(loop->trace);
+  weft__free(loop->trace->buf);
+  weft__free(loop->trace);
   loop->trace = NULL;
 }
 
