@@ -402,13 +402,34 @@ void weft__ctx_suspend(weft__ctx *c) {
 /* --- naming the task whose stack overflowed ------------------------------ */
 
 static const char *(*current_name)(void);
+/* What SIGSEGV and SIGBUS did before weft: a fault that is not a task's
+ * overflow goes there (a sanitizer's handler, the program's own, or the
+ * default action), so weft never takes a signal away from its owner. */
+static struct sigaction prev_segv, prev_bus;
+
+/* Hands a signal that is not ours to the handler that was there before. */
+static void chain(int sig, siginfo_t *si, void *uc) {
+  struct sigaction *prev = sig == SIGBUS ? &prev_bus : &prev_segv;
+  if (prev->sa_flags & SA_SIGINFO) {
+    prev->sa_sigaction(sig, si, uc);
+  } else if (prev->sa_handler == SIG_IGN) {
+    return;
+  } else if (prev->sa_handler != SIG_DFL) {
+    prev->sa_handler(sig);
+  } else {
+    /* The default action: put it back. A fault re-executes the faulting
+     * instruction on return and then dies by it, with the state a debugger
+     * or a core dump should see; a sent signal (si_code <= 0) is re-raised. */
+    sigaction(sig, prev, NULL);
+    if (si->si_code <= 0) raise(sig);
+  }
+}
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
-  (void)uc;
   weft__ctx *c = tls.running;
   char *addr = (char *)si->si_addr;
   /* In the guard, or the first bytes of the stack (its canary). */
-  if (c && addr >= c->map && addr < stack_lo(c) + 256) {
+  if (c && si->si_code > 0 && addr >= c->map && addr < stack_lo(c) + 256) {
     const char *name = current_name ? current_name() : NULL;
     char msg[256];
     int n = snprintf(msg, sizeof msg, "weft: task '%s' overflowed its %zu-byte C stack (WEFT_ESTACK)\n",
@@ -419,8 +440,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc) {
     }
     _exit(134);
   }
-  signal(sig, SIG_DFL); /* not ours: let the default action (or a debugger) see it */
-  raise(sig);
+  chain(sig, si, uc);
 }
 
 void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void)) {
@@ -436,8 +456,8 @@ void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void)) {
   sa.sa_sigaction = on_segv;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGBUS, &sa, NULL);
+  sigaction(SIGSEGV, &sa, &prev_segv);
+  sigaction(SIGBUS, &sa, &prev_bus);
 }
 
 #endif
