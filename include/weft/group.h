@@ -108,8 +108,10 @@ size_t weft_group_failures(const weft_group *g, weft_group_outcome *out, size_t 
 int weft_group_destroy(weft_group *g);
 
 /* Runs the block once with group `g` initialised; on every way out of the
- * block (end, break, return, goto) the group is waited for, if the block did
- * not do it, and destroyed: no child outlives the block. Call
+ * block (end, break, continue, return, goto) the group is waited for, if the
+ * block did not do it, and destroyed: no child outlives the block. The block
+ * is a one-pass loop: `break` and `continue` inside it leave the block, not
+ * a loop written around it (tests/c/test_macros.c). Call
  * weft_group_wait in the block to get its result and read the outcomes
  * before the block ends.
  *

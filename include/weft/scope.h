@@ -115,7 +115,9 @@ int weft_scope_result(const weft_scope *s);
  * __attribute__((cleanup))). Afterwards weft_scope_result(&s) says 0,
  * WEFT_ETIMEDOUT or WEFT_ECANCELED (unless the block returned: then the
  * result is lost, but the scope was left all the same). If the scope could
- * not be entered the block does not run and the result is the error.
+ * not be entered the block does not run and the result is the error. The
+ * block is a one-pass loop: `break` and `continue` leave it, not a loop
+ * written around it (tests/c/test_macros.c).
  *
  *   weft_scope s;
  *   WEFT_TIMEOUT(s, 500) {

@@ -12,40 +12,42 @@
 
 #define WEFT__AT(call) (weft__site_begin(__FILE__, __LINE__), weft__site_end(call))
 
-#define weft_await(f, result) WEFT__AT(weft_await((f), (result)))
-#define weft_sleep(ms) WEFT__AT(weft_sleep(ms))
-#define weft_yield() WEFT__AT(weft_yield())
-#define weft_gather(futs, n, flags, results, statuses) \
-  WEFT__AT(weft_gather((futs), (n), (flags), (results), (statuses)))
-#define weft_wait_for(f, timeout_ms, result) WEFT__AT(weft_wait_for((f), (timeout_ms), (result)))
-#define weft_wait(futs, n, mode, timeout_ms) WEFT__AT(weft_wait((futs), (n), (mode), (timeout_ms)))
-#define weft_as_completed_next(it, out) WEFT__AT(weft_as_completed_next((it), (out)))
-#define weft_fetch(url, opts, out) WEFT__AT(weft_fetch((url), (opts), (out)))
-#define weft_response_read(r, chunk, len) WEFT__AT(weft_response_read((r), (chunk), (len)))
-#define weft_response_bytes(r, data, len) WEFT__AT(weft_response_bytes((r), (data), (len)))
-#define weft_response_text(r, text) WEFT__AT(weft_response_text((r), (text)))
-#define weft_js_await(handle, out) WEFT__AT(weft_js_await((handle), (out)))
+/* Variadic, so that an argument with commas of its own passes through as
+ * one: weft_gather((weft_future *[]){a, b}, 2, 0, NULL, NULL). The function's
+ * prototype still checks the count and the types. */
+#define weft_await(...) WEFT__AT(weft_await(__VA_ARGS__))
+#define weft_sleep(...) WEFT__AT(weft_sleep(__VA_ARGS__))
+#define weft_yield(...) WEFT__AT(weft_yield(__VA_ARGS__))
+#define weft_gather(...) WEFT__AT(weft_gather(__VA_ARGS__))
+#define weft_wait_for(...) WEFT__AT(weft_wait_for(__VA_ARGS__))
+#define weft_wait(...) WEFT__AT(weft_wait(__VA_ARGS__))
+#define weft_as_completed_next(...) WEFT__AT(weft_as_completed_next(__VA_ARGS__))
+#define weft_fetch(...) WEFT__AT(weft_fetch(__VA_ARGS__))
+#define weft_response_read(...) WEFT__AT(weft_response_read(__VA_ARGS__))
+#define weft_response_bytes(...) WEFT__AT(weft_response_bytes(__VA_ARGS__))
+#define weft_response_text(...) WEFT__AT(weft_response_text(__VA_ARGS__))
+#define weft_js_await(...) WEFT__AT(weft_js_await(__VA_ARGS__))
 /* sync.h */
-#define weft_event_wait(e) WEFT__AT(weft_event_wait(e))
-#define weft_lock_acquire(l) WEFT__AT(weft_lock_acquire(l))
-#define weft_semaphore_acquire(s) WEFT__AT(weft_semaphore_acquire(s))
-#define weft_condition_acquire(c) WEFT__AT(weft_condition_acquire(c))
-#define weft_condition_wait(c) WEFT__AT(weft_condition_wait(c))
-#define weft_condition_wait_for(c, pred, arg) WEFT__AT(weft_condition_wait_for((c), (pred), (arg)))
-#define weft_queue_put(q, value) WEFT__AT(weft_queue_put((q), (value)))
-#define weft_queue_put_priority(q, priority, value) WEFT__AT(weft_queue_put_priority((q), (priority), (value)))
-#define weft_queue_get(q, value) WEFT__AT(weft_queue_get((q), (value)))
-#define weft_queue_get_priority(q, priority, value) WEFT__AT(weft_queue_get_priority((q), (priority), (value)))
-#define weft_queue_join(q) WEFT__AT(weft_queue_join(q))
-#define weft_waiter_wait(w) WEFT__AT(weft_waiter_wait(w))
+#define weft_event_wait(...) WEFT__AT(weft_event_wait(__VA_ARGS__))
+#define weft_lock_acquire(...) WEFT__AT(weft_lock_acquire(__VA_ARGS__))
+#define weft_semaphore_acquire(...) WEFT__AT(weft_semaphore_acquire(__VA_ARGS__))
+#define weft_condition_acquire(...) WEFT__AT(weft_condition_acquire(__VA_ARGS__))
+#define weft_condition_wait(...) WEFT__AT(weft_condition_wait(__VA_ARGS__))
+#define weft_condition_wait_for(...) WEFT__AT(weft_condition_wait_for(__VA_ARGS__))
+#define weft_queue_put(...) WEFT__AT(weft_queue_put(__VA_ARGS__))
+#define weft_queue_put_priority(...) WEFT__AT(weft_queue_put_priority(__VA_ARGS__))
+#define weft_queue_get(...) WEFT__AT(weft_queue_get(__VA_ARGS__))
+#define weft_queue_get_priority(...) WEFT__AT(weft_queue_get_priority(__VA_ARGS__))
+#define weft_queue_join(...) WEFT__AT(weft_queue_join(__VA_ARGS__))
+#define weft_waiter_wait(...) WEFT__AT(weft_waiter_wait(__VA_ARGS__))
 /* gen.h, iter.h */
-#define weft_gen_yield(value) WEFT__AT(weft_gen_yield(value))
-#define weft_anext(it, value) WEFT__AT(weft_anext((it), (value)))
-#define weft_aclose(it) WEFT__AT(weft_aclose(it))
-#define weft_aiter_collect(it, values, count) WEFT__AT(weft_aiter_collect((it), (values), (count)))
+#define weft_gen_yield(...) WEFT__AT(weft_gen_yield(__VA_ARGS__))
+#define weft_anext(...) WEFT__AT(weft_anext(__VA_ARGS__))
+#define weft_aclose(...) WEFT__AT(weft_aclose(__VA_ARGS__))
+#define weft_aiter_collect(...) WEFT__AT(weft_aiter_collect(__VA_ARGS__))
 #define weft__afor_next(f) WEFT__AT(weft__afor_next(f)) /* each step of a WEFT_AFOR loop, at its line */
 /* group.h */
-#define weft_group_wait(g) WEFT__AT(weft_group_wait(g))
+#define weft_group_wait(...) WEFT__AT(weft_group_wait(__VA_ARGS__))
 #endif
 
 #endif
