@@ -9,7 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { limiter, missing, report, root, runExample } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { limiter, missing, report, root, run, runExample } from './lib.mjs';
+
+const python3 = spawnSync('python3', ['--version']).status === 0;
 
 const RECEPTION = [
   'Client 1 reçoit des données', // 0 s
@@ -160,6 +163,26 @@ const CASES = [
     name: 'stream_generator', seconds: 0.07,
     expected: ['chunk 1: 438 bytes', 'output.zip: 438 bytes, 3 files'],
   },
+  // Seed 004's remaining lessons. Each has its Python original in
+  // examples/py/ (`py`): the test below runs it under python3 and requires
+  // these very lines, so what the C prints is what CPython prints.
+  {
+    name: 'future_sleep', py: 'future_sleep.py', seconds: 3, // events at 0, 1, 1.4, 2, 2.8, 3 s
+    expected: ['Tâche A : 0', 'Tâche B : 0', 'Tâche A : 1', 'Tâche B : 1', 'Tâche A : 2', 'Tâche B : fini', 'Tâche A : fini',
+      'Résultats : [3, 2]'],
+  },
+  {
+    name: 'run_tasks', py: 'run_tasks.py', seconds: 0,
+    expected: ['Tâche 1 : 0', '[pas 1] Tâche 1 interrompue, remise en queue', 'Tâche 2 : 0', '[pas 2] Tâche 2 interrompue, remise en queue',
+      'Tâche 1 : 1', '[pas 3] Tâche 1 interrompue, remise en queue', 'Tâche 2 : 1', '[pas 4] Tâche 2 interrompue, remise en queue',
+      "[pas 5] Tâche 1 terminée : Tâche 1 a compté jusqu'à 2", 'Tâche 2 : 2', '[pas 6] Tâche 2 interrompue, remise en queue',
+      "[pas 7] Tâche 2 terminée : Tâche 2 a compté jusqu'à 3"],
+  },
+  {
+    name: 'asynccontext', py: 'asynccontext.py', seconds: 0.7, // events at 0, 0.1, 0.4, 0.5, 0.6, 0.7 s
+    expected: ['alice : ouverture', 'bob : ouverture', 'alice : utilise ALICE', 'bob : utilise BOB', 'alice : terminé',
+      'alice : fermeture', 'alice : fermée', 'bob : fermeture', 'bob : fermée', 'bob : erreur : bob échoue'],
+  },
   // The parameters the page passes (web/scenarios.mjs): other delays, other orders. Their
   // argument parsing is what they test: the virtual clock is enough.
   {
@@ -231,6 +254,16 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
 // Examples that talk to an HTTP server run in fetch.test.mjs, against its
 // local server.
 const SERVER_EXAMPLES = ['download', 'get_docs'];
+
+// The Python originals of examples/py/ print, under the machine's CPython,
+// exactly the lines their C ports are required to print.
+for (const c of CASES.filter((x) => x.py)) {
+  test(`examples/py/${c.py} under python3 prints the lines ${c.name} must print`, { skip: !python3 && 'python3 missing' }, async () => {
+    const r = await run('python3', [join(root, 'examples', 'py', c.py)], { timeoutMs: 60000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), c.expected);
+  });
+}
 
 test('every example in examples/ has expected lines here', () => {
   const names = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
