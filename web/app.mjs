@@ -31,6 +31,7 @@ const page = {
   sourceText: '',
   speedExp: 0,
   imported: null,      // the replayed trace: { records, output, name, recorded }
+  outputFlushes: 0,    // frames that appended output lines
 };
 
 const timeline = new Timeline($('timeline'), { tooltip: $('tooltip') });
@@ -99,9 +100,11 @@ async function loadSource() {
 function hooks() {
   return {
     onRecords: (recs) => { for (const r of recs) page.records.push(r); page.model.add(recs); dirty(); },
-    onLine: (line) => { page.output.push(line); page.model.addOutput(line); appendLine(line); dirty(); },
+    // Inside the program's print: only queued, drawn by the next frame
+    // (flushOutput), so that DOM work never counts as the task's time.
+    onLine: (line) => { page.output.push(line); page.model.addOutput(line); pendingLines.push(line); dirty(); },
     onExit: (status) => { page.exit = status; dirty(); },
-    onDownload: (d) => appendDownload(d),
+    onDownload: (d) => { pendingLines.push({ download: d }); dirty(); },
     onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
     onState: () => dirty(),
   };
@@ -118,6 +121,7 @@ function clear() {
   page.model = new TimelineModel();
   timeline.setModel(page.model);
   timeline.follow = $('follow').checked = true;
+  pendingLines = [];
   $('output').replaceChildren();
   dirty();
 }
@@ -274,20 +278,41 @@ function dirty() {
   requestAnimationFrame(() => { renderPending = false; render(); });
 }
 
-function appendLine(l) {
+/* Lines printed since the last frame, drawn by the next one: the program's
+ * print only queues them (see hooks). */
+let pendingLines = [];
+const OUTPUT_ROWS = 5000; // the list keeps the last ones (page.output keeps all)
+
+function lineItem(l) {
+  if (l.download) return downloadItem(l.download);
   const li = el('li', { className: l.stream === 'err' ? 'err' : '' });
   li.append(el('span', { className: 't' }, fmtMs(l.t)), el('span', { className: 'text' }, l.text));
-  $('output').append(li);
-  li.scrollIntoView({ block: 'nearest' });
+  return li;
+}
+
+/* Appends the queued lines in one go and keeps the box scrolled to its end
+ * when it was there (scrollTop of the box itself: the window never moves). */
+function flushOutput() {
+  if (!pendingLines.length) return;
+  const box = $('output');
+  const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+  const lines = pendingLines.length > OUTPUT_ROWS ? pendingLines.slice(-OUTPUT_ROWS) : pendingLines;
+  pendingLines = [];
+  const frag = document.createDocumentFragment();
+  for (const l of lines) frag.append(lineItem(l));
+  box.append(frag);
+  for (let extra = box.childElementCount - OUTPUT_ROWS; extra > 0; extra--) box.firstElementChild.remove();
+  page.outputFlushes++;
+  if (atEnd) box.scrollTop = box.scrollHeight;
 }
 
 /* A file the program handed to the page (the backup scenario's output.zip):
  * a link that saves it, in the output, outside the program's own lines. */
-function appendDownload(d) {
+function downloadItem(d) {
   const a = el('a', { href: URL.createObjectURL(d.blob), download: d.name, className: 'download' }, `${d.name} (${d.blob.size} bytes)`);
   const li = el('li', { className: 'download' });
   li.append(el('span', { className: 't' }, fmtMs(d.t)), el('span', { className: 'text' }, 'download: '), a);
-  $('output').append(li);
+  return li;
 }
 
 function statusText() {
@@ -299,14 +324,19 @@ function statusText() {
 }
 
 function render() {
+  flushOutput();
   const st = $('status');
   st.textContent = statusText();
   st.className = `status ${page.errors.length ? 'error' : page.source?.status === 'done' ? 'done' : ''}`;
   $('pause').textContent = page.source?.status === 'running' ? 'Pause' : 'Resume';
   $('pause').disabled = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
-  renderTable();
+  // The table is rebuilt from every record: while a program runs, four
+  // times a second is enough (a frame stays short on long traces).
+  const now = performance.now();
+  if (page.source?.status !== 'running' || now - lastTable > 250) { lastTable = now; renderTable(); }
   renderSource();
 }
+let lastTable = -Infinity;
 
 function taskRows() {
   if (page.glue && page.glue.taskTable) return page.glue.taskTable(page.records);
@@ -451,7 +481,7 @@ window.weftPage = {
       scenario: page.scenario.name, params: { ...page.params }, mode: page.mode,
       status: page.source ? page.source.status : 'idle', exit: page.exit, errors: page.errors.slice(),
       resumes: page.source ? page.source.resumes : 0, records: page.records.length,
-      output: page.output.map((l) => ({ ...l })), table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
+      output: page.output.map((l) => ({ ...l })), outputFlushes: page.outputFlushes, table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
       timeline: page.model.snapshot(), tracing: Boolean(page.glue), speed: speed(), axis: timeline.axis, follow: timeline.follow,
     };
   },
