@@ -121,6 +121,7 @@ function clear() {
   page.model = new TimelineModel();
   timeline.setModel(page.model);
   timeline.follow = $('follow').checked = true;
+  timeline.highlightLane = null;
   pendingLines = [];
   $('output').replaceChildren();
   dirty();
@@ -315,20 +316,46 @@ function downloadItem(d) {
   return li;
 }
 
+/* The status line (aria-live: it changes only when the state does; the
+ * counts, which change every frame, are beside it, not announced). */
 function statusText() {
   const s = page.source;
-  if (!s) return page.glue ? 'ready' : 'ready (this runtime has no tracing: Run shows output only)';
+  const errs = page.errors.length ? ' — ' + page.errors.join('; ') : '';
+  if (!s) return (page.glue ? 'ready' : 'ready (this runtime has no tracing: Run shows output only)') + errs;
   const what = page.mode === 'replay' ? `replay of ${page.imported?.name || 'a trace'}` : page.mode === 'step' ? 'step mode, virtual clock' : 'real clock';
   const st = s.status === 'done' ? `finished (exit ${page.exit ?? 0})` : s.status;
-  return `${page.scenario.name}: ${st} — ${what}; ${s.resumes} resumes, ${page.records.length} records${page.errors.length ? ' — ' + page.errors.join('; ') : ''}`;
+  return `${page.scenario.name}: ${st} — ${what}${errs}`;
+}
+function countsText() {
+  const s = page.source;
+  return s ? `${s.resumes} resumes, ${page.records.length} records` : '';
+}
+const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+
+/* The canvas's text alternative: what it spans and the active lane's state
+ * (the lane chosen with ↑ ↓ or a click, else the last task resumed). */
+function activeLane() {
+  const m = page.model;
+  if (timeline.highlightLane != null && timeline.highlightLane < m.lanes.length) return timeline.highlightLane;
+  return m.lastResumed != null ? m.laneIndex.get(m.lastResumed) : null;
+}
+function canvasLabel() {
+  const m = page.model;
+  if (!m.count) return 'timeline: nothing has run yet';
+  const k = activeLane();
+  const span = `timeline of ${page.scenario.name}: ${m.lanes.length - 1} tasks from ${fmtMs(m.t0 ?? 0)} to ${fmtMs(m.t1)}`;
+  return k == null ? span : `${span}; ${timeline.laneState(k)}`;
 }
 
 function render() {
   flushOutput();
   const st = $('status');
-  st.textContent = statusText();
+  setText(st, statusText());
+  setText($('counts'), countsText());
   st.className = `status ${page.errors.length ? 'error' : page.source?.status === 'done' ? 'done' : ''}`;
-  $('pause').textContent = page.source?.status === 'running' ? 'Pause' : 'Resume';
+  const label = canvasLabel();
+  if ($('timeline').getAttribute('aria-label') !== label) $('timeline').setAttribute('aria-label', label);
+  $('pause').textContent = ['paused', 'stepping'].includes(page.source?.status) ? 'Resume' : 'Pause';
   $('pause').disabled = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
   // The table is rebuilt from every record: while a program runs, four
   // times a second is enough (a frame stays short on long traces).
@@ -431,6 +458,8 @@ function queue(fn) {
   return chain;
 }
 
+const CONTROLS = 'input, select, textarea, button, summary, a[href], [contenteditable]';
+
 function bindControls() {
   $('scenario').addEventListener('change', (e) => actions.selectScenario(e.target.value));
   $('params').addEventListener('submit', (e) => e.preventDefault());
@@ -442,15 +471,28 @@ function bindControls() {
   $('axis').addEventListener('change', (e) => timeline.setAxis(e.target.value));
   $('follow').addEventListener('change', (e) => { timeline.follow = e.target.checked; if (timeline.follow) timeline.fit(); });
   $('export').addEventListener('click', () => actions.exportTrace());
-  // A clicked button keeps no focus: space then pauses rather than clicking it again.
-  for (const b of document.querySelectorAll('.controls button')) b.addEventListener('click', () => b.blur());
+  // A button clicked with the mouse keeps no focus, so that the shortcuts
+  // work at once; pressed from the keyboard (detail 0) it keeps it.
+  for (const b of document.querySelectorAll('.controls button')) b.addEventListener('click', (e) => { if (e.detail > 0) b.blur(); });
   $('import').addEventListener('click', () => $('import-file').click());
   $('import-file').addEventListener('change', (e) => { if (e.target.files[0]) actions.importFile(e.target.files[0]); e.target.value = ''; });
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // A focused control keeps its own keys (← → move a slider, space and
+    // Enter press a button): no shortcut fires; Esc leaves the control.
     const t = e.target;
-    if (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'range') return;
-    if (t instanceof HTMLSelectElement) return;
+    if (t instanceof Element && t.closest(CONTROLS)) {
+      if (e.key === 'Escape' && t instanceof HTMLElement) t.blur();
+      return;
+    }
+    if (t === $('timeline') && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+      e.preventDefault();
+      const n = page.model.lanes.length, k = activeLane() ?? 0;
+      timeline.highlightLane = Math.max(0, Math.min(n - 1, k + (e.key === 'ArrowUp' ? -1 : 1)));
+      timeline.invalidate();
+      dirty();
+      return;
+    }
     const keys = {
       r: actions.run, s: actions.step, ' ': actions.pauseResume, x: actions.reset,
       '[': actions.slower, ']': actions.faster, '+': () => timeline.zoom(0.5), '=': () => timeline.zoom(0.5), '-': () => timeline.zoom(2),
@@ -466,6 +508,8 @@ function bindControls() {
 
 async function main() {
   readURL();
+  // On a phone the list of shortcuts starts folded.
+  if (window.matchMedia('(max-width: 600px)').matches) $('keys-box').open = false;
   buildScenarioUI();
   buildLegend();
   bindControls();
@@ -482,6 +526,7 @@ window.weftPage = {
       status: page.source ? page.source.status : 'idle', exit: page.exit, errors: page.errors.slice(),
       resumes: page.source ? page.source.resumes : 0, records: page.records.length,
       output: page.output.map((l) => ({ ...l })), outputFlushes: page.outputFlushes, table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
+      canvasLabel: canvasLabel(), activeLane: activeLane(),
       timeline: page.model.snapshot(), tracing: Boolean(page.glue), speed: speed(), axis: timeline.axis, follow: timeline.follow,
     };
   },

@@ -40,7 +40,10 @@ export function reasonColor(n: number): string;
 
 /** Draws a TimelineModel on a canvas: wheel zooms, drag pans, hover describes. */
 export class Timeline {
+  /** labelWidth: the lane labels' column on a wide canvas (150); a narrow one gives them a fifth of its width. */
   constructor(canvas: HTMLCanvasElement, options?: { tooltip?: HTMLElement | null; laneHeight?: number; labelWidth?: number });
+  /** The lane labels' column now, in CSS pixels. */
+  readonly labelWidth: number;
   model: TimelineModel | null;
   axis: 'time' | 'steps';
   follow: boolean;
@@ -53,4 +56,8 @@ export class Timeline {
   zoom(factor: number, atPx?: number): void;
   pan(fraction: number): void;
   range(): { x0: number; x1: number };
+  /** The lane drawn highlighted (an index into model.lanes), or null. */
+  highlightLane: number | null;
+  /** Lane k's state now, in words: "Tâche 1 (task 2): waiting on timer at taches.c:24 since 0 ms". */
+  laneState(k: number): string;
 }

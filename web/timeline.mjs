@@ -78,7 +78,7 @@ export class Timeline {
     this.ctx = canvas.getContext('2d');
     this.tooltip = tooltip;
     this.laneHeight = laneHeight;
-    this.labelWidth = labelWidth;
+    this.maxLabelWidth = labelWidth;
     this.axisHeight = 20;
     this.axis = 'time'; // or 'steps' (record index: shows the order when the clock stands still)
     this.model = null;
@@ -152,6 +152,10 @@ export class Timeline {
     if (this.view.x1 - this.view.x0 >= e.x1 - e.x0) this.view = null;
   }
 
+  /* The lane labels' column: `labelWidth` (150) on a wide canvas, a fifth
+   * of a narrow one (64 px at least): a phone keeps room for the lanes. */
+  get labelWidth() { return Math.round(Math.min(this.maxLabelWidth, Math.max(64, this.cssWidth() * 0.2))); }
+
   plotWidth() { return Math.max(10, this.cssWidth() - this.labelWidth - 10); }
   cssWidth() { return this.canvas.clientWidth || this.canvas.width; }
 
@@ -191,7 +195,7 @@ export class Timeline {
       ctx.fillRect(0, y, w, this.laneHeight);
       ctx.fillStyle = '#222';
       const l = m.lanes[k];
-      const label = k === 0 ? 'loop' : `${l.id} ${l.name}`;
+      const label = k === 0 ? 'loop' : L < 120 ? l.name : `${l.id} ${l.name}`;
       ctx.save();
       ctx.beginPath(); ctx.rect(0, y, L - 6, this.laneHeight); ctx.clip();
       ctx.fillText(label, 6, y + this.laneHeight / 2);
@@ -357,6 +361,25 @@ export class Timeline {
       if (this.s0(s) <= v && this.s1(s) >= v) break;
     }
     return { lane: k, seg, marker };
+  }
+
+  /* Lane k's state now, in words (the page's text alternative for the
+   * canvas): "Tâche 1 (task 2): waiting on timer at taches.c:24 since 0 ms". */
+  laneState(k) {
+    const m = this.model;
+    const l = m && m.lanes[k];
+    if (!l) return '';
+    if (k === 0) return 'the loop';
+    const who = `${l.name} (task ${l.id})`;
+    const fin = m.finished && m.finished.get(l.id);
+    if (fin) return `${who}: ${fin.status === 'done' ? 'done' : fin.status} at ${fmtMs(fin.t)}`;
+    const idx = m.byLane[k];
+    const seg = idx.length ? m.segments[idx[idx.length - 1]] : null;
+    if (!seg) return `${who}: not started`;
+    if (seg.state === 'waiting') {
+      return `${who}: waiting on ${seg.reason}${seg.other ? ` (task ${seg.other})` : ''}${seg.site ? ` at ${seg.site}` : ''} since ${fmtMs(seg.t0)}`;
+    }
+    return `${who}: ${seg.state} since ${fmtMs(seg.t0)}`;
   }
 
   describe(h) {
