@@ -32,6 +32,9 @@ const page = {
   speedExp: 0,
   imported: null,      // the replayed trace: { records, output, name, recorded }
   outputFlushes: 0,    // frames that appended output lines
+  invalid: new Map(),  // parameter key → why its input's value is refused (Run and Step wait)
+  notice: '',          // what the page did not do as asked (speed), in the status line
+  selected: null,      // the task chosen (lane, table row, badge, site): id, or null
 };
 
 const timeline = new Timeline($('timeline'), { tooltip: $('tooltip') });
@@ -67,20 +70,49 @@ function buildScenarioUI() {
     const label = el('label', {}, null);
     label.append(document.createTextNode(p.label + ' '));
     const input = el('input', { name: p.key, value: String(page.params[p.key]), type: 'text', inputMode: 'decimal' });
-    input.addEventListener('change', () => {
-      try {
-        page.params[p.key] = p.check(input.value);
-        input.setCustomValidity('');
-        writeURL();
-      } catch (e) {
-        input.setCustomValidity(e.message);
-        input.reportValidity();
+    // A refused value stays in its input, marked, and named above the
+    // controls with the reason; Run and Step wait until it is fixed.
+    const check = (final) => {
+      let v;
+      try { v = p.check(input.value); } catch (e) {
+        const why = `${p.label}: “${input.value}” is not ${e.message}`;
+        input.setCustomValidity(why);
+        input.setAttribute('aria-invalid', 'true');
+        if (final) { page.invalid.set(p.key, why); showParamErrors(); }
+        return;
       }
-    });
+      input.setCustomValidity('');
+      input.removeAttribute('aria-invalid');
+      if (page.invalid.delete(p.key)) showParamErrors();
+      if (v === page.params[p.key]) return;
+      page.params[p.key] = v;
+      writeURL();
+      // Other parameters: this run is no longer the imported trace's.
+      if (page.mode === 'replay' && page.imported && !page.imported.recorded) actions.backToLive();
+    };
+    input.addEventListener('input', () => check(false));
+    input.addEventListener('change', () => check(true));
     label.append(input);
     return label;
   }));
+  page.invalid.clear();
+  showParamErrors();
   $('about').textContent = page.scenario.about + (page.paramErrors.length ? `  (ignored: ${page.paramErrors.join('; ')})` : '');
+}
+
+function showParamErrors() {
+  const box = $('param-error');
+  const why = [...page.invalid.values()];
+  box.hidden = why.length === 0;
+  box.textContent = why.length ? `${why.join('; ')} — Run and Step wait for a valid value.` : '';
+}
+
+/* True (and says why) when a parameter's value is refused: no program starts. */
+function blocked() {
+  if (!page.invalid.size) return false;
+  page.notice = `not started: ${[...page.invalid.values()].join('; ')}`;
+  dirty();
+  return true;
 }
 
 async function loadSource() {
@@ -118,10 +150,12 @@ function clear() {
   page.exit = null;
   page.errors = [];
   page.mode = 'idle';
+  page.notice = '';
   page.model = new TimelineModel();
   timeline.setModel(page.model);
   timeline.follow = $('follow').checked = true;
   timeline.highlightLane = null;
+  page.selected = null;
   pendingLines = [];
   $('output').replaceChildren();
   dirty();
@@ -143,8 +177,10 @@ const actions = {
       return;
     }
     if (page.source && (page.source.status === 'paused' || page.source.status === 'stepping')) { actions.resume(); return; }
+    if (blocked()) return;
     if (speed() !== 1 && page.glue && !page.scenario.fetches) { await actions.runAtSpeed(); return; }
     clear();
+    if (speed() !== 1) page.notice = `${page.scenario.name} fetches: it runs at ×1 on the real clock (the network does not follow a virtual clock)`;
     page.mode = 'run';
     page.source = newProgramSource(false);
     page.source.setSpeed(speed());
@@ -175,6 +211,7 @@ const actions = {
     if (!page.source || page.source.status === 'done' || page.source.status === 'error') {
       if (page.mode === 'replay' && page.imported && !page.imported.recorded) actions.replay(page.imported, { start: false });
       else {
+        if (blocked()) return;
         clear();
         page.mode = 'step';
         page.source = newProgramSource(true);
@@ -191,6 +228,11 @@ const actions = {
     if (s.status === 'running') s.pause(); else actions.resume();
   },
   resume() { if (page.source) { page.source.setSpeed(speed()); page.source.resume(); } },
+  /* Leaves an imported trace: Run and Step run the program again. */
+  backToLive() {
+    page.imported = null;
+    clear();
+  },
   reset() {
     const imported = page.mode === 'replay' ? page.imported : null;
     clear();
@@ -231,6 +273,21 @@ const actions = {
       else if (Array.isArray(json.weftRecords)) records = json.weftRecords;
       else throw new Error('no weft records in this trace (is src/js/trace.mjs there?)');
     } else throw new Error('not a trace: expected {traceEvents: […]} or a list of records');
+    // The trace's own scenario and parameters (Export writes them), so that
+    // the source, the URL and "back to live" are the run's.
+    const sc = findScenario(json?.otherData?.scenario);
+    if (sc) {
+      let from = {};
+      try { from = JSON.parse(json.otherData.params || '{}') || {}; } catch { /* parameters unreadable: the defaults */ }
+      const { params, errors } = paramsOf(sc, from);
+      const other = sc !== page.scenario;
+      page.scenario = sc;
+      page.params = params;
+      page.paramErrors = errors;
+      writeURL();
+      buildScenarioUI();
+      if (other) loadSource();
+    }
     actions.replay({ records, output, name }, { start: false, all: true });
   },
   replay(imported, { start = true, all = false } = {}) {
@@ -266,7 +323,11 @@ function setSpeed(k) {
   $('speed').value = String(page.speedExp);
   $('speed-out').textContent = speed() >= 1 ? `×${speed()}` : `×1/${1 / speed()}`;
   if (page.source) page.source.setSpeed(speed());
+  // A live program follows the real clock: say that the speed waits.
+  const live = page.mode === 'run' && page.source && ['running', 'paused'].includes(page.source.status);
+  page.notice = live ? `speed ${$('speed-out').textContent} applies from the next Run: a live run follows the real clock` : '';
   writeURL();
+  dirty();
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -320,7 +381,7 @@ function downloadItem(d) {
  * counts, which change every frame, are beside it, not announced). */
 function statusText() {
   const s = page.source;
-  const errs = page.errors.length ? ' — ' + page.errors.join('; ') : '';
+  const errs = (page.notice ? ' — ' + page.notice : '') + (page.errors.length ? ' — ' + page.errors.join('; ') : '');
   if (!s) return (page.glue ? 'ready' : 'ready (this runtime has no tracing: Run shows output only)') + errs;
   const what = page.mode === 'replay' ? `replay of ${page.imported?.name || 'a trace'}` : page.mode === 'step' ? 'step mode, virtual clock' : 'real clock';
   const st = s.status === 'done' ? `finished (exit ${page.exit ?? 0})` : s.status;
@@ -336,7 +397,7 @@ const setText = (node, text) => { if (node.textContent !== text) node.textConten
  * (the lane chosen with ↑ ↓ or a click, else the last task resumed). */
 function activeLane() {
   const m = page.model;
-  if (timeline.highlightLane != null && timeline.highlightLane < m.lanes.length) return timeline.highlightLane;
+  if (page.selected != null && m.laneIndex.has(page.selected)) return m.laneIndex.get(page.selected);
   return m.lastResumed != null ? m.laneIndex.get(m.lastResumed) : null;
 }
 function canvasLabel() {
@@ -353,6 +414,9 @@ function render() {
   setText(st, statusText());
   setText($('counts'), countsText());
   st.className = `status ${page.errors.length ? 'error' : page.source?.status === 'done' ? 'done' : ''}`;
+  const replaying = page.mode === 'replay' && page.imported && !page.imported.recorded;
+  $('replaying').hidden = !replaying;
+  if (replaying) setText($('replaying-name'), page.imported.name);
   const label = canvasLabel();
   if ($('timeline').getAttribute('aria-label') !== label) $('timeline').setAttribute('aria-label', label);
   $('pause').textContent = ['paused', 'stepping'].includes(page.source?.status) ? 'Resume' : 'Pause';
@@ -391,49 +455,120 @@ function renderTable() {
   page.table = rows;
   const ms = (v) => (v == null ? '' : fmtMs(v));
   $('tasks').tBodies[0].replaceChildren(...rows.map((r) => {
-    const tr = el('tr', { className: `state-${r.state}` });
+    const tr = el('tr', { className: `state-${r.state}${r.id === page.selected ? ' selected' : ''}` });
+    tr.dataset.task = String(r.id);
+    if (r.id === page.selected) tr.setAttribute('aria-current', 'true');
     const cells = [
       [r.id, 'num'], [r.name], [r.parent ?? ''], [r.state + (r.reason && r.state === 'waiting' ? ` (${r.reason})` : ''), 'state'],
       [r.waitingOn ? `task ${r.waitingOn}` : ''], [r.site ? r.site.split('/').pop() : ''], [(r.awaitedBy || []).join(', ')],
       [ms(r.busyMs), 'num'], [ms(r.scheduledMs), 'num'], [ms(r.idleMs), 'num'], [r.resumes ?? '', 'num'], [r.wakes ?? '', 'num'],
     ];
     tr.append(...cells.map(([v, cls]) => el('td', { className: cls || '' }, v)));
+    // The name selects the task: its lane, its row, its line in the source.
+    const name = el('button', { type: 'button', className: 'link' }, r.name);
+    name.dataset.task = String(r.id);
+    tr.cells[1].replaceChildren(name);
     return tr;
   }));
 }
 
 let shownSource = null;
+const BADGES = 3; // badges a gutter holds; more show as "+n"
+
+/* Where each task is suspended, in the order of the task ids: [{ task, name,
+ * reason, site, line }] (line: in the shown file, or null). */
+function suspendedList() {
+  const file = `${page.scenario.name}.c`;
+  const out = [];
+  for (const [task, { site, reason }] of suspendedSites(page.model)) {
+    const p = parseSite(site);
+    const lane = page.model.lanes[page.model.laneIndex.get(task)];
+    out.push({ task, name: lane?.name || `task ${task}`, reason, site, line: p && p.file === file ? p.line : null });
+  }
+  return out.sort((a, b) => a.task - b.task);
+}
+
 function renderSource() {
   const pre = $('source');
   if (shownSource !== page.sourceText) {
     shownSource = page.sourceText;
-    pre.replaceChildren(...page.sourceText.split('\n').map((text, i) => el('span', { className: 'line' }, text)));
-    [...pre.children].forEach((s, i) => { s.dataset.n = String(i + 1); });
+    pre.replaceChildren(...page.sourceText.split('\n').map((text, i) => {
+      const line = el('span', { className: 'line' });
+      line.dataset.n = String(i + 1);
+      line.append(el('span', { className: 'gutter' }), el('span', { className: 'code' }, text));
+      return line;
+    }));
   }
-  for (const s of pre.querySelectorAll('.suspended')) { s.classList.remove('suspended'); s.querySelector('.who')?.remove(); }
-  const file = `${page.scenario.name}.c`;
+  for (const s of pre.querySelectorAll('.suspended, .current')) { s.classList.remove('suspended', 'current'); s.firstChild.replaceChildren(); }
+  const list = suspendedList();
   const byLine = new Map();
-  for (const [task, { site, reason }] of suspendedSites(page.model)) {
-    const p = parseSite(site);
-    if (!p || p.file !== file) continue;
-    const lane = page.model.lanes[page.model.laneIndex.get(task)];
-    if (!byLine.has(p.line)) byLine.set(p.line, []);
-    byLine.get(p.line).push(`${lane?.name || 'task ' + task} (${reason})`);
-  }
+  for (const s of list) if (s.line != null) { if (!byLine.has(s.line)) byLine.set(s.line, []); byLine.get(s.line).push(s); }
   page.suspendedLines = [...byLine.keys()].sort((a, b) => a - b);
-  let first = null;
+  const what = (s) => `${s.name} (task ${s.task}): ${s.reason}`;
   for (const [line, who] of byLine) {
     const span = pre.children[line - 1];
     if (!span) continue;
     span.classList.add('suspended');
-    span.append(el('span', { className: 'who' }, `⟵ ${who.join(', ')}`));
-    if (!first || line < first.line) first = { line, span };
+    if (who.some((s) => s.task === page.selected)) span.classList.add('current');
+    const shown = who.length > BADGES ? who.slice(0, BADGES - 1) : who;
+    span.firstChild.replaceChildren(...shown.map((s) => {
+      const b = el('button', { type: 'button', className: 'badge', title: what(s) }, s.task);
+      b.dataset.task = String(s.task);
+      // The name starts with the visible text (the id), as WCAG 2.5.3 asks.
+      b.setAttribute('aria-label', `${s.task}: ${s.name}, waiting on ${s.reason}`);
+      b.setAttribute('aria-pressed', String(s.task === page.selected));
+      return b;
+    }));
+    if (who.length > shown.length) {
+      const rest = who.slice(shown.length);
+      span.firstChild.append(el('span', { className: 'badge more', title: rest.map(what).join('\n') }, `+${rest.length}`));
+    }
   }
-  // Keep the topmost suspended line in view (inside the pane only).
-  if (first && page.source?.status !== 'running') {
-    const top = first.span.offsetTop - pre.offsetTop;
-    if (top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 20) pre.scrollTop = top - 40;
+  // Every suspended task, its site and why: a button each (the same link).
+  const sites = $('sites');
+  const key = JSON.stringify([list.map((s) => [s.task, s.site, s.reason, s.name]), page.selected]);
+  if (sites.dataset.key !== key) {
+    sites.dataset.key = key;
+    sites.replaceChildren(...list.map((s) => {
+      const b = el('button', { type: 'button' }, `${s.name} — ${s.reason}${s.site ? ' at ' + s.site.split('/').pop() : ''}`);
+      b.dataset.task = String(s.task);
+      b.setAttribute('aria-pressed', String(s.task === page.selected));
+      const li = el('li');
+      li.append(b);
+      return li;
+    }));
   }
+  // Keep the selected task's line, else the topmost suspended one, in view
+  // (inside the pane only).
+  const sel = list.find((s) => s.task === page.selected && s.line != null);
+  const line = sel ? sel.line : page.suspendedLines[0];
+  if (line != null && page.source?.status !== 'running') scrollSourceTo(line, Boolean(sel) && scrollWanted);
+  scrollWanted = false;
+}
+let scrollWanted = false;
+
+function scrollSourceTo(line, force) {
+  const pre = $('source'), span = pre.children[line - 1];
+  if (!span) return;
+  const top = span.offsetTop - pre.offsetTop;
+  if (force || top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 20) pre.scrollTop = Math.max(0, top - 40);
+}
+
+/* Chooses task `id`: its lane is highlighted (and described to screen
+ * readers), its table row marked and scrolled to, its await line marked
+ * and scrolled to in the source. null: none. */
+function select(id) {
+  page.selected = id;
+  const k = id == null ? undefined : page.model.laneIndex.get(id);
+  timeline.highlightLane = k ?? null;
+  timeline.invalidate();
+  scrollWanted = true;
+  renderTable();
+  renderSource();
+  const tr = $('tasks').querySelector('tr.selected');
+  const wrap = $('tasks-wrap');
+  if (tr && (tr.offsetTop < wrap.scrollTop || tr.offsetTop + tr.offsetHeight > wrap.scrollTop + wrap.clientHeight)) wrap.scrollTop = tr.offsetTop - 30;
+  dirty();
 }
 
 function buildLegend() {
@@ -475,6 +610,20 @@ function bindControls() {
   // work at once; pressed from the keyboard (detail 0) it keeps it.
   for (const b of document.querySelectorAll('.controls button')) b.addEventListener('click', (e) => { if (e.detail > 0) b.blur(); });
   $('import').addEventListener('click', () => $('import-file').click());
+  // Badges, the list of sites and the table's names choose a task.
+  for (const id of ['source', 'sites', 'tasks']) {
+    $(id).addEventListener('click', (e) => {
+      const b = e.target instanceof Element && e.target.closest('button[data-task]');
+      if (b) select(Number(b.dataset.task));
+    });
+  }
+  timeline.onLaneClick = (k) => select(k > 0 ? page.model.lanes[k].id : null);
+  $('live').addEventListener('click', (e) => {
+    queue(actions.backToLive);
+    // The banner and its button go away: from the keyboard, Run is what
+    // comes next; after a mouse click, the shortcuts.
+    if (e.detail === 0) $('run').focus(); else $('live').blur();
+  });
   $('import-file').addEventListener('change', (e) => { if (e.target.files[0]) actions.importFile(e.target.files[0]); e.target.value = ''; });
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -488,9 +637,7 @@ function bindControls() {
     if (t === $('timeline') && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
       e.preventDefault();
       const n = page.model.lanes.length, k = activeLane() ?? 0;
-      timeline.highlightLane = Math.max(0, Math.min(n - 1, k + (e.key === 'ArrowUp' ? -1 : 1)));
-      timeline.invalidate();
-      dirty();
+      select(page.model.lanes[Math.max(0, Math.min(n - 1, k + (e.key === 'ArrowUp' ? -1 : 1)))].id);
       return;
     }
     const keys = {
@@ -522,11 +669,12 @@ async function main() {
 window.weftPage = {
   get state() {
     return {
-      scenario: page.scenario.name, params: { ...page.params }, mode: page.mode,
+      scenario: page.scenario.name, params: { ...page.params }, mode: page.mode, notice: page.notice,
+      invalid: [...page.invalid.values()], replaying: page.mode === 'replay' && Boolean(page.imported) && !page.imported.recorded,
       status: page.source ? page.source.status : 'idle', exit: page.exit, errors: page.errors.slice(),
       resumes: page.source ? page.source.resumes : 0, records: page.records.length,
       output: page.output.map((l) => ({ ...l })), outputFlushes: page.outputFlushes, table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
-      canvasLabel: canvasLabel(), activeLane: activeLane(),
+      canvasLabel: canvasLabel(), activeLane: activeLane(), selected: page.selected, suspended: suspendedList(),
       timeline: page.model.snapshot(), tracing: Boolean(page.glue), speed: speed(), axis: timeline.axis, follow: timeline.follow,
     };
   },

@@ -56,6 +56,8 @@ export class Timeline {
   zoom(factor: number, atPx?: number): void;
   pan(fraction: number): void;
   range(): { x0: number; x1: number };
+  /** Called with the lane's index when a lane is clicked (not dragged). */
+  onLaneClick: ((lane: number) => void) | null;
   /** The lane drawn highlighted (an index into model.lanes), or null. */
   highlightLane: number | null;
   /** Lane k's state now, in words: "Tâche 1 (task 2): waiting on timer at taches.c:24 since 0 ms". */

@@ -89,6 +89,7 @@ export class Timeline {
     this.pending = false;
     this.hover = null;
     this.highlightLane = null;
+    this.onLaneClick = null; // (lane index) => void: a click on a lane
     this.bind();
   }
 
@@ -412,13 +413,22 @@ export class Timeline {
       if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan((e.deltaX || e.deltaY) / 1000);
       else this.zoom(Math.exp(e.deltaY / 300), e.clientX - rect.left);
     }, { passive: false });
-    c.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, range: this.range() }; c.setPointerCapture(e.pointerId); });
-    c.addEventListener('pointerup', () => { drag = null; });
+    c.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, y: e.clientY, range: this.range(), moved: false }; c.setPointerCapture(e.pointerId); });
+    c.addEventListener('pointerup', (e) => {
+      // A click (no drag) on a lane: onLaneClick(lane index).
+      if (drag && !drag.moved && this.onLaneClick) {
+        const rect = c.getBoundingClientRect();
+        const h = this.hit(e.clientX - rect.left, e.clientY - rect.top);
+        if (h && h.lane != null) this.onLaneClick(h.lane);
+      }
+      drag = null;
+    });
     c.addEventListener('pointermove', (e) => {
       const rect = c.getBoundingClientRect();
       if (drag) {
         const dx = e.clientX - drag.x;
-        if (dx !== 0) {
+        if (Math.abs(dx) > 2) drag.moved = true;
+        if (dx !== 0 && drag.moved) {
           const d = (-dx / this.plotWidth()) * (drag.range.x1 - drag.range.x0);
           this.view = { x0: drag.range.x0 + d, x1: drag.range.x1 + d };
           this.follow = false;

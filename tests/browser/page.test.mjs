@@ -300,8 +300,8 @@ test('page: Step runs taches one resume per key press on the virtual clock, the 
     const st = await state(page);
     seen.push([st.resumes, st.output.length, st.suspendedLines]);
     if (k === 3) {
-      const marked = await page.$$eval('#source .line.suspended', (l) => l.map((x) => [Number(x.dataset.n), x.querySelector('.who').textContent]));
-      assert.deepEqual(marked, [[SLEEP, '⟵ Tâche 1 (timer), Tâche 2 (timer)'], [GATHER, '⟵ main (gather)']]);
+      const marked = await page.$$eval('#source .line.suspended', (l) => l.map((x) => [Number(x.dataset.n), [...x.querySelectorAll('.badge')].map((b) => b.title)]));
+      assert.deepEqual(marked, [[SLEEP, ['Tâche 1 (task 2): timer', 'Tâche 2 (task 3): timer']], [GATHER, ['main (task 1): gather']]]);
     }
   }
   assert.deepEqual(seen, [
@@ -700,6 +700,183 @@ test('page: on a phone (390×844) nothing is wider than the screen, the lanes ke
   w = await widths();
   assert.ok(w.doc <= 390, `after a run: ${JSON.stringify(w)}`);
   await screenshot(page, 'page-phone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: an imported trace switches to its scenario and parameters, says "Replaying — back to live", and goes back', { skip }, async () => {
+  const { page, errors } = await open('?scenario=pipeline&n=3&transform=30&consume=20');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const live = await state(page);
+  const json = await page.evaluate(() => window.weftPage.actions.exportJSON());
+  await page.goto(`${server.url}/?scenario=taches`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.status === 'done');
+  let st = await state(page);
+  assert.equal(st.scenario, 'pipeline');
+  assert.deepEqual(st.params, { n: 3, transform: 30, consume: 20 });
+  assert.equal(st.mode, 'replay');
+  assert.equal(st.replaying, true);
+  assert.equal(await page.$eval('#scenario', (s) => s.value), 'pipeline');
+  assert.equal(await page.$eval('#params input[name=n]', (i) => i.value), '3');
+  assert.match(page.url(), /scenario=pipeline&n=3&transform=30&consume=20/);
+  await page.waitForFunction(() => !document.getElementById('replaying').hidden);
+  assert.equal(await page.$eval('#replaying', (p) => p.textContent), 'Replaying pipeline.trace.json — back to live');
+  await page.waitForFunction(() => /pipeline\.c/.test(document.getElementById('source-name').textContent));
+  // Run replays the trace (the program's records, not a new run's).
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'replay');
+  assert.equal(st.records, live.records);
+  // Back to live: Run runs the program again.
+  await page.click('#live');
+  st = await state(page);
+  assert.equal(st.mode, 'idle');
+  assert.equal(st.replaying, false);
+  await page.waitForFunction(() => document.getElementById('replaying').hidden);
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'run');
+  assert.deepEqual(st.output.map((l) => l.text), live.output.map((l) => l.text));
+  // A parameter changed during a replay leaves it too.
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.replaying);
+  await page.fill('#params input[name=n]', '2');
+  await page.press('#params input[name=n]', 'Enter');
+  st = await state(page);
+  assert.equal(st.replaying, false);
+  assert.equal(st.params.n, 2);
+  // From the keyboard, "back to live" hands the focus to Run.
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.replaying);
+  await page.focus('#live');
+  await page.keyboard.press('Enter');
+  assert.equal((await state(page)).replaying, false);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'run');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: an invalid parameter blocks Run and Step with a message naming it and why; it is not replaced', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=60&d2=20&d3=40');
+  await page.fill('#params input[name=d2]', '-5');
+  await page.press('#params input[name=d2]', 'Enter');
+  await page.locator('#run').click();
+  let st = await state(page);
+  assert.equal(st.status, 'idle');
+  assert.equal(st.records, 0);
+  assert.deepEqual(st.invalid, ['Tâche 2 delay (ms): “-5” is not an integer from 0 to 600000']);
+  assert.equal(await page.$eval('#params input[name=d2]', (i) => i.value), '-5');
+  assert.equal(await page.$eval('#params input[name=d2]', (i) => i.getAttribute('aria-invalid')), 'true');
+  assert.equal(await page.$eval('#param-error', (p) => p.hidden), false);
+  assert.equal(await page.$eval('#param-error', (p) => p.textContent), 'Tâche 2 delay (ms): “-5” is not an integer from 0 to 600000 — Run and Step wait for a valid value.');
+  assert.match(st.notice, /^not started: Tâche 2 delay \(ms\)/);
+  await page.waitForFunction(() => /not started: Tâche 2 delay/.test(document.getElementById('status').textContent));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('s');
+  assert.equal((await state(page)).resumes, 0);
+  assert.equal((await state(page)).params.d2, 20); // the last valid value is the one a run would use
+  assert.doesNotMatch(page.url(), /d2=-5/);
+  // Fixed: Run runs.
+  await page.fill('#params input[name=d2]', '30');
+  await page.press('#params input[name=d2]', 'Enter');
+  st = await state(page);
+  assert.deepEqual(st.invalid, []);
+  assert.equal(await page.$eval('#param-error', (p) => p.hidden), true);
+  await page.locator('#run').click();
+  await until(page, () => window.weftPage.state.status === 'done');
+  assert.equal((await state(page)).exit, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: speed changes apply live to a replay; a live run and a fetching scenario say they keep ×1', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=4000&d2=3000&d3=3500&speed=1');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.mode === 'replay' && window.weftPage.state.status === 'running');
+  await page.keyboard.press(']');
+  let st = await state(page);
+  assert.equal(st.speed, 4);
+  assert.equal(await page.evaluate(() => window.weftPage.source.speed), 4);
+  assert.equal(st.notice, '');
+  await page.keyboard.press('x');
+
+  await page.goto(`${server.url}/?scenario=taches&d1=600&d2=400&d3=500`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'running');
+  await page.keyboard.press(']');
+  st = await state(page);
+  assert.equal(st.notice, 'speed ×2 applies from the next Run: a live run follows the real clock');
+  await page.waitForFunction(() => /applies from the next Run/.test(document.getElementById('status').textContent));
+  await until(page, () => window.weftPage.state.status === 'done');
+
+  await page.goto(`${server.url}/?scenario=get_docs&pages=1&per=1&latency=10&speed=3`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'run');
+  assert.equal(st.notice, 'get_docs fetches: it runs at ×1 on the real clock (the network does not follow a virtual clock)');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: every suspended task has a badge in the gutter of its line and an entry in the list; lane, row and line are linked', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  for (let k = 0; k < 4; k++) await page.keyboard.press('s');
+  let st = await state(page);
+  assert.deepEqual(st.suspended.map((s) => [s.task, s.reason, s.line]), [[1, 'gather', GATHER], [2, 'timer', SLEEP], [3, 'timer', SLEEP], [4, 'timer', SLEEP]]);
+  await page.waitForFunction(() => document.querySelectorAll('#source .badge').length === 4);
+  const gutters = await page.$$eval('#source .line.suspended', (lines) => lines.map((l) => {
+    const code = l.querySelector('.code').getBoundingClientRect(), gutter = l.querySelector('.gutter').getBoundingClientRect();
+    const badges = [...l.querySelectorAll('.badge')].map((b) => ({ text: b.textContent, r: b.getBoundingClientRect() }));
+    return {
+      n: Number(l.dataset.n), badges: badges.map((b) => b.text),
+      // Inside the gutter (not cut), left of the code: never past the line's end.
+      inside: badges.every((b) => b.r.left >= gutter.left - 0.5 && b.r.right <= gutter.right + 0.5 && b.r.right <= code.left + 0.5),
+    };
+  }));
+  assert.deepEqual(gutters, [{ n: SLEEP, badges: ['2', '3', '4'], inside: true }, { n: GATHER, badges: ['1'], inside: true }]);
+  assert.deepEqual(await page.$$eval('#sites button', (b) => b.map((x) => x.textContent)), [
+    `main — gather at taches.c:${GATHER}`, `Tâche 1 — timer at taches.c:${SLEEP}`, `Tâche 2 — timer at taches.c:${SLEEP}`, `Tâche 3 — timer at taches.c:${SLEEP}`]);
+  const linked = () => page.evaluate(() => {
+    const w = window.weftPage;
+    return {
+      selected: w.state.selected, lane: w.timeline.highlightLane,
+      row: [...document.querySelectorAll('#tasks tbody tr.selected')].map((r) => Number(r.dataset.task)),
+      current: [...document.querySelectorAll('#source .line.current')].map((l) => Number(l.dataset.n)),
+      pressed: [...document.querySelectorAll('#source .badge[aria-pressed="true"], #sites button[aria-pressed="true"]')].map((b) => b.textContent),
+    };
+  });
+  // A site in the list → the lane, the row, the line.
+  await page.click('#sites button[data-task="3"]');
+  assert.deepEqual(await linked(), { selected: 3, lane: 3, row: [3], current: [SLEEP], pressed: [`Tâche 2 — timer at taches.c:${SLEEP}`, '3'] });
+  // The line is in view inside the source pane.
+  const seen = await page.$eval('#source', (pre) => {
+    const line = pre.querySelector('.line.current');
+    const top = line.offsetTop - pre.offsetTop;
+    return top >= pre.scrollTop && top + line.offsetHeight <= pre.scrollTop + pre.clientHeight;
+  });
+  assert.equal(seen, true);
+  // A row's name → the lane and the line.
+  await page.click('#tasks tbody tr[data-task="1"] button');
+  assert.deepEqual(await linked(), { selected: 1, lane: 1, row: [1], current: [GATHER], pressed: [`main — gather at taches.c:${GATHER}`, '1'] });
+  // A badge.
+  await page.click('#source .badge[data-task="4"]');
+  assert.equal((await linked()).selected, 4);
+  // A lane on the canvas → the row and the line (Tâche 1 is lane 2).
+  const box = await page.$eval('#timeline', (c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y }; });
+  await page.mouse.click(box.x + 200, box.y + 20 + 2 * 22 + 11);
+  assert.deepEqual(await linked(), { selected: 2, lane: 2, row: [2], current: [SLEEP], pressed: [`Tâche 1 — timer at taches.c:${SLEEP}`, '2'] });
+  st = await state(page);
+  assert.match(st.canvasLabel, /; Tâche 1 \(task 2\): waiting on timer/);
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
