@@ -135,7 +135,7 @@ function hooks() {
     // Inside the program's print: only queued, drawn by the next frame
     // (flushOutput), so that DOM work never counts as the task's time.
     onLine: (line) => { page.output.push(line); page.model.addOutput(line); pendingLines.push(line); dirty(); },
-    onExit: (status) => { page.exit = status; dirty(); },
+    onExit: (status) => { page.exit = status; if (page.source?.programMs != null) page.programMs = page.source.programMs; dirty(); },
     onDownload: (d) => { pendingLines.push({ download: d }); dirty(); },
     onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
     onState: () => dirty(),
@@ -151,6 +151,7 @@ function clear() {
   page.errors = [];
   page.mode = 'idle';
   page.notice = '';
+  page.programMs = null;
   page.model = new TimelineModel();
   timeline.setModel(page.model);
   timeline.follow = $('follow').checked = true;
@@ -204,6 +205,7 @@ const actions = {
     }
     src.stop();
     actions.replay({ records, output, name: `a virtual-clock run at ×${speed()}`, recorded: true });
+    page.programMs = src.programMs ?? null;
     page.errors.push(...errors);
   },
   /* Step: one task resume, on the virtual clock. */
@@ -333,11 +335,21 @@ function setSpeed(k) {
 /* ---- rendering ----------------------------------------------------------- */
 
 let renderPending = false;
+/* While a program runs, the page redraws ten times a second: each frame's
+ * style, layout and paint (software-rasterised in a headless or GPU-less
+ * browser) is main-thread time the program's timers wait behind. Stopped,
+ * stepping or replaying done: at the next frame. */
+const RUNNING_FRAME_MS = 100;
+let lastRender = -Infinity, renderTimer = null;
 function dirty() {
-  timeline.invalidate();
+  const running = page.source?.status === 'running';
+  // A redraw held back for a running program is not held once it stops.
+  if (renderTimer !== null && !running) { clearTimeout(renderTimer); renderTimer = null; renderPending = false; }
   if (renderPending) return;
   renderPending = true;
-  requestAnimationFrame(() => { renderPending = false; render(); });
+  const frame = () => { renderTimer = null; requestAnimationFrame(() => { renderPending = false; lastRender = performance.now(); render(); }); };
+  const wait = running ? lastRender + RUNNING_FRAME_MS - performance.now() : 0;
+  if (wait > 0) renderTimer = setTimeout(frame, wait); else frame();
 }
 
 /* Lines printed since the last frame, drawn by the next one: the program's
@@ -408,8 +420,30 @@ function canvasLabel() {
   return k == null ? span : `${span}; ${timeline.laneState(k)}`;
 }
 
+/* Where the page's frames go (ms, summed since the page loaded; the page
+ * bench reports them): output, status, table, source, timeline. */
+const renderMs = { frames: 0, output: 0, status: 0, table: 0, source: 0, timeline: 0, longest: 0 };
+const timed = (part, fn) => { const t = performance.now(); fn(); const d = performance.now() - t; renderMs[part] += d; return d; };
+
 function render() {
-  flushOutput();
+  const t0 = performance.now();
+  timed('output', flushOutput);
+  timed('status', renderStatus);
+  // The table and the source are rebuilt from every record: while a program
+  // runs, four times a second is enough (a frame stays short on long traces).
+  const now = performance.now();
+  if (page.source?.status !== 'running' || now - lastTable > 250) {
+    lastTable = now;
+    timed('table', renderTable);
+    timed('source', renderSource);
+  }
+  timed('timeline', () => timeline.draw());
+  renderMs.frames++;
+  renderMs.longest = Math.max(renderMs.longest, performance.now() - t0);
+}
+let lastTable = -Infinity;
+
+function renderStatus() {
   const st = $('status');
   setText(st, statusText());
   setText($('counts'), countsText());
@@ -419,15 +453,10 @@ function render() {
   if (replaying) setText($('replaying-name'), page.imported.name);
   const label = canvasLabel();
   if ($('timeline').getAttribute('aria-label') !== label) $('timeline').setAttribute('aria-label', label);
-  $('pause').textContent = ['paused', 'stepping'].includes(page.source?.status) ? 'Resume' : 'Pause';
-  $('pause').disabled = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
-  // The table is rebuilt from every record: while a program runs, four
-  // times a second is enough (a frame stays short on long traces).
-  const now = performance.now();
-  if (page.source?.status !== 'running' || now - lastTable > 250) { lastTable = now; renderTable(); }
-  renderSource();
+  setText($('pause'), ['paused', 'stepping'].includes(page.source?.status) ? 'Resume' : 'Pause');
+  const off = !page.source || !['running', 'paused', 'stepping'].includes(page.source.status);
+  if ($('pause').disabled !== off) $('pause').disabled = off;
 }
-let lastTable = -Infinity;
 
 function taskRows() {
   if (page.glue && page.glue.taskTable) return page.glue.taskTable(page.records);
@@ -472,7 +501,7 @@ function renderTable() {
   }));
 }
 
-let shownSource = null;
+let shownSource = null, shownMarks = null;
 const BADGES = 3; // badges a gutter holds; more show as "+n"
 
 /* Where each task is suspended, in the order of the task ids: [{ task, name,
@@ -492,6 +521,7 @@ function renderSource() {
   const pre = $('source');
   if (shownSource !== page.sourceText) {
     shownSource = page.sourceText;
+    shownMarks = null;
     pre.replaceChildren(...page.sourceText.split('\n').map((text, i) => {
       const line = el('span', { className: 'line' });
       line.dataset.n = String(i + 1);
@@ -499,11 +529,15 @@ function renderSource() {
       return line;
     }));
   }
-  for (const s of pre.querySelectorAll('.suspended, .current')) { s.classList.remove('suspended', 'current'); s.firstChild.replaceChildren(); }
   const list = suspendedList();
   const byLine = new Map();
   for (const s of list) if (s.line != null) { if (!byLine.has(s.line)) byLine.set(s.line, []); byLine.get(s.line).push(s); }
   page.suspendedLines = [...byLine.keys()].sort((a, b) => a - b);
+  // Nothing moved: no DOM change (no layout, no paint).
+  const marks = JSON.stringify([list.map((s) => [s.task, s.site, s.reason, s.name]), page.selected]);
+  if (marks === shownMarks && !scrollWanted) return;
+  shownMarks = marks;
+  for (const s of pre.querySelectorAll('.suspended, .current')) { s.classList.remove('suspended', 'current'); s.firstChild.replaceChildren(); }
   const what = (s) => `${s.name} (task ${s.task}): ${s.reason}`;
   for (const [line, who] of byLine) {
     const span = pre.children[line - 1];
@@ -674,7 +708,7 @@ window.weftPage = {
       status: page.source ? page.source.status : 'idle', exit: page.exit, errors: page.errors.slice(),
       resumes: page.source ? page.source.resumes : 0, records: page.records.length,
       output: page.output.map((l) => ({ ...l })), outputFlushes: page.outputFlushes, table: taskRows(), suspendedLines: (renderSource(), page.suspendedLines),
-      canvasLabel: canvasLabel(), activeLane: activeLane(), selected: page.selected, suspended: suspendedList(),
+      programMs: page.programMs, renderMs: { ...renderMs }, canvasLabel: canvasLabel(), activeLane: activeLane(), selected: page.selected, suspended: suspendedList(),
       timeline: page.model.snapshot(), tracing: Boolean(page.glue), speed: speed(), axis: timeline.axis, follow: timeline.follow,
     };
   },

@@ -165,7 +165,7 @@ export class Timeline {
     const lanes = this.model ? this.model.lanes.length : 1;
     const h = this.axisHeight + lanes * this.laneHeight + 8;
     const w = this.cssWidth();
-    this.canvas.style.height = `${h}px`;
+    if (this.canvas.style.height !== `${h}px`) this.canvas.style.height = `${h}px`;
     if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
       this.canvas.width = Math.round(w * dpr);
       this.canvas.height = Math.round(h * dpr);
@@ -233,14 +233,28 @@ export class Timeline {
     const arrows = m.arrows;
     const a0 = lowerBound(arrows, r.x0, (a) => this.pos(a));
     const a1 = lowerBound(arrows, r.x1 + 1e-9, (a) => this.pos(a));
-    if (a1 - a0 <= 1000) {
-      for (let j = a0; j < a1; j++) this.drawArrow(arrows[j], r);
-    }
-    // Markers.
+    if (a1 - a0 <= Math.min(1000, pw / 3)) this.drawArrows(arrows, a0, a1, r);
+    // Markers: printed lines as one path per stream (one tick a pixel
+    // column), the others one by one.
     const mk = m.markers;
     const k0 = lowerBound(mk, r.x0, (a) => this.pos(a));
     const k1 = lowerBound(mk, r.x1 + 1e-9, (a) => this.pos(a));
-    if (k1 - k0 <= 5000) for (let j = k0; j < k1; j++) this.drawMarker(mk[j], r);
+    if (k1 - k0 <= 5000) {
+      const ticks = { output: new Set(), stderr: new Set() };
+      for (let j = k0; j < k1; j++) {
+        const k = mk[j];
+        if (ticks[k.kind]) ticks[k.kind].add(Math.round(this.xOf(this.pos(k), r)));
+        else this.drawMarker(k, r);
+      }
+      const y = this.yOf(0) + this.laneHeight / 2;
+      for (const kind of ['output', 'stderr']) {
+        if (!ticks[kind].size) continue;
+        ctx.fillStyle = MARK[kind];
+        ctx.beginPath();
+        for (const x of ticks[kind]) ctx.rect(x - 1, y - 7, 2, 14);
+        ctx.fill();
+      }
+    }
     ctx.restore();
     this.frames++;
     this.lastDrawMs = performance.now() - started;
@@ -301,6 +315,37 @@ export class Timeline {
       const text = unit === 's' ? `${+(v / 1000).toFixed(3)} s` : unit === 'ms' ? `${+v.toFixed(3)} ms` : `#${Math.round(v)}`;
       ctx.fillText(text, x + 2, this.axisHeight / 2);
       ctx.beginPath(); ctx.moveTo(x + 0.5, this.axisHeight - 4); ctx.lineTo(x + 0.5, this.canvas.height); ctx.stroke();
+    }
+  }
+
+  /* Arrows a0…a1: one path for the curves and one for the heads per colour
+   * (a path per arrow is what made a live frame slow), at most one arrow
+   * per pixel column and pair of lanes. */
+  drawArrows(arrows, a0, a1, r) {
+    const ctx = this.ctx, m = this.model, bend = 6, seen = new Set();
+    for (const yieldKind of [false, true]) {
+      const curves = new Path2D(), heads = new Path2D();
+      let any = false;
+      for (let j = a0; j < a1; j++) {
+        const a = arrows[j];
+        if ((a.kind === 'yield') !== yieldKind) continue;
+        const fk = m.laneIndex.get(a.from), tk = m.laneIndex.get(a.to);
+        if (fk === undefined || tk === undefined) continue;
+        const x = this.xOf(this.pos(a), r);
+        const key = `${Math.round(x)}:${fk}:${tk}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        any = true;
+        const y0 = this.yOf(fk) + this.laneHeight / 2, y1 = this.yOf(tk) + this.laneHeight / 2;
+        curves.moveTo(x, y0); curves.bezierCurveTo(x + bend, y0, x + bend, y1, x, y1);
+        const dir = y1 > y0 ? -1 : 1;
+        heads.moveTo(x, y1); heads.lineTo(x - 3, y1 + dir * 5); heads.lineTo(x + 3, y1 + dir * 5); heads.closePath();
+      }
+      if (!any) continue;
+      ctx.strokeStyle = ctx.fillStyle = yieldKind ? MARK.yield : '#333';
+      ctx.lineWidth = 1;
+      ctx.stroke(curves);
+      ctx.fill(heads);
     }
   }
 
