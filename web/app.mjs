@@ -38,6 +38,7 @@ const page = {
 };
 
 const timeline = new Timeline($('timeline'), { tooltip: $('tooltip') });
+timeline.emptyText = 'nothing has run yet: Run (r) or Step (s)';
 timeline.setModel(page.model);
 
 function speed() { return 2 ** page.speedExp; }

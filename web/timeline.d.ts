@@ -56,6 +56,8 @@ export class Timeline {
   zoom(factor: number, atPx?: number): void;
   pan(fraction: number): void;
   range(): { x0: number; x1: number };
+  /** What the canvas says while the model holds no record (no axis is drawn). */
+  emptyText: string;
   /** Called with the lane's index when a lane is clicked (not dragged). */
   onLaneClick: ((lane: number) => void) | null;
   /** The lane drawn highlighted (an index into model.lanes), or null. */

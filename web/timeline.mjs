@@ -90,6 +90,7 @@ export class Timeline {
     this.hover = null;
     this.highlightLane = null;
     this.onLaneClick = null; // (lane index) => void: a click on a lane
+    this.emptyText = 'nothing has run yet';
     this.bind();
   }
 
@@ -186,6 +187,13 @@ export class Timeline {
     ctx.textBaseline = 'middle';
     const m = this.model;
     if (!m) return;
+    if (m.count === 0) {
+      // No axis before anything has run: it would measure nothing.
+      ctx.fillStyle = '#555';
+      ctx.fillText(this.emptyText, 6, this.axisHeight / 2 + 4);
+      this.frames++;
+      return;
+    }
     const r = this.range();
     this.drawAxis(r, w);
     const L = this.labelWidth, R = L + this.plotWidth();

@@ -69,6 +69,11 @@ test('page: loads under a strict CSP with no console errors, shows the scenarios
   // The shortcuts are listed on the page.
   const keys = await page.$$eval('#keys dt', (d) => d.map((x) => x.textContent));
   for (const k of ['r', 's', 'space', 'x', '[ ]', 'e', 'i']) assert.ok(keys.includes(k), k);
+  // Before any run: no Resume, no axis, headers in words.
+  assert.deepEqual(await page.$eval('#pause', (b) => [b.textContent, b.disabled]), ['Pause', true]);
+  assert.equal((await state(page)).canvasLabel, 'timeline: nothing has run yet');
+  assert.deepEqual(await page.$$eval('#tasks thead th', (h) => h.map((x) => x.textContent)),
+    ['id', 'name', 'parent', 'state', 'waits on', 'site', 'awaited by', 'busy', 'scheduled', 'idle', 'resumes', 'wakes']);
   assert.deepEqual(errors, []);
   await page.close();
 });
