@@ -135,9 +135,9 @@ function hooks() {
     onRecords: (recs) => { for (const r of recs) page.records.push(r); page.model.add(recs); dirty(); },
     // Inside the program's print: only queued, drawn by the next frame
     // (flushOutput), so that DOM work never counts as the task's time.
-    onLine: (line) => { page.output.push(line); page.model.addOutput(line); pendingLines.push(line); dirty(); },
+    onLine: (line) => { page.output.push(line); page.model.addOutput(line); outputItems.push(line); dirty(); },
     onExit: (status) => { page.exit = status; if (page.source?.programMs != null) page.programMs = page.source.programMs; dirty(); },
-    onDownload: (d) => { pendingLines.push({ download: d }); dirty(); },
+    onDownload: (d) => { outputItems.push({ download: d }); dirty(); },
     onError: (msg) => { page.errors.push(msg); page.exit = page.exit ?? 1; dirty(); },
     onState: () => dirty(),
   };
@@ -158,8 +158,10 @@ function clear() {
   timeline.follow = $('follow').checked = true;
   timeline.highlightLane = null;
   page.selected = null;
-  pendingLines = [];
+  outputItems = [];
+  shownFrom = shownEnd = 0;
   $('output').replaceChildren();
+  $('output-more').hidden = true;
   dirty();
 }
 
@@ -353,10 +355,13 @@ function dirty() {
   if (wait > 0) renderTimer = setTimeout(frame, wait); else frame();
 }
 
-/* Lines printed since the last frame, drawn by the next one: the program's
- * print only queues them (see hooks). */
-let pendingLines = [];
-const OUTPUT_ROWS = 5000; // the list keeps the last ones (page.output keeps all)
+/* Every printed line and download, in order: the program's print only
+ * queues them here (see hooks); the next frame draws them. The box holds
+ * the last OUTPUT_ROWS, the last OUTPUT_ROWS_RUNNING while a program runs
+ * (each row is layout and paint in every frame); page.output keeps all. */
+let outputItems = [];
+let shownFrom = 0, shownEnd = 0; // outputItems[shownFrom, shownEnd) are in the box
+const OUTPUT_ROWS = 1000, OUTPUT_ROWS_RUNNING = 200;
 
 function lineItem(l) {
   if (l.download) return downloadItem(l.download);
@@ -368,18 +373,31 @@ function lineItem(l) {
 /* Appends the queued lines in one go and keeps the box scrolled to its end
  * when it was there (scrollTop of the box itself: the window never moves). */
 function flushOutput() {
-  if (!pendingLines.length) return;
+  const running = page.source?.status === 'running';
+  const total = outputItems.length, from = Math.max(0, total - (running ? OUTPUT_ROWS_RUNNING : OUTPUT_ROWS));
+  const refill = !running && shownFrom > from; // stopped: bring back the rows a run left out
+  if (shownEnd === total && !refill) return;
   const box = $('output');
   const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
-  const lines = pendingLines.length > OUTPUT_ROWS ? pendingLines.slice(-OUTPUT_ROWS) : pendingLines;
-  pendingLines = [];
   const frag = document.createDocumentFragment();
-  for (const l of lines) frag.append(lineItem(l));
-  box.append(frag);
-  for (let extra = box.childElementCount - OUTPUT_ROWS; extra > 0; extra--) box.firstElementChild.remove();
+  if (refill || from >= shownEnd) {
+    for (let i = from; i < total; i++) frag.append(itemNode(outputItems[i]));
+    box.replaceChildren(frag);
+    shownFrom = from;
+  } else {
+    for (let i = shownEnd; i < total; i++) frag.append(itemNode(outputItems[i]));
+    box.append(frag);
+    for (; shownFrom < from; shownFrom++) box.firstElementChild.remove();
+  }
+  shownEnd = total;
+  const more = $('output-more');
+  more.hidden = shownFrom === 0;
+  if (shownFrom) setText(more, `the last ${total - shownFrom} of ${total} lines${running ? ' while it runs' : ''} (Export keeps them all)`);
   page.outputFlushes++;
-  if (atEnd) box.scrollTop = box.scrollHeight;
+  if (atEnd || refill) box.scrollTop = box.scrollHeight;
 }
+// A download's row is made once (its link holds an object URL).
+const itemNode = (l) => (l.download ? (l.node || (l.node = lineItem(l))) : lineItem(l));
 
 /* A file the program handed to the page (the backup scenario's output.zip):
  * a link that saves it, in the output, outside the program's own lines. */

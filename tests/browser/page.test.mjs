@@ -885,3 +885,31 @@ test('page: every suspended task has a badge in the gutter of its line and an en
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('page: a long output keeps the last 200 rows while the program runs and the last 1 000 once it stops, and says so', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception&timeout=100&i1=0&i2=0&n1=700&n2=700');
+  await page.evaluate(async () => {
+    const { ProgramSource } = await import('/web/sources.mjs');
+    const spy = window.__spy = { maxRows: 0 };
+    const line = ProgramSource.prototype.line;
+    ProgramSource.prototype.line = function (text, stream) {
+      spy.maxRows = Math.max(spy.maxRows, document.getElementById('output').childElementCount);
+      line.call(this, text, stream);
+    };
+  });
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await page.waitForFunction(() => document.getElementById('output').childElementCount === 1000);
+  const st = await state(page);
+  assert.equal(st.output.length, 1400);
+  const seen = await page.evaluate(() => ({
+    maxRows: window.__spy.maxRows, more: document.getElementById('output-more').textContent,
+    first: document.querySelector('#output li .text').textContent, last: document.querySelector('#output li:last-child .text').textContent,
+  }));
+  assert.ok(seen.maxRows <= 200, JSON.stringify(seen));
+  assert.equal(seen.more, 'the last 1000 of 1400 lines (Export keeps them all)');
+  assert.equal(seen.first, st.output[400].text);
+  assert.equal(seen.last, st.output[1399].text);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
