@@ -3,7 +3,7 @@
 // window.weftPage (state, model, actions) for the browser tests.
 import { SCENARIOS, scenario as findScenario, paramsOf } from './scenarios.mjs';
 import { TimelineModel, suspendedSites, parseSite } from './model.mjs';
-import { Timeline, COLORS, fmtMs } from './timeline.mjs';
+import { Timeline, COLORS, fmtMs, fmtClock } from './timeline.mjs';
 import { TRACE_REASONS } from '../src/js/constants.mjs';
 import { ProgramSource, ReplaySource } from './sources.mjs';
 import { loadTraceGlue } from './trace-glue.mjs';
@@ -366,7 +366,7 @@ const OUTPUT_ROWS = 1000, OUTPUT_ROWS_RUNNING = 200;
 function lineItem(l) {
   if (l.download) return downloadItem(l.download);
   const li = el('li', { className: l.stream === 'err' ? 'err' : '' });
-  li.append(el('span', { className: 't' }, fmtMs(l.t)), el('span', { className: 'text' }, l.text));
+  li.append(el('span', { className: 't' }, fmtClock(l.t)), el('span', { className: 'text' }, l.text));
   return li;
 }
 
@@ -404,7 +404,7 @@ const itemNode = (l) => (l.download ? (l.node || (l.node = lineItem(l))) : lineI
 function downloadItem(d) {
   const a = el('a', { href: URL.createObjectURL(d.blob), download: d.name, className: 'download' }, `${d.name} (${d.blob.size} bytes)`);
   const li = el('li', { className: 'download' });
-  li.append(el('span', { className: 't' }, fmtMs(d.t)), el('span', { className: 'text' }, 'download: '), a);
+  li.append(el('span', { className: 't' }, fmtClock(d.t)), el('span', { className: 'text' }, 'download: '), a);
   return li;
 }
 

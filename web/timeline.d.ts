@@ -35,6 +35,8 @@ export function suspendedSites(model: TimelineModel): Map<number, { site: string
 export function parseSite(site: string | null | undefined): { file: string; line: number } | null;
 
 export const COLORS: Record<string, string>;
+/** The axis's ticks over [x0, x1] drawn width px wide: labels that never repeat (steps axis: whole records). */
+export function axisTicks(x0: number, x1: number, width: number, axis?: 'time' | 'steps'): { v: number; text: string }[];
 /** The colour a reason without one of its own gets, from its number (a distinct hue). */
 export function reasonColor(n: number): string;
 

@@ -313,14 +313,8 @@ export class Timeline {
     ctx.fillRect(0, 0, w, this.axisHeight);
     ctx.fillStyle = '#555';
     ctx.strokeStyle = '#ddd';
-    const span = r.x1 - r.x0;
-    const target = span / Math.max(2, this.plotWidth() / 90);
-    const p = Math.pow(10, Math.floor(Math.log10(target)));
-    const step = [1, 2, 5, 10].map((f) => f * p).find((s) => s >= target) || p * 10;
-    const unit = this.axis === 'time' ? (step >= 1000 ? 's' : 'ms') : '#';
-    for (let v = Math.ceil(r.x0 / step) * step; v <= r.x1; v += step) {
+    for (const { v, text } of axisTicks(r.x0, r.x1, this.plotWidth(), this.axis)) {
       const x = this.xOf(v, r);
-      const text = unit === 's' ? `${+(v / 1000).toFixed(3)} s` : unit === 'ms' ? `${+v.toFixed(3)} ms` : `#${Math.round(v)}`;
       ctx.fillText(text, x + 2, this.axisHeight / 2);
       ctx.beginPath(); ctx.moveTo(x + 0.5, this.axisHeight - 4); ctx.lineTo(x + 0.5, this.canvas.height); ctx.stroke();
     }
@@ -501,6 +495,33 @@ export class Timeline {
     c.addEventListener('pointerleave', () => { if (this.tooltip) this.tooltip.hidden = true; });
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.invalidate()).observe(c);
   }
+}
+
+/* The axis's ticks over [x0, x1] drawn `width` px wide: about one per
+ * 90 px, at 1, 2 or 5 × a power of ten, each label with the decimals its
+ * step needs, so that no two read alike however far one zooms; on the
+ * steps axis (records) whole numbers only. */
+export function axisTicks(x0, x1, width, axis = 'time') {
+  const span = x1 - x0;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const target = span / Math.max(2, width / 90);
+  const p = 10 ** Math.floor(Math.log10(target));
+  let step = [1, 2, 5, 10].map((f) => f * p).find((x) => x >= target) || p * 10;
+  if (axis !== 'time') step = Math.max(1, Math.round(step));
+  const unit = axis === 'time' ? (step >= 1000 ? 's' : 'ms') : '#';
+  const dec = Math.min(12, Math.max(0, Math.ceil(-Math.log10(unit === 's' ? step / 1000 : step) - 1e-9)));
+  const out = [];
+  for (let k = Math.ceil(x0 / step); k * step <= x1 && out.length < 1000; k++) {
+    const v = k * step;
+    out.push({ v, text: unit === 's' ? `${(v / 1000).toFixed(dec)} s` : unit === 'ms' ? `${v.toFixed(dec)} ms` : `#${Math.round(v)}` });
+  }
+  return out;
+}
+
+/* A time on the loop's clock in seconds, always with milliseconds: the
+ * output's column reads in one unit. */
+export function fmtClock(ms) {
+  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : '?';
 }
 
 export function fmtMs(ms) {

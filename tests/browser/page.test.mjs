@@ -88,6 +88,10 @@ test('page: Run plays taches live; the URL\'s delays set the order of the finish
   // Output lines carry their time: the finishes follow the delays.
   const t = Object.fromEntries(st.output.map((l) => [l.text, l.t]));
   assert.ok(t['Fin de Tâche 2'] >= 60 && t['Fin de Tâche 3'] >= 120 && t['Fin de Tâche 1'] >= 200, JSON.stringify(t));
+  // The output's time column reads in one unit.
+  await page.waitForFunction(() => document.querySelectorAll('#output li').length === 7);
+  const col = await page.$$eval('#output .t', (c) => c.map((x) => x.textContent));
+  assert.ok(col.every((x) => /^\d+\.\d{3} s$/.test(x)), JSON.stringify(col));
   await page.close();
 
   const other = await open('?scenario=taches&d1=40&d2=160&d3=100');

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib.mjs';
 import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
+import { axisTicks, fmtClock } from '../../web/timeline.mjs';
 import { SCENARIOS, paramsOf, scenario } from '../../web/scenarios.mjs';
 import { startPageServer, docsPage } from '../../web/server.mjs';
 
@@ -122,4 +123,21 @@ test('npm start -- --no-build --port 0: prints the URL, serves the page on 127.0
   }
   const bad = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', 'x'], { stdio: 'ignore' });
   assert.equal(await new Promise((r) => bad.on('exit', r)), 2);
+});
+
+test('timeline axis: ticks never read alike, however far one zooms; the output reads in seconds', () => {
+  for (const [x0, x1] of [[0, 2040], [1000, 1000.004], [0.5, 0.5002], [123456, 123999], [0, 3]]) {
+    const ticks = axisTicks(x0, x1, 900);
+    assert.ok(ticks.length >= 2, JSON.stringify([x0, x1, ticks]));
+    assert.equal(new Set(ticks.map((t) => t.text)).size, ticks.length, JSON.stringify(ticks));
+    assert.ok(ticks.every((t) => t.v >= x0 && t.v <= x1));
+  }
+  assert.deepEqual(axisTicks(0, 2040, 900).map((t) => t.text).slice(0, 3), ['0 ms', '500 ms', '1000 ms']);
+  assert.deepEqual(axisTicks(0, 6000, 900).map((t) => t.text).slice(0, 3), ['0 s', '1 s', '2 s']);
+  assert.deepEqual(axisTicks(1000, 1000.004, 900).map((t) => t.text).slice(0, 2), ['1000.0000 ms', '1000.0005 ms']);
+  // The steps axis counts records: whole numbers, even zoomed past one.
+  const steps = axisTicks(10, 12.5, 900, 'steps');
+  assert.deepEqual(steps.map((t) => t.text), ['#10', '#11', '#12']);
+  assert.deepEqual(axisTicks(5, 5, 900), []);
+  assert.deepEqual([0, 1500, 2000.25].map(fmtClock), ['0.000 s', '1.500 s', '2.000 s']);
 });
