@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './lib.mjs';
+import { root, run } from './lib.mjs';
 import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
 import { axisTicks, fmtClock } from '../../web/timeline.mjs';
 import { SCENARIOS, paramsOf, scenario } from '../../web/scenarios.mjs';
@@ -140,4 +141,33 @@ test('timeline axis: ticks never read alike, however far one zooms; the output r
   assert.deepEqual(steps.map((t) => t.text), ['#10', '#11', '#12']);
   assert.deepEqual(axisTicks(5, 5, 900), []);
   assert.deepEqual([0, 1500, 2000.25].map(fmtClock), ['0.000 s', '1.500 s', '2.000 s']);
+});
+
+const pageBenchSkip = !existsSync(process.env.WEFT_CHROMIUM || '/usr/bin/chromium') ? 'no chromium'
+  : !existsSync(join(root, 'build/wasm/examples/reception.wasm')) ? 'examples not built (node scripts/build.mjs wasm)' : false;
+
+test('npm run bench -- page: tiny sizes write the ratio, the longest task, late frames and where the time went', { skip: pageBenchSkip, timeout: 300000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'weft-page-bench-'));
+  try {
+    const r = await run(process.execPath, [join(root, 'scripts/bench.mjs'), 'page', '--scale', '0.01', '--reps', '1', '--out', out], { timeoutMs: 290000 });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const list = JSON.parse(readFileSync(join(out, 'page.json'), 'utf8'));
+    for (const w of ['reception 2×10×1 ms', '100 lines']) {
+      for (const speed of ['×1', '×8']) {
+        for (const m of ['loop time ratio', 'longest main-thread task', 'frames over 16 ms', 'page ms', 'bare ms']) {
+          const e = list.find((x) => x.metric === `page ${w} ${speed}: ${m}`);
+          assert.ok(e && Number.isFinite(e.value) && e.impl === 'weft-wasm', `${w} ${speed} ${m}: ${JSON.stringify(e)}`);
+        }
+      }
+    }
+    const raw = JSON.parse(readFileSync(join(out, 'page-raw.json'), 'utf8'));
+    assert.equal(raw.raw.length, 4);
+    for (const f of raw.raw) {
+      assert.ok(f.bare_ms > 0 && f.page_ms > 0 && f.main_busy_ms >= 0 && f.page_frames >= 1, JSON.stringify(f));
+      assert.equal(f.lines, f.workload === '100 lines' ? 100 : 20);
+    }
+    assert.match(r.stdout, /loop time in the page ÷ bare/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
