@@ -3,6 +3,7 @@
 //
 //   npm run bench                       every suite, the issue's sizes
 //   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start zip
+//                                       page (the interactive page in Chromium, bench/page.mjs: only when named)
 //   options: --scale F    multiply every workload size by F (e.g. 0.01 for a quick look; default 1)
 //            --reps N     repetitions of the repeated measurements (default: per suite)
 //            --no-python  --no-pyodide   leave a peer out (its column says so)
@@ -41,9 +42,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { suiteZip } from '../bench/zip.mjs';
+import { suitePage } from '../bench/page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip'];
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip', 'page'];
+const ONLY_NAMED = ['page']; // suites a plain `npm run bench` leaves out
 
 // --- arguments ----------------------------------------------------------------
 
@@ -60,7 +63,7 @@ if (unknown.length || !(opt('--scale', 1) > 0)) {
   console.error(`usage: npm run bench -- [${SUITES.join('|')} …] [--scale F] [--reps N] [--no-python] [--no-pyodide] [--no-doc]`);
   process.exit(2);
 }
-const suites = positional.length ? SUITES.filter((s) => positional.includes(s)) : SUITES;
+const suites = positional.length ? SUITES.filter((s) => positional.includes(s)) : SUITES.filter((s) => !ONLY_NAMED.includes(s));
 const SCALE = opt('--scale', 1);
 const sz = (n) => Math.max(1, Math.round(n * SCALE));
 const reps = (dflt) => opt('--reps', dflt);
@@ -75,8 +78,9 @@ const W = {
   switchNative: join(root, 'build/native/bench/bench_switch'),
   workNative: join(root, 'build/native/bench/bench_workloads'),
 };
-console.error('bench: bringing the build up to date (node scripts/build.mjs wasm native)');
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), 'wasm', 'native'], { cwd: root, env, stdio: ['ignore', 2, 2] }); // progress on stderr: stdout is the table
+const trees = suites.every((s) => s === 'page') ? ['wasm'] : ['wasm', 'native']; // the page runs the wasm examples only
+console.error(`bench: bringing the build up to date (node scripts/build.mjs ${trees.join(' ')})`);
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), ...trees], { cwd: root, env, stdio: ['ignore', 2, 2] }); // progress on stderr: stdout is the table
 
 // --- children -----------------------------------------------------------------
 
@@ -687,7 +691,12 @@ const suiteZipHere = async (add) => {
   Object.assign(skipped, out.skipped);
   return out;
 };
-const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart, zip: suiteZipHere };
+const suitePageHere = async (add) => {
+  const out = await suitePage({ add, sz, reps, openChromium, failures });
+  Object.assign(skipped, out.skipped);
+  return out;
+};
+const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart, zip: suiteZipHere, page: suitePageHere };
 
 // --- machine ------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ export class TimelineModel {
     this.t0 = null;
     this.t1 = 0;
     this.dropped = 0;
+    this.finished = new Map(); // task id → its finish marker
+    this.lastResumed = null;   // the task resumed last
   }
 
   lane(task, name, parent) {
@@ -78,6 +80,7 @@ export class TimelineModel {
         this.begin(task, 'ready', t, i);
         break;
       case 'resume':
+        this.lastResumed = task;
         this.begin(task, 'running', t, i);
         break;
       case 'suspend':
@@ -102,6 +105,7 @@ export class TimelineModel {
         this.close(task, t, i);
         this.markers.push({ task, kind: 'finish', t, i, status: r.status || 'done',
           label: r.status === 'failed' ? `failed ${r.detail || ''}`.trim() : r.status === 'cancelled' ? 'cancelled' : `done${r.value != null ? ' → ' + r.value : ''}` });
+        this.finished.set(task, this.markers[this.markers.length - 1]);
         break;
       case 'fetch_start':
         this.lane(task);

@@ -35,12 +35,17 @@ export function suspendedSites(model: TimelineModel): Map<number, { site: string
 export function parseSite(site: string | null | undefined): { file: string; line: number } | null;
 
 export const COLORS: Record<string, string>;
+/** The axis's ticks over [x0, x1] drawn width px wide: labels that never repeat (steps axis: whole records). */
+export function axisTicks(x0: number, x1: number, width: number, axis?: 'time' | 'steps'): { v: number; text: string }[];
 /** The colour a reason without one of its own gets, from its number (a distinct hue). */
 export function reasonColor(n: number): string;
 
 /** Draws a TimelineModel on a canvas: wheel zooms, drag pans, hover describes. */
 export class Timeline {
+  /** labelWidth: the lane labels' column on a wide canvas (150); a narrow one gives them a fifth of its width. */
   constructor(canvas: HTMLCanvasElement, options?: { tooltip?: HTMLElement | null; laneHeight?: number; labelWidth?: number });
+  /** The lane labels' column now, in CSS pixels. */
+  readonly labelWidth: number;
   model: TimelineModel | null;
   axis: 'time' | 'steps';
   follow: boolean;
@@ -53,4 +58,12 @@ export class Timeline {
   zoom(factor: number, atPx?: number): void;
   pan(fraction: number): void;
   range(): { x0: number; x1: number };
+  /** What the canvas says while the model holds no record (no axis is drawn). */
+  emptyText: string;
+  /** Called with the lane's index when a lane is clicked (not dragged). */
+  onLaneClick: ((lane: number) => void) | null;
+  /** The lane drawn highlighted (an index into model.lanes), or null. */
+  highlightLane: number | null;
+  /** Lane k's state now, in words: "Tâche 1 (task 2): waiting on timer at taches.c:24 since 0 ms". */
+  laneState(k: number): string;
 }

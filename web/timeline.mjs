@@ -78,7 +78,7 @@ export class Timeline {
     this.ctx = canvas.getContext('2d');
     this.tooltip = tooltip;
     this.laneHeight = laneHeight;
-    this.labelWidth = labelWidth;
+    this.maxLabelWidth = labelWidth;
     this.axisHeight = 20;
     this.axis = 'time'; // or 'steps' (record index: shows the order when the clock stands still)
     this.model = null;
@@ -89,6 +89,8 @@ export class Timeline {
     this.pending = false;
     this.hover = null;
     this.highlightLane = null;
+    this.onLaneClick = null; // (lane index) => void: a click on a lane
+    this.emptyText = 'nothing has run yet';
     this.bind();
   }
 
@@ -152,6 +154,10 @@ export class Timeline {
     if (this.view.x1 - this.view.x0 >= e.x1 - e.x0) this.view = null;
   }
 
+  /* The lane labels' column: `labelWidth` (150) on a wide canvas, a fifth
+   * of a narrow one (64 px at least): a phone keeps room for the lanes. */
+  get labelWidth() { return Math.round(Math.min(this.maxLabelWidth, Math.max(64, this.cssWidth() * 0.2))); }
+
   plotWidth() { return Math.max(10, this.cssWidth() - this.labelWidth - 10); }
   cssWidth() { return this.canvas.clientWidth || this.canvas.width; }
 
@@ -160,7 +166,7 @@ export class Timeline {
     const lanes = this.model ? this.model.lanes.length : 1;
     const h = this.axisHeight + lanes * this.laneHeight + 8;
     const w = this.cssWidth();
-    this.canvas.style.height = `${h}px`;
+    if (this.canvas.style.height !== `${h}px`) this.canvas.style.height = `${h}px`;
     if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
       this.canvas.width = Math.round(w * dpr);
       this.canvas.height = Math.round(h * dpr);
@@ -181,6 +187,13 @@ export class Timeline {
     ctx.textBaseline = 'middle';
     const m = this.model;
     if (!m) return;
+    if (m.count === 0) {
+      // No axis before anything has run: it would measure nothing.
+      ctx.fillStyle = '#555';
+      ctx.fillText(this.emptyText, 6, this.axisHeight / 2 + 4);
+      this.frames++;
+      return;
+    }
     const r = this.range();
     this.drawAxis(r, w);
     const L = this.labelWidth, R = L + this.plotWidth();
@@ -191,7 +204,7 @@ export class Timeline {
       ctx.fillRect(0, y, w, this.laneHeight);
       ctx.fillStyle = '#222';
       const l = m.lanes[k];
-      const label = k === 0 ? 'loop' : `${l.id} ${l.name}`;
+      const label = k === 0 ? 'loop' : L < 120 ? l.name : `${l.id} ${l.name}`;
       ctx.save();
       ctx.beginPath(); ctx.rect(0, y, L - 6, this.laneHeight); ctx.clip();
       ctx.fillText(label, 6, y + this.laneHeight / 2);
@@ -228,14 +241,28 @@ export class Timeline {
     const arrows = m.arrows;
     const a0 = lowerBound(arrows, r.x0, (a) => this.pos(a));
     const a1 = lowerBound(arrows, r.x1 + 1e-9, (a) => this.pos(a));
-    if (a1 - a0 <= 1000) {
-      for (let j = a0; j < a1; j++) this.drawArrow(arrows[j], r);
-    }
-    // Markers.
+    if (a1 - a0 <= Math.min(1000, pw / 3)) this.drawArrows(arrows, a0, a1, r);
+    // Markers: printed lines as one path per stream (one tick a pixel
+    // column), the others one by one.
     const mk = m.markers;
     const k0 = lowerBound(mk, r.x0, (a) => this.pos(a));
     const k1 = lowerBound(mk, r.x1 + 1e-9, (a) => this.pos(a));
-    if (k1 - k0 <= 5000) for (let j = k0; j < k1; j++) this.drawMarker(mk[j], r);
+    if (k1 - k0 <= 5000) {
+      const ticks = { output: new Set(), stderr: new Set() };
+      for (let j = k0; j < k1; j++) {
+        const k = mk[j];
+        if (ticks[k.kind]) ticks[k.kind].add(Math.round(this.xOf(this.pos(k), r)));
+        else this.drawMarker(k, r);
+      }
+      const y = this.yOf(0) + this.laneHeight / 2;
+      for (const kind of ['output', 'stderr']) {
+        if (!ticks[kind].size) continue;
+        ctx.fillStyle = MARK[kind];
+        ctx.beginPath();
+        for (const x of ticks[kind]) ctx.rect(x - 1, y - 7, 2, 14);
+        ctx.fill();
+      }
+    }
     ctx.restore();
     this.frames++;
     this.lastDrawMs = performance.now() - started;
@@ -286,16 +313,41 @@ export class Timeline {
     ctx.fillRect(0, 0, w, this.axisHeight);
     ctx.fillStyle = '#555';
     ctx.strokeStyle = '#ddd';
-    const span = r.x1 - r.x0;
-    const target = span / Math.max(2, this.plotWidth() / 90);
-    const p = Math.pow(10, Math.floor(Math.log10(target)));
-    const step = [1, 2, 5, 10].map((f) => f * p).find((s) => s >= target) || p * 10;
-    const unit = this.axis === 'time' ? (step >= 1000 ? 's' : 'ms') : '#';
-    for (let v = Math.ceil(r.x0 / step) * step; v <= r.x1; v += step) {
+    for (const { v, text } of axisTicks(r.x0, r.x1, this.plotWidth(), this.axis)) {
       const x = this.xOf(v, r);
-      const text = unit === 's' ? `${+(v / 1000).toFixed(3)} s` : unit === 'ms' ? `${+v.toFixed(3)} ms` : `#${Math.round(v)}`;
       ctx.fillText(text, x + 2, this.axisHeight / 2);
       ctx.beginPath(); ctx.moveTo(x + 0.5, this.axisHeight - 4); ctx.lineTo(x + 0.5, this.canvas.height); ctx.stroke();
+    }
+  }
+
+  /* Arrows a0…a1: one path for the curves and one for the heads per colour
+   * (a path per arrow is what made a live frame slow), at most one arrow
+   * per pixel column and pair of lanes. */
+  drawArrows(arrows, a0, a1, r) {
+    const ctx = this.ctx, m = this.model, bend = 6, seen = new Set();
+    for (const yieldKind of [false, true]) {
+      const curves = new Path2D(), heads = new Path2D();
+      let any = false;
+      for (let j = a0; j < a1; j++) {
+        const a = arrows[j];
+        if ((a.kind === 'yield') !== yieldKind) continue;
+        const fk = m.laneIndex.get(a.from), tk = m.laneIndex.get(a.to);
+        if (fk === undefined || tk === undefined) continue;
+        const x = this.xOf(this.pos(a), r);
+        const key = `${Math.round(x)}:${fk}:${tk}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        any = true;
+        const y0 = this.yOf(fk) + this.laneHeight / 2, y1 = this.yOf(tk) + this.laneHeight / 2;
+        curves.moveTo(x, y0); curves.bezierCurveTo(x + bend, y0, x + bend, y1, x, y1);
+        const dir = y1 > y0 ? -1 : 1;
+        heads.moveTo(x, y1); heads.lineTo(x - 3, y1 + dir * 5); heads.lineTo(x + 3, y1 + dir * 5); heads.closePath();
+      }
+      if (!any) continue;
+      ctx.strokeStyle = ctx.fillStyle = yieldKind ? MARK.yield : '#333';
+      ctx.lineWidth = 1;
+      ctx.stroke(curves);
+      ctx.fill(heads);
     }
   }
 
@@ -359,6 +411,25 @@ export class Timeline {
     return { lane: k, seg, marker };
   }
 
+  /* Lane k's state now, in words (the page's text alternative for the
+   * canvas): "Tâche 1 (task 2): waiting on timer at taches.c:24 since 0 ms". */
+  laneState(k) {
+    const m = this.model;
+    const l = m && m.lanes[k];
+    if (!l) return '';
+    if (k === 0) return 'the loop';
+    const who = `${l.name} (task ${l.id})`;
+    const fin = m.finished && m.finished.get(l.id);
+    if (fin) return `${who}: ${fin.status === 'done' ? 'done' : fin.status} at ${fmtMs(fin.t)}`;
+    const idx = m.byLane[k];
+    const seg = idx.length ? m.segments[idx[idx.length - 1]] : null;
+    if (!seg) return `${who}: not started`;
+    if (seg.state === 'waiting') {
+      return `${who}: waiting on ${seg.reason}${seg.other ? ` (task ${seg.other})` : ''}${seg.site ? ` at ${seg.site}` : ''} since ${fmtMs(seg.t0)}`;
+    }
+    return `${who}: ${seg.state} since ${fmtMs(seg.t0)}`;
+  }
+
   describe(h) {
     const m = this.model;
     const lane = m.lanes[h.lane];
@@ -389,13 +460,22 @@ export class Timeline {
       if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan((e.deltaX || e.deltaY) / 1000);
       else this.zoom(Math.exp(e.deltaY / 300), e.clientX - rect.left);
     }, { passive: false });
-    c.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, range: this.range() }; c.setPointerCapture(e.pointerId); });
-    c.addEventListener('pointerup', () => { drag = null; });
+    c.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, y: e.clientY, range: this.range(), moved: false }; c.setPointerCapture(e.pointerId); });
+    c.addEventListener('pointerup', (e) => {
+      // A click (no drag) on a lane: onLaneClick(lane index).
+      if (drag && !drag.moved && this.onLaneClick) {
+        const rect = c.getBoundingClientRect();
+        const h = this.hit(e.clientX - rect.left, e.clientY - rect.top);
+        if (h && h.lane != null) this.onLaneClick(h.lane);
+      }
+      drag = null;
+    });
     c.addEventListener('pointermove', (e) => {
       const rect = c.getBoundingClientRect();
       if (drag) {
         const dx = e.clientX - drag.x;
-        if (dx !== 0) {
+        if (Math.abs(dx) > 2) drag.moved = true;
+        if (dx !== 0 && drag.moved) {
           const d = (-dx / this.plotWidth()) * (drag.range.x1 - drag.range.x0);
           this.view = { x0: drag.range.x0 + d, x1: drag.range.x1 + d };
           this.follow = false;
@@ -415,6 +495,33 @@ export class Timeline {
     c.addEventListener('pointerleave', () => { if (this.tooltip) this.tooltip.hidden = true; });
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.invalidate()).observe(c);
   }
+}
+
+/* The axis's ticks over [x0, x1] drawn `width` px wide: about one per
+ * 90 px, at 1, 2 or 5 × a power of ten, each label with the decimals its
+ * step needs, so that no two read alike however far one zooms; on the
+ * steps axis (records) whole numbers only. */
+export function axisTicks(x0, x1, width, axis = 'time') {
+  const span = x1 - x0;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const target = span / Math.max(2, width / 90);
+  const p = 10 ** Math.floor(Math.log10(target));
+  let step = [1, 2, 5, 10].map((f) => f * p).find((x) => x >= target) || p * 10;
+  if (axis !== 'time') step = Math.max(1, Math.round(step));
+  const unit = axis === 'time' ? (step >= 1000 ? 's' : 'ms') : '#';
+  const dec = Math.min(12, Math.max(0, Math.ceil(-Math.log10(unit === 's' ? step / 1000 : step) - 1e-9)));
+  const out = [];
+  for (let k = Math.ceil(x0 / step); k * step <= x1 && out.length < 1000; k++) {
+    const v = k * step;
+    out.push({ v, text: unit === 's' ? `${(v / 1000).toFixed(dec)} s` : unit === 'ms' ? `${v.toFixed(dec)} ms` : `#${Math.round(v)}` });
+  }
+  return out;
+}
+
+/* A time on the loop's clock in seconds, always with milliseconds: the
+ * output's column reads in one unit. */
+export function fmtClock(ms) {
+  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : '?';
 }
 
 export function fmtMs(ms) {

@@ -33,7 +33,10 @@ after(async () => {
 /* Opens the page at `query`; returns { page, errors } (console errors and
  * uncaught exceptions, CSP violations included). */
 async function open(query = '') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  // A context of its own (axe-core's playwright builder needs one).
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('close', () => { context.close().catch(() => {}); });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -66,6 +69,11 @@ test('page: loads under a strict CSP with no console errors, shows the scenarios
   // The shortcuts are listed on the page.
   const keys = await page.$$eval('#keys dt', (d) => d.map((x) => x.textContent));
   for (const k of ['r', 's', 'space', 'x', '[ ]', 'e', 'i']) assert.ok(keys.includes(k), k);
+  // Before any run: no Resume, no axis, headers in words.
+  assert.deepEqual(await page.$eval('#pause', (b) => [b.textContent, b.disabled]), ['Pause', true]);
+  assert.equal((await state(page)).canvasLabel, 'timeline: nothing has run yet');
+  assert.deepEqual(await page.$$eval('#tasks thead th', (h) => h.map((x) => x.textContent)),
+    ['id', 'name', 'parent', 'state', 'waits on', 'site', 'awaited by', 'busy', 'scheduled', 'idle', 'resumes', 'wakes']);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -80,6 +88,10 @@ test('page: Run plays taches live; the URL\'s delays set the order of the finish
   // Output lines carry their time: the finishes follow the delays.
   const t = Object.fromEntries(st.output.map((l) => [l.text, l.t]));
   assert.ok(t['Fin de Tâche 2'] >= 60 && t['Fin de Tâche 3'] >= 120 && t['Fin de Tâche 1'] >= 200, JSON.stringify(t));
+  // The output's time column reads in one unit.
+  await page.waitForFunction(() => document.querySelectorAll('#output li').length === 7);
+  const col = await page.$$eval('#output .t', (c) => c.map((x) => x.textContent));
+  assert.ok(col.every((x) => /^\d+\.\d{3} s$/.test(x)), JSON.stringify(col));
   await page.close();
 
   const other = await open('?scenario=taches&d1=40&d2=160&d3=100');
@@ -297,8 +309,8 @@ test('page: Step runs taches one resume per key press on the virtual clock, the 
     const st = await state(page);
     seen.push([st.resumes, st.output.length, st.suspendedLines]);
     if (k === 3) {
-      const marked = await page.$$eval('#source .line.suspended', (l) => l.map((x) => [Number(x.dataset.n), x.querySelector('.who').textContent]));
-      assert.deepEqual(marked, [[SLEEP, '⟵ Tâche 1 (timer), Tâche 2 (timer)'], [GATHER, '⟵ main (gather)']]);
+      const marked = await page.$$eval('#source .line.suspended', (l) => l.map((x) => [Number(x.dataset.n), [...x.querySelectorAll('.badge')].map((b) => b.title)]));
+      assert.deepEqual(marked, [[SLEEP, ['Tâche 1 (task 2): timer', 'Tâche 2 (task 3): timer']], [GATHER, ['main (task 1): gather']]]);
     }
   }
   assert.deepEqual(seen, [
@@ -365,7 +377,9 @@ test('page: Run at ×8 replays a virtual-clock recording, 8 times faster than re
   assert.equal(st.mode, 'replay');
   assert.deepEqual(finishes(st), ['Tâche 2', 'Tâche 3', 'Tâche 1', 'main']);
   assert.deepEqual(st.output.map((l) => l.t), [0, 0, 0, 1000, 1500, 2000, 2000]);
-  assert.ok(ms >= 200 && ms < 2000, `2 s of virtual time at ×8 took ${ms} ms`);
+  // 2 s of recorded clock at ×8 cannot take less than 250 ms of the page's
+  // clock (a slower machine only takes longer: no upper bound).
+  assert.ok(ms >= 250, `2 s of virtual time at ×8 took ${ms} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -522,4 +536,384 @@ test('page: every scenario runs to its end in Run (×8) and in Step mode, with t
     assert.deepEqual(errors, [], name);
     await page.close();
   }
+});
+
+test('page: printed lines are queued and drawn once a frame, outside the program\'s print; the window never scrolls', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception&timeout=100&i1=1&i2=1&n1=150&n2=150');
+  await page.evaluate(async () => {
+    const { ProgramSource } = await import('/web/sources.mjs');
+    const spy = window.__spy = { prints: 0, touched: 0, intoView: 0, scrolls: 0 };
+    const line = ProgramSource.prototype.line;
+    // The output list and the window as the program's print leaves them.
+    ProgramSource.prototype.line = function (text, stream) {
+      const box = document.getElementById('output'), n = box.childElementCount, top = box.scrollTop;
+      line.call(this, text, stream);
+      spy.prints++;
+      if (box.childElementCount !== n || box.scrollTop !== top) spy.touched++;
+    };
+    Element.prototype.scrollIntoView = () => { spy.intoView++; };
+    window.addEventListener('scroll', () => { spy.scrolls++; });
+  });
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const st = await state(page);
+  const spy = await page.evaluate(() => ({ ...window.__spy, flushes: window.weftPage.state.outputFlushes, rows: document.getElementById('output').childElementCount }));
+  assert.equal(st.exit, 0, JSON.stringify(st.errors));
+  assert.equal(spy.prints, st.output.length);
+  assert.ok(spy.prints >= 300, String(spy.prints));
+  assert.equal(spy.rows, st.output.length);
+  assert.equal(spy.touched, 0, 'the output list changed inside print');
+  assert.ok(spy.flushes >= 1 && spy.flushes < spy.prints, JSON.stringify(spy));
+  assert.equal(spy.intoView, 0);
+  assert.equal(spy.scrolls, 0);
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  // The box itself follows the end.
+  const box = await page.$eval('#output', (b) => ({ top: b.scrollTop, h: b.clientHeight, sh: b.scrollHeight }));
+  assert.ok(box.sh > box.h && box.top + box.h >= box.sh - 4, JSON.stringify(box));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/* axe-core's violations on the page as it is now, as "rule: targets" lines. */
+async function axe(page) {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const r = await new AxeBuilder({ page }).analyze();
+  // The C source always scrolls: the rule the page once failed is applied.
+  assert.ok(r.passes.some((p) => p.id === 'scrollable-region-focusable'), 'scrollable-region-focusable was not checked');
+  return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('page: axe-core finds no violation on load, after a run, after steps, after an import, and on a phone', { skip, timeout: 120000 }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=60&d2=20&d3=40');
+  assert.deepEqual(await axe(page), [], 'on load');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await state(page);
+  assert.deepEqual(await axe(page), [], 'after a run');
+  const json = await page.evaluate(() => window.weftPage.actions.exportJSON());
+  await page.keyboard.press('x');
+  for (let k = 0; k < 3; k++) await page.keyboard.press('s');
+  await state(page);
+  assert.deepEqual(await axe(page), [], 'after steps');
+  await page.setInputFiles('#import-file', { name: 'taches.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.mode === 'replay' && window.weftPage.state.status === 'done');
+  assert.deepEqual(await axe(page), [], 'after an import');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${server.url}/?scenario=reception&timeout=0.25&i1=100&i2=150`);
+  await page.evaluate(() => window.weftPage.ready);
+  assert.deepEqual(await axe(page), [], 'on a phone');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await state(page);
+  assert.deepEqual(await axe(page), [], 'on a phone, after a run');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: no shortcut fires while a control has focus; the focused timeline tells the active lane\'s state', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  // ← → on the speed slider change the speed, not the timeline's view.
+  await page.focus('#speed');
+  await page.keyboard.press('ArrowRight');
+  let st = await state(page);
+  assert.equal(st.speed, 2);
+  assert.equal(await page.evaluate(() => window.weftPage.timeline.view), null);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await state(page)).speed, 1);
+  // Enter and space press the focused button, which keeps the focus.
+  await page.focus('#step');
+  await page.keyboard.press('Enter');
+  assert.equal((await state(page)).resumes, 1);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'step');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press(' ');
+  st = await state(page);
+  assert.equal(st.resumes, 3);
+  assert.equal(st.status, 'stepping'); // space pressed Step, it did not resume
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'step');
+  // A letter on a focused control is the control's: no Run, no Reset.
+  await page.keyboard.press('x');
+  await page.focus('#axis');
+  await page.keyboard.press('r');
+  assert.equal((await state(page)).resumes, 3);
+  // Esc leaves the control; the shortcuts work again.
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+  await page.keyboard.press('s');
+  assert.equal((await state(page)).resumes, 4);
+  // The canvas takes focus; its label says what it spans and the active lane's state.
+  await page.focus('#timeline');
+  st = await state(page);
+  const label = () => page.$eval('#timeline', (c) => c.getAttribute('aria-label'));
+  await page.waitForFunction(() => document.getElementById('timeline').getAttribute('aria-label') === window.weftPage.state.canvasLabel);
+  assert.match(await label(), /^timeline of taches: 4 tasks from 0 ms to 0 ms; Tâche 3 \(task 4\): waiting on timer at taches\.c:\d+ since 0 ms$/);
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(() => /Tâche 2/.test(document.getElementById('timeline').getAttribute('aria-label')));
+  assert.match(await label(), /; Tâche 2 \(task 3\): waiting on timer at taches\.c:\d+ since 0 ms$/);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(() => /main/.test(document.getElementById('timeline').getAttribute('aria-label')));
+  assert.match(await label(), /; main \(task 1\): waiting on gather at taches\.c:\d+ since 0 ms$/);
+  // ← → on the focused canvas pan it (it is not a control).
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await page.evaluate(() => window.weftPage.timeline.view), null);
+  assert.equal(await page.$eval('#status', (s) => s.getAttribute('aria-live')), 'polite');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: Tab alone reaches every control and every scrollable region', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception');
+  await page.keyboard.press('s'); // Pause/Resume is enabled once a program has started
+  await state(page);
+  const reached = new Set();
+  for (let k = 0; k < 60; k++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => {
+      const a = document.activeElement;
+      return a.id || (a.name ? `param:${a.name}` : a.tagName.toLowerCase());
+    }));
+  }
+  const expected = ['scenario', ...['timeout', 'i1', 'i2', 'n1', 'n2'].map((k) => `param:${k}`), 'run', 'step', 'pause', 'reset',
+    'speed', 'axis', 'follow', 'export', 'import', 'timeline', 'output', 'tasks-wrap', 'source', 'summary'];
+  for (const id of expected) assert.ok(reached.has(id), `${id} not reached: ${[...reached]}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: on a phone (390×844) nothing is wider than the screen, the lanes keep their room, the shortcuts fold', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/?scenario=reception&timeout=0.25&i1=100&i2=150`);
+  await page.evaluate(() => window.weftPage.ready);
+  const widths = () => page.evaluate(() => ({
+    doc: document.scrollingElement.scrollWidth,
+    select: document.getElementById('scenario').getBoundingClientRect().right,
+    canvas: document.getElementById('timeline').clientWidth,
+    label: window.weftPage.timeline.labelWidth,
+  }));
+  let w = await widths();
+  assert.ok(w.doc <= 390, JSON.stringify(w));
+  assert.ok(w.select <= 390, JSON.stringify(w));
+  assert.ok(w.label <= w.canvas * 0.2 + 1 && w.label >= 64, JSON.stringify(w));
+  assert.equal(await page.$eval('#keys-box', (d) => d.open), false);
+  assert.equal(await page.$eval('#keys', (d) => d.checkVisibility()), false);
+  await page.click('#keys-box summary');
+  assert.equal(await page.$eval('#keys-box', (d) => d.open), true);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await state(page);
+  w = await widths();
+  assert.ok(w.doc <= 390, `after a run: ${JSON.stringify(w)}`);
+  await screenshot(page, 'page-phone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: an imported trace switches to its scenario and parameters, says "Replaying — back to live", and goes back', { skip }, async () => {
+  const { page, errors } = await open('?scenario=pipeline&n=3&transform=30&consume=20');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  const live = await state(page);
+  const json = await page.evaluate(() => window.weftPage.actions.exportJSON());
+  await page.goto(`${server.url}/?scenario=taches`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.status === 'done');
+  let st = await state(page);
+  assert.equal(st.scenario, 'pipeline');
+  assert.deepEqual(st.params, { n: 3, transform: 30, consume: 20 });
+  assert.equal(st.mode, 'replay');
+  assert.equal(st.replaying, true);
+  assert.equal(await page.$eval('#scenario', (s) => s.value), 'pipeline');
+  assert.equal(await page.$eval('#params input[name=n]', (i) => i.value), '3');
+  assert.match(page.url(), /scenario=pipeline&n=3&transform=30&consume=20/);
+  await page.waitForFunction(() => !document.getElementById('replaying').hidden);
+  assert.equal(await page.$eval('#replaying', (p) => p.textContent), 'Replaying pipeline.trace.json — back to live');
+  await page.waitForFunction(() => /pipeline\.c/.test(document.getElementById('source-name').textContent));
+  // Run replays the trace (the program's records, not a new run's).
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'replay');
+  assert.equal(st.records, live.records);
+  // Back to live: Run runs the program again.
+  await page.click('#live');
+  st = await state(page);
+  assert.equal(st.mode, 'idle');
+  assert.equal(st.replaying, false);
+  await page.waitForFunction(() => document.getElementById('replaying').hidden);
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'run');
+  assert.deepEqual(st.output.map((l) => l.text), live.output.map((l) => l.text));
+  // A parameter changed during a replay leaves it too.
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.replaying);
+  await page.fill('#params input[name=n]', '2');
+  await page.press('#params input[name=n]', 'Enter');
+  st = await state(page);
+  assert.equal(st.replaying, false);
+  assert.equal(st.params.n, 2);
+  // From the keyboard, "back to live" hands the focus to Run.
+  await page.setInputFiles('#import-file', { name: 'pipeline.trace.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await until(page, () => window.weftPage.state.replaying);
+  await page.focus('#live');
+  await page.keyboard.press('Enter');
+  assert.equal((await state(page)).replaying, false);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'run');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: an invalid parameter blocks Run and Step with a message naming it and why; it is not replaced', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=60&d2=20&d3=40');
+  await page.fill('#params input[name=d2]', '-5');
+  await page.press('#params input[name=d2]', 'Enter');
+  await page.locator('#run').click();
+  let st = await state(page);
+  assert.equal(st.status, 'idle');
+  assert.equal(st.records, 0);
+  assert.deepEqual(st.invalid, ['Tâche 2 delay (ms): “-5” is not an integer from 0 to 600000']);
+  assert.equal(await page.$eval('#params input[name=d2]', (i) => i.value), '-5');
+  assert.equal(await page.$eval('#params input[name=d2]', (i) => i.getAttribute('aria-invalid')), 'true');
+  assert.equal(await page.$eval('#param-error', (p) => p.hidden), false);
+  assert.equal(await page.$eval('#param-error', (p) => p.textContent), 'Tâche 2 delay (ms): “-5” is not an integer from 0 to 600000 — Run and Step wait for a valid value.');
+  assert.match(st.notice, /^not started: Tâche 2 delay \(ms\)/);
+  await page.waitForFunction(() => /not started: Tâche 2 delay/.test(document.getElementById('status').textContent));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('s');
+  assert.equal((await state(page)).resumes, 0);
+  assert.equal((await state(page)).params.d2, 20); // the last valid value is the one a run would use
+  assert.doesNotMatch(page.url(), /d2=-5/);
+  // Fixed: Run runs.
+  await page.fill('#params input[name=d2]', '30');
+  await page.press('#params input[name=d2]', 'Enter');
+  st = await state(page);
+  assert.deepEqual(st.invalid, []);
+  assert.equal(await page.$eval('#param-error', (p) => p.hidden), true);
+  await page.locator('#run').click();
+  await until(page, () => window.weftPage.state.status === 'done');
+  assert.equal((await state(page)).exit, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: speed changes apply live to a replay; a live run and a fetching scenario say they keep ×1', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches&d1=4000&d2=3000&d3=3500&speed=1');
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.mode === 'replay' && window.weftPage.state.status === 'running');
+  await page.keyboard.press(']');
+  let st = await state(page);
+  assert.equal(st.speed, 4);
+  assert.equal(await page.evaluate(() => window.weftPage.source.speed), 4);
+  assert.equal(st.notice, '');
+  await page.keyboard.press('x');
+
+  await page.goto(`${server.url}/?scenario=taches&d1=600&d2=400&d3=500`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'running');
+  await page.keyboard.press(']');
+  st = await state(page);
+  assert.equal(st.notice, 'speed ×2 applies from the next Run: a live run follows the real clock');
+  await page.waitForFunction(() => /applies from the next Run/.test(document.getElementById('status').textContent));
+  await until(page, () => window.weftPage.state.status === 'done');
+
+  await page.goto(`${server.url}/?scenario=get_docs&pages=1&per=1&latency=10&speed=3`);
+  await page.evaluate(() => window.weftPage.ready);
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  st = await state(page);
+  assert.equal(st.mode, 'run');
+  assert.equal(st.notice, 'get_docs fetches: it runs at ×1 on the real clock (the network does not follow a virtual clock)');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: every suspended task has a badge in the gutter of its line and an entry in the list; lane, row and line are linked', { skip }, async () => {
+  const { page, errors } = await open('?scenario=taches');
+  for (let k = 0; k < 4; k++) await page.keyboard.press('s');
+  let st = await state(page);
+  assert.deepEqual(st.suspended.map((s) => [s.task, s.reason, s.line]), [[1, 'gather', GATHER], [2, 'timer', SLEEP], [3, 'timer', SLEEP], [4, 'timer', SLEEP]]);
+  await page.waitForFunction(() => document.querySelectorAll('#source .badge').length === 4);
+  const gutters = await page.$$eval('#source .line.suspended', (lines) => lines.map((l) => {
+    const code = l.querySelector('.code').getBoundingClientRect(), gutter = l.querySelector('.gutter').getBoundingClientRect();
+    const badges = [...l.querySelectorAll('.badge')].map((b) => ({ text: b.textContent, r: b.getBoundingClientRect() }));
+    return {
+      n: Number(l.dataset.n), badges: badges.map((b) => b.text),
+      // Inside the gutter (not cut), left of the code: never past the line's end.
+      inside: badges.every((b) => b.r.left >= gutter.left - 0.5 && b.r.right <= gutter.right + 0.5 && b.r.right <= code.left + 0.5),
+    };
+  }));
+  assert.deepEqual(gutters, [{ n: SLEEP, badges: ['2', '3', '4'], inside: true }, { n: GATHER, badges: ['1'], inside: true }]);
+  assert.deepEqual(await page.$$eval('#sites button', (b) => b.map((x) => x.textContent)), [
+    `main — gather at taches.c:${GATHER}`, `Tâche 1 — timer at taches.c:${SLEEP}`, `Tâche 2 — timer at taches.c:${SLEEP}`, `Tâche 3 — timer at taches.c:${SLEEP}`]);
+  const linked = () => page.evaluate(() => {
+    const w = window.weftPage;
+    return {
+      selected: w.state.selected, lane: w.timeline.highlightLane,
+      row: [...document.querySelectorAll('#tasks tbody tr.selected')].map((r) => Number(r.dataset.task)),
+      current: [...document.querySelectorAll('#source .line.current')].map((l) => Number(l.dataset.n)),
+      pressed: [...document.querySelectorAll('#source .badge[aria-pressed="true"], #sites button[aria-pressed="true"]')].map((b) => b.textContent),
+    };
+  });
+  // A site in the list → the lane, the row, the line.
+  await page.click('#sites button[data-task="3"]');
+  assert.deepEqual(await linked(), { selected: 3, lane: 3, row: [3], current: [SLEEP], pressed: [`Tâche 2 — timer at taches.c:${SLEEP}`, '3'] });
+  // The line is in view inside the source pane.
+  const seen = await page.$eval('#source', (pre) => {
+    const line = pre.querySelector('.line.current');
+    const top = line.offsetTop - pre.offsetTop;
+    return top >= pre.scrollTop && top + line.offsetHeight <= pre.scrollTop + pre.clientHeight;
+  });
+  assert.equal(seen, true);
+  // A row's name → the lane and the line.
+  await page.click('#tasks tbody tr[data-task="1"] button');
+  assert.deepEqual(await linked(), { selected: 1, lane: 1, row: [1], current: [GATHER], pressed: [`main — gather at taches.c:${GATHER}`, '1'] });
+  // A badge.
+  await page.click('#source .badge[data-task="4"]');
+  assert.equal((await linked()).selected, 4);
+  // A lane on the canvas → the row and the line (Tâche 1 is lane 2).
+  const box = await page.$eval('#timeline', (c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y }; });
+  await page.mouse.click(box.x + 200, box.y + 20 + 2 * 22 + 11);
+  assert.deepEqual(await linked(), { selected: 2, lane: 2, row: [2], current: [SLEEP], pressed: [`Tâche 1 — timer at taches.c:${SLEEP}`, '2'] });
+  st = await state(page);
+  assert.match(st.canvasLabel, /; Tâche 1 \(task 2\): waiting on timer/);
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('page: a long output keeps the last 200 rows while the program runs and the last 1 000 once it stops, and says so', { skip }, async () => {
+  const { page, errors } = await open('?scenario=reception&timeout=100&i1=0&i2=0&n1=700&n2=700');
+  await page.evaluate(async () => {
+    const { ProgramSource } = await import('/web/sources.mjs');
+    const spy = window.__spy = { maxRows: 0 };
+    const line = ProgramSource.prototype.line;
+    ProgramSource.prototype.line = function (text, stream) {
+      spy.maxRows = Math.max(spy.maxRows, document.getElementById('output').childElementCount);
+      line.call(this, text, stream);
+    };
+  });
+  await page.keyboard.press('r');
+  await until(page, () => window.weftPage.state.status === 'done');
+  await page.waitForFunction(() => document.getElementById('output').childElementCount === 1000);
+  const st = await state(page);
+  assert.equal(st.output.length, 1400);
+  const seen = await page.evaluate(() => ({
+    maxRows: window.__spy.maxRows, more: document.getElementById('output-more').textContent,
+    first: document.querySelector('#output li .text').textContent, last: document.querySelector('#output li:last-child .text').textContent,
+  }));
+  assert.ok(seen.maxRows <= 200, JSON.stringify(seen));
+  assert.equal(seen.more, 'the last 1000 of 1400 lines (Export keeps them all)');
+  assert.equal(seen.first, st.output[400].text);
+  assert.equal(seen.last, st.output[1399].text);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -4,10 +4,12 @@
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './lib.mjs';
+import { root, run } from './lib.mjs';
 import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
+import { axisTicks, fmtClock } from '../../web/timeline.mjs';
 import { SCENARIOS, paramsOf, scenario } from '../../web/scenarios.mjs';
 import { startPageServer, docsPage } from '../../web/server.mjs';
 
@@ -122,4 +124,50 @@ test('npm start -- --no-build --port 0: prints the URL, serves the page on 127.0
   }
   const bad = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', 'x'], { stdio: 'ignore' });
   assert.equal(await new Promise((r) => bad.on('exit', r)), 2);
+});
+
+test('timeline axis: ticks never read alike, however far one zooms; the output reads in seconds', () => {
+  for (const [x0, x1] of [[0, 2040], [1000, 1000.004], [0.5, 0.5002], [123456, 123999], [0, 3]]) {
+    const ticks = axisTicks(x0, x1, 900);
+    assert.ok(ticks.length >= 2, JSON.stringify([x0, x1, ticks]));
+    assert.equal(new Set(ticks.map((t) => t.text)).size, ticks.length, JSON.stringify(ticks));
+    assert.ok(ticks.every((t) => t.v >= x0 && t.v <= x1));
+  }
+  assert.deepEqual(axisTicks(0, 2040, 900).map((t) => t.text).slice(0, 3), ['0 ms', '500 ms', '1000 ms']);
+  assert.deepEqual(axisTicks(0, 6000, 900).map((t) => t.text).slice(0, 3), ['0 s', '1 s', '2 s']);
+  assert.deepEqual(axisTicks(1000, 1000.004, 900).map((t) => t.text).slice(0, 2), ['1000.0000 ms', '1000.0005 ms']);
+  // The steps axis counts records: whole numbers, even zoomed past one.
+  const steps = axisTicks(10, 12.5, 900, 'steps');
+  assert.deepEqual(steps.map((t) => t.text), ['#10', '#11', '#12']);
+  assert.deepEqual(axisTicks(5, 5, 900), []);
+  assert.deepEqual([0, 1500, 2000.25].map(fmtClock), ['0.000 s', '1.500 s', '2.000 s']);
+});
+
+const pageBenchSkip = !existsSync(process.env.WEFT_CHROMIUM || '/usr/bin/chromium') ? 'no chromium'
+  : !existsSync(join(root, 'build/wasm/examples/reception.wasm')) ? 'examples not built (node scripts/build.mjs wasm)' : false;
+
+test('npm run bench -- page: tiny sizes write the ratio, the longest task, late frames and where the time went', { skip: pageBenchSkip, timeout: 300000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'weft-page-bench-'));
+  try {
+    const r = await run(process.execPath, [join(root, 'scripts/bench.mjs'), 'page', '--scale', '0.01', '--reps', '1', '--out', out], { timeoutMs: 290000 });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const list = JSON.parse(readFileSync(join(out, 'page.json'), 'utf8'));
+    for (const w of ['reception 2×10×1 ms', '100 lines']) {
+      for (const speed of ['×1', '×8']) {
+        for (const m of ['loop time ratio', 'longest main-thread task', 'frames over 16 ms', 'page ms', 'bare ms']) {
+          const e = list.find((x) => x.metric === `page ${w} ${speed}: ${m}`);
+          assert.ok(e && Number.isFinite(e.value) && e.impl === 'weft-wasm', `${w} ${speed} ${m}: ${JSON.stringify(e)}`);
+        }
+      }
+    }
+    const raw = JSON.parse(readFileSync(join(out, 'page-raw.json'), 'utf8'));
+    assert.equal(raw.raw.length, 4);
+    for (const f of raw.raw) {
+      assert.ok(f.bare_ms > 0 && f.page_ms > 0 && f.main_busy_ms >= 0 && f.page_frames >= 1, JSON.stringify(f));
+      assert.equal(f.lines, f.workload === '100 lines' ? 100 : 20);
+    }
+    assert.match(r.stdout, /loop time in the page ÷ bare/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
