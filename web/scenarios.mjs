@@ -143,6 +143,18 @@ export const SCENARIOS = [
     args: () => [],
   },
   {
+    name: 'future_sleep', title: 'sleep from a future and call_later (seed 004)',
+    about: 'sleep rebuilt from its parts: a future, and a time event in the loop\'s timer heap that completes it; two tasks count with it.',
+    params: [],
+    args: () => [],
+  },
+  {
+    name: 'asynccontext', title: 'async with from an async generator (seed 004, contextlib)',
+    about: 'asynccontextmanager\'s way: the generator\'s first anext opens the resource, the second (or aclose on failure) runs the code after its yield; two clients, one fails.',
+    params: [],
+    args: () => [],
+  },
+  {
     name: 'equipe', title: 'task groups and timeout scopes',
     about: 'A task group, failures that cancel siblings, nested timeout scopes, and a group under a timeout whose async-with connection is closed on cancellation.',
     params: [],
