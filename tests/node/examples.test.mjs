@@ -229,8 +229,8 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
 }
 
 // Examples that talk to an HTTP server run in fetch.test.mjs, against its
-// local server.
-const SERVER_EXAMPLES = ['download', 'get_docs'];
+// local server; echo_tcp (real TCP, wasm only) in net.test.mjs.
+const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp'];
 
 test('every example in examples/ has expected lines here', () => {
   const names = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
