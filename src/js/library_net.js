@@ -135,6 +135,7 @@ mergeInto(LibraryManager.library, {
     // and 1002 (protocol error) are failures, other codes a clean end.
     wsClosed: function(rec, ev) {
       var C = WeftErrors;
+      if (rec.closed) return; // over already (a failed connect's error event, the close's linger)
       rec.closeCode = ev && ev.code || 1006;
       rec.closeReason = ev && ev.reason || '';
       if (rec.connectFut) {
@@ -226,6 +227,9 @@ mergeInto(LibraryManager.library, {
     ws.onerror = function(ev) {
       var m = WeftNet.eventMessage(ev);
       if (m) rec.message = m;
+      // Node 22's WebSocket fires no close event after a failed connection:
+      // the error ends the connect.
+      if (rec.connectFut) WeftNet.wsClosed(rec, { code: 1006, reason: '' });
     };
     ws.onclose = function(ev) { WeftNet.wsClosed(rec, ev); };
   },

@@ -8,7 +8,7 @@
  *   net_client slow <port>         read a large stream slowly (back-pressure)
  *   net_client ws <url>            text and binary echo, then the server's close code
  *   net_client wsfail <url>        connect to a URL that fails
- *   net_client wsdrop <url>        read until the server drops the connection
+ *   net_client wsdrop <url> [msg]  send msg ("drop"), read until the server ends the connection
  *
  * A ticker task runs throughout and reports how often it ticked, so the
  * loop is seen serving other tasks while every wait is pending. */
@@ -18,7 +18,7 @@
 #include <weft.h>
 #include <weft/net.h>
 
-static const char *scenario, *where;
+static const char *scenario, *where, *extra;
 static int ticks;
 static int done;
 
@@ -194,7 +194,7 @@ static int wsdrop(void) {
   report("connect", rc);
   if (rc) return 1;
   const weft_bytes *b;
-  rc = weft_stream_send_text(s, "drop");
+  rc = weft_stream_send_text(s, extra ? extra : "drop");
   while (!rc) rc = weft_stream_recv(s, &b);
   report("end", rc);
   printf("  close %d\n", weft_stream_close_code(s));
@@ -217,7 +217,7 @@ static intptr_t amain(void *arg) {
   done = 1;
   weft_await(tick, NULL);
   weft_release(tick);
-  printf("ticker %s\n", ticks > 0 ? "ticked" : "stalled");
+  printf("ticker %s\n", ticks > 0 ? "ticked" : "did not tick (nothing waited)");
   return rc;
 }
 
@@ -225,6 +225,7 @@ int main(int argc, char **argv) {
   if (argc < 2) return 2;
   scenario = argv[1];
   where = argc > 2 ? argv[2] : "";
+  extra = argc > 3 ? argv[3] : NULL;
   intptr_t rc = 0;
   weft_run(amain, NULL, &rc);
   return (int)rc;

@@ -229,8 +229,8 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
 }
 
 // Examples that talk to an HTTP server run in fetch.test.mjs, against its
-// local server; echo_tcp (real TCP, wasm only) in net.test.mjs.
-const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp'];
+// local server; echo_tcp (real TCP) in net.test.mjs, echo_ws in ws.test.mjs (wasm only).
+const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp', 'echo_ws'];
 
 test('every example in examples/ has expected lines here', () => {
   const names = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
