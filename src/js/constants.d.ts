@@ -53,7 +53,7 @@ export declare const ERROR_MIN: -41;
 
 export type FutureStateName = "pending" | "done" | "failed" | "cancelled";
 export type TraceKind = "spawn" | "resume" | "suspend" | "wake" | "timer_arm" | "timer_fire" | "timer_cancel" | "fetch_start" | "fetch_end" | "yield_value" | "cancel" | "finish" | "warn" | "dropped";
-export type TraceReason = "timer" | "fetch" | "future" | "task" | "queue" | "lock" | "event" | "semaphore" | "condition" | "generator" | "yield" | "gather" | "promise" | "file" | "socket";
+export type TraceReason = "timer" | "fetch" | "future" | "task" | "queue" | "lock" | "event" | "semaphore" | "condition" | "generator" | "yield" | "gather" | "promise" | "file" | "socket" | "frame" | "idle" | "dom";
 export type TraceWarning = "long_running" | "dropped_future" | "await_cycle";
 export declare const FUTURE_STATES: readonly (FutureStateName | '')[];
 export declare const TRACE_KINDS: readonly (TraceKind | '')[];

@@ -106,7 +106,7 @@ export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled
 export const TRACE_KINDS = Object.freeze(["","spawn","resume","suspend","wake","timer_arm","timer_fire","timer_cancel","fetch_start","fetch_end","yield_value","cancel","finish","warn","dropped"]);
 
 /** Suspension reasons by value (weft_trace_reason_name); 0 is none. */
-export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file","socket"]);
+export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file","socket","frame","idle","dom"]);
 
 /** Warnings by value (weft_trace_warning_name). */
 export const TRACE_WARNINGS = Object.freeze(["","long_running","dropped_future","await_cycle"]);

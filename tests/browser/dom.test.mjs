@@ -1,0 +1,100 @@
+// weft/dom.h in a real browser (tests/bridges/dom_client in the fixture
+// page): frames and idle periods, then DOM events the test dispatches once
+// the program says it waits for them: one event with a timeout, a cancelled
+// wait, synthetic clicks delivered in order through the iterator, a burst
+// that overflows its bounded buffer, a key press. Every click listener weft
+// added is removed by the end (the test counts them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { runPage, skipReason, startBrowser } from './lib.mjs';
+
+const prog = 'tests/bridges/dom_client';
+const skip = skipReason(prog);
+let env;
+before(async () => { if (!skip) env = await startBrowser(); });
+after(async () => { if (env) await env.close(); });
+
+function ended(r) {
+  const why = JSON.stringify({ status: r.status, lines: r.lines, errors: r.errors, consoleErrors: r.consoleErrors });
+  assert.equal(r.status, 0, why);
+  assert.deepEqual(r.errors, [], why);
+  assert.deepEqual(r.consoleErrors, [], why);
+}
+
+test('browser dom: frames with increasing timestamps, idle periods, cancelled waits; bad targets named', { skip }, async () => {
+  const r = await runPage(env, prog, { args: ['frames'] });
+  ended(r);
+  assert.deepEqual(r.lines, [
+    'three frames ok',
+    'timestamps increase: yes',
+    'frame (cancelled) WEFT_ECANCELED',
+    'idle ok',
+    'time left in [0, 50]: yes',
+    'idle (cancelled) WEFT_ECANCELED',
+    'dom wait #nope WEFT_ENOENT',
+    'dom wait [[ WEFT_EINVAL',
+    'dom events on document: iterator ',
+    'ticker ticked',
+  ]);
+});
+
+test('browser dom: one event, a timeout, a cancel, clicks in order, a bounded burst, a key; no listener left behind', { skip }, async () => {
+  const page = await env.browser.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  await page.goto(`${env.server.url}/?${new URLSearchParams({ prog, args: 'events', spy: '{}' })}`);
+  const results = () => page.evaluate(() => window.__results);
+  const waitFor = async (line) => {
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const r = await results();
+      if (r.lines.includes(line)) return;
+      if (r.done || Date.now() > deadline) throw new Error(`no '${line}': ${JSON.stringify(r)}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  };
+  await waitFor('waiting: go');
+  // From here on, count the click listeners added and removed.
+  await page.evaluate(() => {
+    window.__clickListeners = 0;
+    const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, fn, o) { if (type === 'click') window.__clickListeners++; return add.call(this, type, fn, o); };
+    EventTarget.prototype.removeEventListener = function (type, fn, o) { if (type === 'click') window.__clickListeners--; return remove.call(this, type, fn, o); };
+    document.dispatchEvent(new Event('weft-go'));
+  });
+  await waitFor('waiting: clicks');
+  await page.evaluate(() => {
+    for (let i = 1; i <= 5; i++) document.dispatchEvent(new MouseEvent('click', { clientX: i, clientY: 2 * i, button: 0 }));
+  });
+  await waitFor('waiting: burst');
+  await page.evaluate(() => {
+    for (let i = 1; i <= 20; i++) document.dispatchEvent(new MouseEvent('click', { clientX: i }));
+  });
+  await waitFor('waiting: key');
+  await page.evaluate(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'q' })));
+  const deadline = Date.now() + 20000;
+  let r;
+  while (!(r = await results()).done && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  const listeners = await page.evaluate(() => window.__clickListeners);
+  await page.close();
+  ended({ ...r, consoleErrors });
+  assert.deepEqual(r.lines, [
+    'waiting: go',
+    'go ok',
+    '  type weft-go',
+    'click (timed out) WEFT_ETIMEDOUT',
+    'click on #status (cancelled) WEFT_ECANCELED',
+    'waiting: clicks',
+    ...[1, 2, 3, 4, 5].map((i) => `  click at ${i},${2 * i} button 0`),
+    'five clicks ok',
+    'waiting: burst',
+    '  first at 1',
+    '  eighth at 8',
+    '  burst of 20: 8 kept, 12 dropped',
+    'waiting: key',
+    'key ok',
+    "  keydown 'q'",
+    'ticker ticked',
+  ]);
+  assert.equal(listeners, 0, 'every click listener weft added was removed');
+});
