@@ -13,6 +13,7 @@
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
  *   net.h          TCP (Node) and WebSocket streams: connect, send, receive, listen/accept
  *   dom.h          animation frames, idle periods, DOM events (one, or an async iterator)
+ *   stdin.h        standard input as an async iterator of lines
  *   js.h           JS promises awaited from C, C tasks awaited from JS
  *   trace.h        tracing, the task table, stepping the loop
  *   sites.h        await sites: the suspending calls record file:line
@@ -38,6 +39,7 @@
 #include "weft/zip.h"
 #include "weft/net.h"
 #include "weft/dom.h"
+#include "weft/stdin.h"
 #include "weft/js.h"
 #include "weft/trace.h"
 /* Last: the await-site macros wrap calls declared above (internal sources

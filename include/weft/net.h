@@ -76,7 +76,8 @@ int weft_tcp_connect(const char *host, int port, weft_stream **out);
  * `ws` package's, through createWeft's moduleArgs). Suspends until the
  * handshake is done. Returns 0 with the stream in *out, or (with *out NULL):
  *   WEFT_EURL          `url` does not parse, or is not ws:/wss:
- *   WEFT_ECONNREFUSED  the connection was refused (Node; browsers say ENETWORK)
+ *   WEFT_ECONNREFUSED  the connection was refused, when the host says so (the ws
+ *                      package does; browsers and Node's own WebSocket say ENETWORK)
  *   WEFT_ENETWORK      the connection or the handshake failed
  *   WEFT_ECANCELED     the task was cancelled (the socket is closed)
  *   WEFT_ENOSYS        no WebSocket constructor (see above; native builds)

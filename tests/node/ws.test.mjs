@@ -8,6 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { WebSocket as WsWebSocket } from 'ws';
+import { createWeft } from '../../src/js/core.node.mjs';
 import { report, root, run, runWasm } from './lib.mjs';
 import { closedPortUrl } from './server.mjs';
 import { WS_LINES, startWsServer } from './ws_server.mjs';
@@ -81,4 +83,27 @@ test('ws (Node 20): without a WebSocket, WEFT_ENOSYS says what to do; with --exp
   assert.match(none.lines[1], /Node >= 22.*--experimental-websocket.*Module\.weftWebSocket/, report(none));
   const r = await client(process.execPath, ['--experimental-websocket', '--no-warnings'], prog, 'ws', server.url);
   assert.deepEqual(r.lines, WS_LINES, report(r));
+});
+
+/* Runs net_client in this process with `WebSocket` handed in as
+ * Module.weftWebSocket; resolves with its lines and exit status. */
+function inProcess(WebSocket, ...args) {
+  return new Promise((resolve, reject) => {
+    const lines = [];
+    createWeft({
+      module: prog, args, print: (t) => lines.push(t), printErr: (t) => lines.push(`stderr: ${t}`),
+      moduleArgs: { weftWebSocket: WebSocket },
+      onExit: (status) => resolve({ status, lines }),
+      onError: reject,
+    }).catch(reject);
+  });
+}
+
+test('ws (this Node, the ws package handed in as Module.weftWebSocket): the same exchange; a refused port is WEFT_ECONNREFUSED', { skip: built }, async () => {
+  const r = await inProcess(WsWebSocket, 'ws', server.url);
+  assert.deepEqual(r, { status: 0, lines: WS_LINES });
+  const refused = (await closedPortUrl()).replace('http:', 'ws:');
+  const f = await inProcess(WsWebSocket, 'wsfail', refused);
+  assert.equal(f.lines[0], 'connect WEFT_ECONNREFUSED', f.lines.join('\n'));
+  assert.match(f.lines[1], /^  why: WebSocket connection to .* failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
 });
