@@ -14,9 +14,24 @@
 
 static int ticks, done;
 
+/* The trace reasons of the suspensions recorded so far (the ring is
+ * drained by the ticker, so it never overflows). */
+static int seen[64];
+
+static void collect(void) {
+  weft_trace_record r[64];
+  int n;
+  while ((n = weft_trace_drain(weft_running_loop(), r, 64)) > 0)
+    for (int i = 0; i < n; i++)
+      if (r[i].kind == WEFT_TRACE_SUSPEND && r[i].reason < 64) seen[r[i].reason] = 1;
+}
+
 static intptr_t ticker(void *arg) {
   (void)arg;
-  while (!done && weft_sleep(5) == 0) ticks++;
+  while (!done && weft_sleep(5) == 0) {
+    ticks++;
+    collect();
+  }
   return 0;
 }
 
@@ -111,6 +126,7 @@ static int events(void) {
 
 static intptr_t amain(void *arg) {
   const char *scenario = arg;
+  weft_trace_enable(weft_running_loop(), 1024);
   weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker"});
   int rc = 2;
   if (!strcmp(scenario, "frames")) rc = frames();
@@ -118,6 +134,12 @@ static intptr_t amain(void *arg) {
   done = 1;
   weft_await(tick, NULL);
   weft_release(tick);
+  collect();
+  printf("traced waits:");
+  int any = 0;
+  for (int r = WEFT_REASON_FRAME; r <= WEFT_REASON_DOM; r++)
+    if (seen[r]) printf(" %s", weft_trace_reason_name(r)), any = 1;
+  printf("%s\n", any ? "" : " none");
   printf("ticker %s\n", ticks > 0 ? "ticked" : "did not tick");
   return rc;
 }

@@ -4,6 +4,7 @@
  *
  *   net_client refused <port>      connect to a closed port
  *   net_client peer <port>         read what a test server sends until its end or reset
+ *                                  ("ack" after the first chunk)
  *   net_client cancel              cancel connect, recv, accept and a blocked send (C server)
  *   net_client slow <port>         read a large stream slowly (back-pressure)
  *   net_client ws <url>            text and binary echo, then the server's close code
@@ -22,9 +23,24 @@ static const char *scenario, *where, *extra;
 static int ticks;
 static int done;
 
+/* The trace reasons of the suspensions recorded so far (the ring is
+ * drained by the ticker, so it never overflows). */
+static int seen[64];
+
+static void collect(void) {
+  weft_trace_record r[64];
+  int n;
+  while ((n = weft_trace_drain(weft_running_loop(), r, 64)) > 0)
+    for (int i = 0; i < n; i++)
+      if (r[i].kind == WEFT_TRACE_SUSPEND && r[i].reason < 64) seen[r[i].reason] = 1;
+}
+
 static intptr_t ticker(void *arg) {
   (void)arg;
-  while (!done && weft_sleep(5) == 0) ticks++;
+  while (!done && weft_sleep(5) == 0) {
+    ticks++;
+    collect();
+  }
   return 0;
 }
 
@@ -49,9 +65,13 @@ static int peer(void) {
   if (rc) return 1;
   size_t total = 0;
   char text[256] = "";
+  int chunks = 0;
   WEFT_AFOR(const weft_bytes *, b, weft_stream_iter(s), &rc) {
     if (total + b->len < sizeof text) memcpy(text + total, b->data, b->len), text[total + b->len] = 0;
     total += b->len;
+    /* Tell the server the first chunk was read: it ends or resets only
+     * then (a reset discards what the kernel has not handed over yet). */
+    if (chunks++ == 0 && weft_stream_send_text(s, "ack")) break;
   }
   printf("received '%s'\n", text);
   report("end", rc);
@@ -204,6 +224,7 @@ static int wsdrop(void) {
 
 static intptr_t amain(void *arg) {
   (void)arg;
+  weft_trace_enable(weft_running_loop(), 1024);
   weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker"});
   int rc = 2;
   if (!strcmp(scenario, "refused")) rc = refused();
@@ -217,6 +238,12 @@ static intptr_t amain(void *arg) {
   done = 1;
   weft_await(tick, NULL);
   weft_release(tick);
+  collect();
+  printf("traced waits:");
+  int any = 0;
+  for (int r = WEFT_REASON_SOCKET; r <= WEFT_REASON_SOCKET; r++)
+    if (seen[r]) printf(" %s", weft_trace_reason_name(r)), any = 1;
+  printf("%s\n", any ? "" : " none");
   printf("ticker %s\n", ticks > 0 ? "ticked" : "did not tick (nothing waited)");
   return rc;
 }

@@ -34,6 +34,7 @@ test('browser dom: frames with increasing timestamps, idle periods, cancelled wa
     'dom wait #nope WEFT_ENOENT',
     'dom wait [[ WEFT_EINVAL',
     'dom events on document: iterator ',
+    'traced waits: frame idle',
     'ticker ticked',
   ]);
 });
@@ -94,6 +95,7 @@ test('browser dom: one event, a timeout, a cancel, clicks in order, a bounded bu
     'waiting: key',
     'key ok',
     "  keydown 'q'",
+    'traced waits: dom',
     'ticker ticked',
   ]);
   assert.equal(listeners, 0, 'every click listener weft added was removed');

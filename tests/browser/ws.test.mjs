@@ -45,10 +45,10 @@ test('browser ws: text and binary echo, the server\'s close code and reason, our
 test('browser ws: dropped without a close frame is WEFT_ECONNRESET (1006); a 1002 close WEFT_EPROTO', { skip }, async () => {
   const r = await runPage(env, prog, { args: ['wsdrop', server.url] });
   ended(r, WS_LOGS);
-  assert.deepEqual(r.lines, ['connect ok', 'end WEFT_ECONNRESET', '  why: WebSocket closed without a close frame (1006)', '  close 1006', 'ticker ticked']);
+  assert.deepEqual(r.lines, ['connect ok', 'end WEFT_ECONNRESET', '  why: WebSocket closed without a close frame (1006)', '  close 1006', 'traced waits: socket', 'ticker ticked']);
   const p = await runPage(env, prog, { args: ['wsdrop', server.url, 'close 1002 bad frame'] });
   ended(p, WS_LOGS);
-  assert.deepEqual(p.lines, ['connect ok', 'end WEFT_EPROTO', '  why: WebSocket protocol error (1002): bad frame', '  close 1002', 'ticker ticked']);
+  assert.deepEqual(p.lines, ['connect ok', 'end WEFT_EPROTO', '  why: WebSocket protocol error (1002): bad frame', '  close 1002', 'traced waits: socket', 'ticker ticked']);
 });
 
 test('browser ws: a refused port is WEFT_ENETWORK (browsers do not say why)', { skip }, async () => {
@@ -56,7 +56,7 @@ test('browser ws: a refused port is WEFT_ENETWORK (browsers do not say why)', { 
   const r = await runPage(env, prog, { args: ['wsfail', refused] });
   ended(r, WS_LOGS);
   assert.deepEqual(r.lines.slice(0, 2), ['connect WEFT_ENETWORK', `  why: WebSocket connection to ${refused} failed`]);
-  assert.deepEqual(r.lines.slice(2), ['stream NULL', 'ticker ticked']);
+  assert.deepEqual(r.lines.slice(2), ['stream NULL', 'traced waits: socket', 'ticker ticked']);
 });
 
 test('browser echo_ws: seed 004\'s client over a WebSocket, the reply reversed', { skip }, async () => {

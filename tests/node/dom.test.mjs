@@ -26,6 +26,7 @@ test('dom (Node): frames on a timer, idle after I/O, cancelled waits, DOM events
     'dom wait #nope WEFT_ENOSYS',
     'dom wait [[ WEFT_ENOSYS',
     'dom events on document: NULL WEFT_ENOSYS',
+    'traced waits: frame idle',
     'ticker ticked',
   ], report(r));
 });

@@ -49,21 +49,21 @@ test('net: a refused port is WEFT_ECONNREFUSED with the host\'s message, and no 
   await close();
   const r = await client('refused', String(port));
   assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines, ['connect WEFT_ECONNREFUSED', `  why: connect ECONNREFUSED 127.0.0.1:${port}`, 'stream NULL', 'ticker ticked'], report(r));
+  assert.deepEqual(r.lines, ['connect WEFT_ECONNREFUSED', `  why: connect ECONNREFUSED 127.0.0.1:${port}`, 'stream NULL', 'traced waits: socket', 'ticker ticked'], report(r));
 });
 
 test('net: a server that ends mid-stream gives the chunks, then the end for good; a send after it WEFT_EPIPE', { skip }, async () => {
-  const s = await serve((sock) => { sock.write('part1 '); setTimeout(() => sock.end('part2'), 50); });
+  const s = await serve((sock) => { sock.write('part1 '); sock.once('data', () => sock.end('part2')); });
   const r = await client('peer', String(s.port));
   await s.close();
   assert.equal(r.code, 0, report(r));
   // The iterator ends cleanly (status 0); recv says WEFT_EDONE from then on.
   assert.deepEqual(r.lines, ['connect ok', "received 'part1 part2'", 'end ok', 'again WEFT_EDONE',
-    'send WEFT_EPIPE', '  why: the stream is closed for writing', 'close ok', 'ticker ticked'], report(r));
+    'send WEFT_EPIPE', '  why: the stream is closed for writing', 'close ok', 'traced waits: socket', 'ticker ticked'], report(r));
 });
 
 test('net: a server that resets mid-stream: the chunks, then WEFT_ECONNRESET, and again', { skip }, async () => {
-  const s = await serve((sock) => { sock.write('part1'); setTimeout(() => sock.resetAndDestroy(), 50); });
+  const s = await serve((sock) => { sock.write('part1'); sock.once('data', () => sock.resetAndDestroy()); });
   const r = await client('peer', String(s.port));
   await s.close();
   assert.equal(r.code, 0, report(r));
@@ -91,6 +91,7 @@ test('net: cancel during connect, accept, recv and a blocked send; nothing is lo
     'close server side ok',
     'close client side ok',
     'close listener ok',
+    'traced waits: socket',
     'ticker ticked',
   ], report(r));
 });
@@ -114,7 +115,7 @@ test('net: a slow reader makes the writer wait (the host stops reading), then ge
   const r = await client('slow', String(s.port));
   await s.close();
   assert.equal(r.code, 0, report(r));
-  assert.deepEqual(r.lines, ['connect ok', 'end ok', `received ${TOTAL} bytes`, 'ticker ticked'], report(r));
+  assert.deepEqual(r.lines, ['connect ok', 'end ok', `received ${TOTAL} bytes`, 'traced waits: socket', 'ticker ticked'], report(r));
   // While the C reader slept 300 ms after its first chunk, the kernel's
   // buffers and the host's 64 KiB were all the writer could fill.
   assert.ok(flushedAt200 >= 0 && flushedAt200 < 24 << 20, `flushed ${flushedAt200} bytes while the reader slept`);

@@ -49,14 +49,14 @@ test('ws (Node 22): a connection dropped without a close frame is WEFT_ECONNRESE
   const r = await client(node22, [], prog, 'wsdrop', server.url);
   assert.equal(r.code, 0, report(r));
   assert.deepEqual(r.lines, ['connect ok', 'end WEFT_ECONNRESET', '  why: WebSocket closed without a close frame (1006)',
-    '  close 1006', 'ticker ticked'], report(r));
+    '  close 1006', 'traced waits: socket', 'ticker ticked'], report(r));
 });
 
 test('ws (Node 22): a server closing with 1002 (protocol error) is WEFT_EPROTO', { skip: skip22 }, async () => {
   const r = await client(node22, [], prog, 'wsdrop', server.url, 'close 1002 bad frame');
   assert.equal(r.code, 0, report(r));
   assert.deepEqual(r.lines, ['connect ok', 'end WEFT_EPROTO', '  why: WebSocket protocol error (1002): bad frame',
-    '  close 1002', 'ticker ticked'], report(r));
+    '  close 1002', 'traced waits: socket', 'ticker ticked'], report(r));
 });
 
 test('ws (Node 22): a refused port, a URL that is not ws:', { skip: skip22 }, async () => {
@@ -65,10 +65,10 @@ test('ws (Node 22): a refused port, a URL that is not ws:', { skip: skip22 }, as
   assert.equal(r.code, 0, report(r));
   assert.match(r.lines[0], /^connect WEFT_E(CONNREFUSED|NETWORK)$/, report(r));
   assert.match(r.lines[1], new RegExp(`^  why: WebSocket connection to ${refused.replace(/[.]/g, '\\.')} failed`), report(r));
-  assert.deepEqual(r.lines.slice(2), ['stream NULL', 'ticker ticked'], report(r));
+  assert.deepEqual(r.lines.slice(2), ['stream NULL', 'traced waits: socket', 'ticker ticked'], report(r));
   const bad = await client(node22, [], prog, 'wsfail', 'http://127.0.0.1/');
   // Refused at once: no time passes, so the ticker does not tick.
-  assert.deepEqual(bad.lines, ['connect WEFT_EURL', '  why: not a ws: or wss: URL: "http://127.0.0.1/"', 'stream NULL', 'ticker did not tick (nothing waited)'], report(bad));
+  assert.deepEqual(bad.lines, ['connect WEFT_EURL', '  why: not a ws: or wss: URL: "http://127.0.0.1/"', 'stream NULL', 'traced waits: none', 'ticker did not tick (nothing waited)'], report(bad));
 });
 
 test('echo_ws (Node 22): seed 004\'s client over a WebSocket, the reply reversed', { skip: skip22 }, async () => {

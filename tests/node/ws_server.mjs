@@ -47,5 +47,6 @@ export const WS_LINES = [
   'close ok',
   'again ok',
   'close 4000 ok',
+  'traced waits: socket',
   'ticker ticked',
 ];
