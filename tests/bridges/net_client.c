@@ -5,6 +5,7 @@
  *   net_client refused <port>      connect to a closed port
  *   net_client peer <port>         read what a test server sends until its end or reset
  *                                  ("ack" after the first chunk)
+ *   net_client listen <port>       listen on a port that is taken
  *   net_client cancel              cancel connect, recv, accept and a blocked send (C server)
  *   net_client slow <port>         read a large stream slowly (back-pressure)
  *   net_client ws <url>            text and binary echo, then the server's close code
@@ -79,6 +80,15 @@ static int peer(void) {
   report("again", weft_stream_recv(s, &b)); /* the end stays the end */
   report("send", weft_stream_send_text(s, "late"));
   report("close", weft_stream_close(s));
+  return 0;
+}
+
+static int listen_taken(void) {
+  weft_listener *l = (weft_listener *)1;
+  int rc = weft_tcp_listen("127.0.0.1", atoi(where), &l);
+  report("listen", rc);
+  printf("listener %s\n", l ? "set" : "NULL");
+  if (l) weft_listener_close(l);
   return 0;
 }
 
@@ -230,6 +240,7 @@ static intptr_t amain(void *arg) {
   if (!strcmp(scenario, "refused")) rc = refused();
   else if (!strcmp(scenario, "peer")) rc = peer();
   else if (!strcmp(scenario, "cancel")) rc = cancel();
+  else if (!strcmp(scenario, "listen")) rc = listen_taken();
   else if (!strcmp(scenario, "slow")) rc = slow();
   else if (!strcmp(scenario, "ws")) rc = ws();
   else if (!strcmp(scenario, "wsfail")) rc = wsfail();

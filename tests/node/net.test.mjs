@@ -52,6 +52,15 @@ test('net: a refused port is WEFT_ECONNREFUSED with the host\'s message, and no 
   assert.deepEqual(r.lines, ['connect WEFT_ECONNREFUSED', `  why: connect ECONNREFUSED 127.0.0.1:${port}`, 'stream NULL', 'traced waits: socket', 'ticker ticked'], report(r));
 });
 
+test('net: listening on a port that is taken is WEFT_EADDRINUSE, and no listener', { skip }, async () => {
+  const s = await serve(() => {});
+  const r = await client('listen', String(s.port));
+  await s.close();
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, ['listen WEFT_EADDRINUSE', `  why: listen EADDRINUSE: address already in use 127.0.0.1:${s.port}`,
+    'listener NULL', 'traced waits: socket', 'ticker ticked'], report(r));
+});
+
 test('net: a server that ends mid-stream gives the chunks, then the end for good; a send after it WEFT_EPIPE', { skip }, async () => {
   const s = await serve((sock) => { sock.write('part1 '); sock.once('data', () => sock.end('part2')); });
   const r = await client('peer', String(s.port));
