@@ -9,6 +9,7 @@
  *   net_client cancel              cancel connect, recv, accept and a blocked send (C server)
  *   net_client slow <port>         read a large stream slowly (back-pressure)
  *   net_client ws <url>            text and binary echo, then the server's close code
+ *   net_client wscancel <url>      cancel a connect and a recv; a 4 MiB message there and back
  *   net_client wsfail <url>        connect to a URL that fails
  *   net_client wsdrop <url> [msg]  send msg ("drop"), read until the server ends the connection
  *
@@ -210,6 +211,45 @@ static int ws(void) {
   return 0;
 }
 
+static intptr_t ws_connect_task(void *arg) {
+  (void)arg;
+  weft_stream *s = NULL;
+  int rc = weft_ws_connect(where, &s);
+  if (!rc) weft_stream_close(s);
+  return rc ? weft_fail(rc) : 0;
+}
+
+static int wscancel(void) {
+  weft_task *t = weft_spawn(NULL, ws_connect_task, NULL, NULL);
+  weft_yield();
+  weft_cancel(t);
+  report("connect (cancelled)", weft_await(t, NULL));
+  weft_release(t);
+  weft_stream *s;
+  int rc = weft_ws_connect(where, &s);
+  report("connect", rc);
+  if (rc) return 1;
+  const weft_bytes *b;
+  weft_scope sc;
+  WEFT_TIMEOUT(sc, 30) { rc = weft_stream_recv(s, &b); }
+  report("recv (timed out)", rc);
+  rc = weft_stream_send_text(s, "still there");
+  if (!rc) rc = weft_stream_recv(s, &b);
+  report("recv", rc);
+  if (!rc) printf("  '%s'\n", (const char *)b->data);
+  /* More than the high-water mark at once: the send waits for the host's
+   * buffer to drain, then the echo comes back whole. */
+  static uint8_t big[4 << 20];
+  for (size_t i = 0; i < sizeof big; i++) big[i] = (uint8_t)(i * 7);
+  rc = weft_stream_send(s, big, sizeof big);
+  report("send 4 MiB", rc);
+  if (!rc) rc = weft_stream_recv(s, &b);
+  report("recv 4 MiB", rc);
+  if (!rc) printf("  %zu bytes, %s\n", b->len, b->len == sizeof big && !memcmp(b->data, big, sizeof big) ? "the same" : "different");
+  report("close", weft_stream_close(s));
+  return 0;
+}
+
 static int wsfail(void) {
   weft_stream *s = (weft_stream *)1;
   int rc = weft_ws_connect(where, &s);
@@ -244,6 +284,7 @@ static intptr_t amain(void *arg) {
   else if (!strcmp(scenario, "slow")) rc = slow();
   else if (!strcmp(scenario, "ws")) rc = ws();
   else if (!strcmp(scenario, "wsfail")) rc = wsfail();
+  else if (!strcmp(scenario, "wscancel")) rc = wscancel();
   else if (!strcmp(scenario, "wsdrop")) rc = wsdrop();
   else printf("unknown scenario %s\n", scenario);
   done = 1;

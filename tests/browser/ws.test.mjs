@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPage, skipReason, startBrowser } from './lib.mjs';
 import { closedPortUrl } from '../node/server.mjs';
-import { WS_LINES, startWsServer } from '../node/ws_server.mjs';
+import { WS_CANCEL_LINES, WS_LINES, startWsServer } from '../node/ws_server.mjs';
 
 const prog = 'tests/bridges/net_client';
 const skip = skipReason(prog, 'examples/echo_ws');
@@ -40,6 +40,12 @@ test('browser ws: text and binary echo, the server\'s close code and reason, our
   assert.deepEqual(r.lines, WS_LINES);
   assert.deepEqual(server.stats.closes.slice(before).map(([code]) => code), [4001, 4000]);
   assert.deepEqual(server.stats.closes.at(-1), [4000, 'done']);
+});
+
+test('browser ws: cancel during connect and recv (nothing lost); a 4 MiB message (past the high-water mark) there and back whole', { skip }, async () => {
+  const r = await runPage(env, prog, { args: ['wscancel', server.url] });
+  ended(r, WS_LOGS);
+  assert.deepEqual(r.lines, WS_CANCEL_LINES);
 });
 
 test('browser ws: dropped without a close frame is WEFT_ECONNRESET (1006); a 1002 close WEFT_EPROTO', { skip }, async () => {

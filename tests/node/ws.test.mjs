@@ -12,7 +12,7 @@ import { WebSocket as WsWebSocket } from 'ws';
 import { createWeft } from '../../src/js/core.node.mjs';
 import { report, root, run, runWasm } from './lib.mjs';
 import { closedPortUrl } from './server.mjs';
-import { WS_LINES, startWsServer } from './ws_server.mjs';
+import { WS_CANCEL_LINES, WS_LINES, startWsServer } from './ws_server.mjs';
 
 const prog = join(root, 'build', 'wasm', 'tests', 'bridges', 'net_client.js');
 const example = join(root, 'build', 'wasm', 'examples', 'echo_ws.js');
@@ -43,6 +43,12 @@ test('ws (Node 22): text and binary echo, the server\'s close code and reason, o
   const closes = server.stats.closes.slice(before);
   assert.deepEqual(closes.map(([code]) => code), [4001, 4000]);
   assert.deepEqual(closes[1], [4000, 'done']);
+});
+
+test('ws (Node 22): cancel during connect and recv (nothing lost); a 4 MiB message (past the high-water mark) there and back whole', { skip: skip22 }, async () => {
+  const r = await client(node22, [], prog, 'wscancel', server.url);
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, WS_CANCEL_LINES, report(r));
 });
 
 test('ws (Node 22): a connection dropped without a close frame is WEFT_ECONNRESET (1006)', { skip: skip22 }, async () => {

@@ -50,3 +50,18 @@ export const WS_LINES = [
   'traced waits: socket',
   'ticker ticked',
 ];
+
+// What its `wscancel` scenario prints.
+export const WS_CANCEL_LINES = [
+  'connect (cancelled) WEFT_ECANCELED',
+  'connect ok',
+  'recv (timed out) WEFT_ECANCELED',
+  'recv ok',
+  "  'still there'",
+  'send 4 MiB ok',
+  'recv 4 MiB ok',
+  '  4194304 bytes, the same',
+  'close ok',
+  'traced waits: socket',
+  'ticker ticked',
+];
