@@ -5,6 +5,8 @@
  *   net_client refused <port>      connect to a closed port
  *   net_client peer <port>         read what a test server sends until its end or reset
  *                                  ("ack" after the first chunk)
+ *   net_client shielded            a serving task cancelled in recv still closes its
+ *                                  connection (WEFT_DEFER): the client sees a clean end
  *   net_client listen <port>       listen on a port that is taken
  *   net_client cancel              cancel connect, recv, accept and a blocked send (C server)
  *   net_client slow <port>         read a large stream slowly (back-pressure)
@@ -90,6 +92,39 @@ static int listen_taken(void) {
   report("listen", rc);
   printf("listener %s\n", l ? "set" : "NULL");
   if (l) weft_listener_close(l);
+  return 0;
+}
+
+static void close_stream(void *s) { report("  deferred close", weft_stream_close(s)); }
+
+static intptr_t serve_one(void *arg) {
+  weft_stream *c;
+  int rc = weft_listener_accept(arg, &c);
+  if (rc) return weft_fail(rc);
+  WEFT_DEFER(close_stream, c); /* async with: runs shielded when the task is cancelled */
+  const weft_bytes *b;
+  rc = weft_stream_recv(c, &b); /* the client sends nothing: cancelled here */
+  report("server recv", rc);
+  return rc ? weft_fail(rc) : 0;
+}
+
+static int shielded(void) {
+  weft_listener *l;
+  int rc = weft_tcp_listen("127.0.0.1", 0, &l);
+  if (rc) return 1;
+  weft_task *server = weft_spawn(NULL, serve_one, l, NULL);
+  weft_stream *c;
+  rc = weft_tcp_connect("127.0.0.1", weft_listener_port(l), &c);
+  report("connect", rc);
+  if (rc) return 1;
+  weft_sleep(20); /* the server accepted and waits in recv */
+  weft_cancel(server);
+  report("server task", weft_await(server, NULL));
+  weft_release(server);
+  const weft_bytes *b;
+  report("client recv", weft_stream_recv(c, &b));
+  weft_stream_close(c);
+  weft_listener_close(l);
   return 0;
 }
 
@@ -281,6 +316,7 @@ static intptr_t amain(void *arg) {
   else if (!strcmp(scenario, "peer")) rc = peer();
   else if (!strcmp(scenario, "cancel")) rc = cancel();
   else if (!strcmp(scenario, "listen")) rc = listen_taken();
+  else if (!strcmp(scenario, "shielded")) rc = shielded();
   else if (!strcmp(scenario, "slow")) rc = slow();
   else if (!strcmp(scenario, "ws")) rc = ws();
   else if (!strcmp(scenario, "wsfail")) rc = wsfail();

@@ -105,6 +105,13 @@ test('net: cancel during connect, accept, recv and a blocked send; nothing is lo
   ], report(r));
 });
 
+test('net: a serving task cancelled in recv still closes its connection (WEFT_DEFER, shielded): the client sees a clean end', { skip }, async () => {
+  const r = await client('shielded');
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, ['connect ok', 'server recv WEFT_ECANCELED', '  deferred close ok', 'server task WEFT_ECANCELED',
+    'client recv WEFT_EDONE', 'traced waits: socket', 'ticker ticked'], report(r));
+});
+
 test('net: a slow reader makes the writer wait (the host stops reading), then gets every byte', { skip }, async () => {
   const TOTAL = 64 << 20, PIECE = 1 << 20;
   let flushedAt200 = -1;
