@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { runPage, skipReason, startBrowser } from './lib.mjs';
 
 const prog = 'tests/bridges/dom_client';
-const skip = skipReason(prog);
+const skip = skipReason(prog, 'examples/animate');
 let env;
 before(async () => { if (!skip) env = await startBrowser(); });
 after(async () => { if (env) await env.close(); });
@@ -99,4 +99,33 @@ test('browser dom: one event, a timeout, a cancel, clicks in order, a bounded bu
     'ticker ticked',
   ]);
   assert.equal(listeners, 0, 'every click listener weft added was removed');
+});
+
+test('browser animate: frames drive the canvas while clicks on it are handled; the end of the animation stops the clicks', { skip }, async () => {
+  const page = await env.browser.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  await page.goto(`${env.server.url}/?${new URLSearchParams({ prog: 'examples/animate', args: '90', spy: '{}' })}`);
+  const results = () => page.evaluate(() => window.__results);
+  const deadline = Date.now() + 20000;
+  let r;
+  while (!(r = await results()).lines.includes('listening for clicks') && !r.done && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  const drawn = await page.evaluate(() => {
+    const c = document.getElementById('weft-animate');
+    for (let i = 1; i <= 3; i++) c.dispatchEvent(new MouseEvent('click', { clientX: 10 * i, clientY: i, bubbles: true }));
+    return c.width;
+  });
+  while (!(r = await results()).done && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  // A disc was drawn: some pixel of the canvas is not transparent.
+  const painted = await page.evaluate(() => {
+    const c = document.getElementById('weft-animate');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+    return false;
+  });
+  await page.close();
+  ended({ ...r, consoleErrors });
+  assert.equal(drawn, 320);
+  assert.deepEqual(r.lines, ['listening for clicks', 'click 1 at 10,1', 'click 2 at 20,2', 'click 3 at 30,3', 'animated 90 frames', 'clicks: 3']);
+  assert.equal(painted, true);
 });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { report, root, runWasmProgram } from './lib.mjs';
 
 const prog = join(root, 'build', 'wasm', 'tests', 'bridges', 'dom_client.js');
-const skip = existsSync(prog) ? false : `build output missing: ${prog} (run: node scripts/build.mjs wasm)`;
+const animate = join(root, 'build', 'wasm', 'examples', 'animate.js');
+const skip = existsSync(prog) && existsSync(animate) ? false : `build output missing: ${prog} (run: node scripts/build.mjs wasm)`;
 
 test('dom (Node): frames on a timer, idle after I/O, cancelled waits, DOM events WEFT_ENOSYS', { skip }, async () => {
   const r = await runWasmProgram(prog, { args: ['frames'], timeoutMs: 30000 });
@@ -29,4 +30,10 @@ test('dom (Node): frames on a timer, idle after I/O, cancelled waits, DOM events
     'traced waits: frame idle',
     'ticker ticked',
   ], report(r));
+});
+
+test('animate (Node): the frames run on the timer fallback; there are no clicks to listen to', { skip }, async () => {
+  const r = await runWasmProgram(animate, { args: ['20'], timeoutMs: 30000 });
+  assert.equal(r.code, 0, report(r));
+  assert.deepEqual(r.lines, ['clicks: no DOM here (WEFT_ENOSYS)', 'animated 20 frames', 'clicks: 0'], report(r));
 });

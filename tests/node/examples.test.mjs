@@ -230,8 +230,8 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
 
 // Examples that talk to an HTTP server run in fetch.test.mjs, against its
 // local server; echo_tcp (real TCP) in net.test.mjs, echo_ws in ws.test.mjs (wasm
-// only), wc (which reads stdin) in stdin.test.mjs.
-const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp', 'echo_ws', 'wc'];
+// only), wc (which reads stdin) in stdin.test.mjs, animate (frames, clicks) in dom.test.mjs.
+const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp', 'echo_ws', 'wc', 'animate'];
 
 test('every example in examples/ has expected lines here', () => {
   const names = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
