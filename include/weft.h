@@ -11,6 +11,9 @@
  *   gen.h          async generators: a coroutine that awaits and yields values
  *   host.h         host operations as futures (the mechanism behind bridges)
  *   fetch.h        fetch as a future: headers, whole or streamed body, abort
+ *   net.h          TCP (Node) and WebSocket streams: connect, send, receive, listen/accept
+ *   dom.h          animation frames, idle periods, DOM events (one, or an async iterator)
+ *   stdin.h        standard input as an async iterator of lines
  *   js.h           JS promises awaited from C, C tasks awaited from JS
  *   trace.h        tracing, the task table, stepping the loop
  *   sites.h        await sites: the suspending calls record file:line
@@ -34,6 +37,9 @@
 #include "weft/bytes.h"
 #include "weft/file.h"
 #include "weft/zip.h"
+#include "weft/net.h"
+#include "weft/dom.h"
+#include "weft/stdin.h"
 #include "weft/js.h"
 #include "weft/trace.h"
 /* Last: the await-site macros wrap calls declared above (internal sources

@@ -97,7 +97,15 @@ extern "C" {
   /* file: another I/O failure of the host (weft_file_error_message says which) */                           \
   X(EIO, -36, "input/output error")                                                                          \
   /* file: not open for that (a read on a write-only file, a write on a read-only one) */                    \
-  X(EBADF, -37, "file not open for this operation")
+  X(EBADF, -37, "file not open for this operation")                                                         \
+  /* net: the peer dropped the connection (TCP reset, a WebSocket closed without a close frame) */         \
+  X(ECONNRESET, -38, "connection reset by the peer")                                                         \
+  /* net: another socket is bound to that address and port */                                               \
+  X(EADDRINUSE, -39, "address already in use")                                                               \
+  /* net: the peer broke the WebSocket protocol (close code 1002) */                                         \
+  X(EPROTO, -40, "protocol error")                                                                           \
+  /* net: a send on a stream closed for writing (closed here, or ended by the peer) */                       \
+  X(EPIPE, -41, "stream is closed for writing")
 
 typedef enum weft_error {
 #define WEFT__ERROR_ENUM(name, value, message) WEFT_##name = value,

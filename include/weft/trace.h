@@ -77,7 +77,11 @@ typedef enum weft_trace_kind {
   X(YIELD, 11, "yield")                \
   X(GATHER, 12, "gather")              \
   X(PROMISE, 13, "promise")            \
-  X(FILE, 14, "file")
+  X(FILE, 14, "file")                  \
+  X(SOCKET, 15, "socket")              \
+  X(FRAME, 16, "frame")                \
+  X(IDLE, 17, "idle")                  \
+  X(DOM, 18, "dom")
 
 typedef enum weft_trace_reason {
 #define WEFT__TRACE_REASON_ENUM(name, value, str) WEFT_REASON_##name = value,

@@ -46,6 +46,10 @@ mergeInto(LibraryManager.library, {
     EQUOTA: -35,
     EIO: -36,
     EBADF: -37,
+    ECONNRESET: -38,
+    EADDRINUSE: -39,
+    EPROTO: -40,
+    EPIPE: -41,
   },
   // include/weft/js.h: WEFT_JS_<name>
   $WeftJsKind: {

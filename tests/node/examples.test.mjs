@@ -252,8 +252,9 @@ for (const m of [...MODES].sort((a, b) => b.virtual - a.virtual)) {
 }
 
 // Examples that talk to an HTTP server run in fetch.test.mjs, against its
-// local server.
-const SERVER_EXAMPLES = ['download', 'get_docs'];
+// local server; echo_tcp (real TCP) in net.test.mjs, echo_ws in ws.test.mjs (wasm
+// only), wc (which reads stdin) in stdin.test.mjs, animate (frames, clicks) in dom.test.mjs.
+const SERVER_EXAMPLES = ['download', 'get_docs', 'echo_tcp', 'echo_ws', 'wc', 'animate'];
 
 // The Python originals of examples/py/ print, under the machine's CPython,
 // exactly the lines their C ports are required to print.
