@@ -192,6 +192,10 @@ static int spawn(frame *f, int child, int cancel_now, weft_group *g, const char 
     if (!t) rc = WEFT_ENOMEM;
   }
   if (rc == 0) {
+    /* A spawn inside a loop runs once per turn: the table names the latest
+     * task (as the Python side's does), the earlier one's handle goes (the
+     * loop still runs it to its end). */
+    if (T[child]) weft_release(T[child]);
     T[child] = t;
     order[norder++] = child;
   }
