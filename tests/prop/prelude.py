@@ -580,14 +580,24 @@ class aclosing(contextlib.AbstractAsyncContextManager):
 
 
 def shield_enter():
-    cur()._shield += 1
+    t = cur()
+    if t._shield == 0 and t._must_cancel and sys.version_info >= (3, 13):
+        # A cancellation requested while the task ran and not delivered yet is held back
+        # too (scope.c: shield_saved_must), and delivered when the shield comes down.
+        n = asyncio.Task.cancelling(t)
+        t._take_must_cancel()
+        t._saved = n
+    t._shield += 1
 
 
 def shield_leave(tag):
     t = cur()
     t._shield -= 1
-    if t._shield == 0 and t._held:
-        n, t._held = t._held, 0
+    if t._shield == 0 and (t._held or t._saved):
+        # weft: one pending cancellation, if any request is still counted
+        saved = min(t._saved, t._extra)
+        t._extra -= saved
+        n, t._held, t._saved = t._held + saved, 0, 0
         for _ in range(n):
             asyncio.Task.cancel(t)
     log(f"{tag} ok")

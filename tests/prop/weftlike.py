@@ -794,6 +794,7 @@ class EmuTask(asyncio.Task):
 
     _shield = 0
     _held = 0
+    _saved = 0
     _extra = 0
     _force = False
 
