@@ -554,8 +554,8 @@ async def free_iters(name, its):
             its[i] = None
             try:
                 await afree(it)
-            except Exception as e:
-                log(f"{name} free it{i} {code(e)}")
+            except BaseException as e:  # CancelledError too: orun.c logs weft_aiter_free's
+                log(f"{name} free it{i} {code(e)}")  # WEFT_ECANCELED and goes on
                 continue
             log(f"{name} free it{i} ok")
 
