@@ -466,6 +466,13 @@ static int exec_op(frame *f, int k, int *skip) {
         logf_("%s ECANCELED", tag);
         return X_UNWIND;
       }
+      if (rc == WEFT_ETIMEDOUT) {
+        /* Expired, but the body ended normally (it dealt with the
+         * cancellation, or none of its awaits came after it): the Python
+         * block has no exception leaving it, asyncio.timeout raises nothing. */
+        logf_("%s ok", tag);
+        return X_OK;
+      }
       logf_("%s %s", tag, oc(rc));
       return after(f, rc); /* WEFT_ECANCELED: "the caller should unwind further" (scope.h) */
     }
