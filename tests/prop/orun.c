@@ -545,12 +545,14 @@ static int exec_op(frame *f, int k, int *skip) {
         st = exec_range(f, k + 1, k + 1 + op->len);
         if (st != X_OK) break;
       }
-      if (st == X_CLOSE) return st;
+      /* An error from the close replaces what was in flight (iter.h), the
+       * generator's close (GeneratorExit) too, as in Python. */
       if (arc && arc != WEFT_ECANCELED) {
         logf_("%s end %s", tag, code(arc));
         return X_OK;
       }
-      if (st == X_UNWIND) {
+      if (st == X_CLOSE && !arc) return st;
+      if (st == X_UNWIND || st == X_CLOSE) {
         logf_("%s end ECANCELED", tag);
         return X_UNWIND;
       }
