@@ -70,12 +70,18 @@ int weft_yield(void);
 
 /* Marks the current task as failed with `err` (negative; others become
  * WEFT_EFAILED) and returns 0, so a task can end with `return weft_fail(rc);`.
- * Outside a task it does nothing and returns 0. */
+ * The task's outcome when its body returns: failed with `err`, even if it
+ * was cancelled (asyncio: an exception raised while handling CancelledError
+ * fails the task); with err == WEFT_ECANCELED, cancelled (raise
+ * CancelledError). Outside a task it does nothing and returns 0. */
 intptr_t weft_fail(int err);
 
 /* Undoes one pending cancellation of the current task (asyncio's
  * Task.uncancel): a task that handled WEFT_ECANCELED and wants to finish
- * normally calls it. Returns the number of cancellation requests left. */
+ * normally calls it. A task whose body returns (without weft_fail) while
+ * requests are left ends cancelled, whatever it returned: asyncio would take
+ * the value (docs/fidelity.md, task-outcome). Returns the number of
+ * cancellation requests left. */
 int weft_uncancel(void);
 
 /* Number of cancellation requests the task has received and not undone

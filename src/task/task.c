@@ -70,10 +70,15 @@ static void finish(weft__task *t) {
   t->prev_alive->next_alive = t->next_alive;
   loop->nalive--;
   loop->finishing = t->id; /* the waker of its awaiters */
-  if (t->cancel_requests > 0)
-    weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
-  else if (t->fail_code)
+  /* The outcome: a failure the body gave (weft_fail) other than
+   * WEFT_ECANCELED is its outcome, even after a cancellation (asyncio: an
+   * exception raised while handling CancelledError fails the task). Else a
+   * task with cancellation requests left (not weft_uncancel'ed) ends
+   * cancelled, whatever it returned. */
+  if (t->fail_code && t->fail_code != WEFT_ECANCELED)
     weft__future_complete(&t->fut, WEFT_FAILED, 0, t->fail_code);
+  else if (t->cancel_requests > 0 || t->fail_code == WEFT_ECANCELED)
+    weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
   else
     weft__future_complete(&t->fut, WEFT_RESOLVED, t->fut.value, 0);
   loop->finishing = 0;

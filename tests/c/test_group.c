@@ -405,8 +405,51 @@ static intptr_t many_body(void *arg) {
 
 static void group_many_children(void) { run_task(many_body, NULL, -1, WEFT_RESOLVED, 30); }
 
+/* --- a child failing in its cleanup --------------------------------------- */
+
+/* b fails at 10 and the group cancels a and c; c's cleanup then fails with
+ * its own error. asyncio's TaskGroup lists both in its ExceptionGroup: so
+ * does weft_group_failures, in the order they happened. */
+static intptr_t cleanup_fails(void *arg) {
+  (void)arg;
+  int rc = weft_sleep(100);
+  LOG("c-rc=%d@%lld", rc, now_ms());
+  CHECK_EQ(weft_sleep(3), 0);
+  return weft_fail(WEFT_EIO);
+}
+
+static intptr_t cleanup_failure_body(void *arg) {
+  (void)arg;
+  job j[2] = {{"a", 100, 1, 0, 0}, {"b", 10, 0, WEFT_EBUSY, 0}};
+  weft_group g;
+  CHECK_EQ(weft_group_init(&g, NULL), 0);
+  for (int i = 0; i < 2; i++) CHECK_EQ(spawn_job(&g, &j[i]), 0);
+  weft_task_options o = {.name = "c"};
+  CHECK_EQ(weft_group_spawn(&g, cleanup_fails, NULL, &o, NULL), 0);
+  int rc = weft_group_wait(&g);
+  LOG("wait=%s@%lld", weft_strerror_name(rc), now_ms());
+  weft_group_outcome f[4];
+  size_t n = weft_group_failures(&g, f, 4);
+  CHECK_EQ(n, 2);
+  CHECK_EQ(f[0].status, WEFT_EBUSY);
+  CHECK_STR(weft_task_name(f[0].task), "b");
+  CHECK_EQ(f[1].status, WEFT_EIO);
+  CHECK_STR(weft_task_name(f[1].task), "c");
+  weft_group_outcome a;
+  CHECK_EQ(weft_group_outcome_at(&g, 0, &a), 0);
+  CHECK_EQ(a.status, WEFT_ECANCELED);
+  CHECK_EQ(weft_group_destroy(&g), 0);
+  return 0;
+}
+
+static void group_lists_failure_in_cleanup(void) {
+  run_task(cleanup_failure_body, NULL, -1, WEFT_RESOLVED, 13);
+  CHECK_LOG("b-done@10 a-cancelled@10 c-rc=-1@10 wait=WEFT_EBUSY@13");
+}
+
 int main(void) {
   RUN(group_waits_for_all);
+  RUN(group_lists_failure_in_cleanup);
   RUN(group_empty);
   RUN(group_first_failure_cancels_siblings);
   RUN(group_closing_refuses_spawn);

@@ -72,24 +72,17 @@ def _sleep_one_step():
 
 
 # --- task-outcome -----------------------------------------------------------------------------
-# weft decides a task's outcome from its cancellation count, not from what its body did
+# weft decides the outcome of a task whose body returned a value from its cancellation count
 # (task.c, finish): a task with cancel_requests > 0 ends cancelled even if its body caught
-# the cancellation and returned a value or raised another error. asyncio takes the body's
-# outcome (Task.__step: StopIteration -> set_result, an exception -> set_exception,
-# CancelledError -> cancelled); only a cancel requested and never delivered wins
-# (Task._must_cancel).
+# the cancellation and returned a value. asyncio takes the body's value (Task.__step:
+# StopIteration -> set_result); only a cancel requested and never delivered wins
+# (Task._must_cancel). A failure the body gives (weft_fail: an exception) is its outcome in
+# both, cancelled or not.
 
 
 async def weft_outcome(coro):
     """Wraps a task body (prelude.spawn does it while the switch is on)."""
-    try:
-        r = await coro
-    except asyncio.CancelledError:
-        raise
-    except BaseException:
-        if asyncio.current_task().cancelling() > 0:
-            raise asyncio.CancelledError()
-        raise
+    r = await coro
     if asyncio.current_task().cancelling() > 0:
         raise asyncio.CancelledError()
     return r
@@ -676,8 +669,8 @@ class WeftGen:
             self.has_value = False
         self.state = _RUNNING
         r, self.resume = self.resume, None
-        if r is not None:
-            r.set_result(cmd)
+        if r is not None and not r.done():  # gen.c ignores weft_future_resolve's WEFT_ESTATE
+            r.set_result(cmd)  # (the body's task was cancelled as it waited)
 
     async def _wait_stop(self):
         f = asyncio.get_running_loop().create_future()
