@@ -254,6 +254,7 @@ static int exec_op(frame *f, int k, int *skip) {
       return spawn(f, op->a, 0, g, tag);
     }
     case OP_SLEEPF:
+      if (SF[op->a]) weft_release(SF[op->a]); /* made again in a loop: the latest is named */
       SF[op->a] = weft_sleep_future(L, op->arg);
       logf_("%s %s", tag, SF[op->a] ? "ok" : "ENOMEM");
       return X_OK;
