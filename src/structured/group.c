@@ -76,6 +76,12 @@ static void on_child_done(weft_future *f, void *arg) {
       if (o && !g->waiting && !g->waited && o->fut.state == WEFT_PENDING) {
         g->owner_cancelled = 1;
         weft_cancel(&o->fut);
+      } else if (g->waiting && g->sig && g->sig->state == WEFT_PENDING) {
+        /* asyncio cancels the parent in __aexit__'s wait too: it wakes one
+         * iteration later and waits again for the children still running.
+         * The wake-up, without the cancellation (which __aexit__ takes
+         * back), keeps the order of what runs after it. */
+        weft_future_resolve(g->sig, 0);
       }
     }
   }

@@ -447,9 +447,69 @@ static void group_lists_failure_in_cleanup(void) {
   CHECK_LOG("b-done@10 a-cancelled@10 c-rc=-1@10 wait=WEFT_EBUSY@13");
 }
 
+/* --- the waiting owner is woken by the first failure ----------------------- */
+
+/* asyncio's TaskGroup cancels its parent on the first failure even while the
+ * parent waits in __aexit__: the parent wakes one iteration later, and if the
+ * children have all finished by then it is done, ahead of tasks made ready
+ * after that. Here a cancels b and fails at 10; b ends in the next iteration;
+ * w, gathering v (done at 10 too), is made ready in that same iteration:
+ * asyncio prints "wait" before "w". */
+static weft_task *order_b;
+
+static intptr_t order_a(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(10), 0);
+  CHECK_EQ(weft_cancel(order_b), 0);
+  return weft_fail(WEFT_EBUSY);
+}
+
+static intptr_t order_bf(void *arg) {
+  (void)arg;
+  return weft_fail(weft_sleep(100));
+}
+
+static intptr_t order_v(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(10), 0);
+  return 7;
+}
+
+static intptr_t order_w(void *arg) {
+  weft_task *v = arg;
+  intptr_t r[1];
+  int st[1];
+  CHECK_EQ(weft_gather(&v, 1, WEFT_GATHER_FAIL_FAST, r, st), 0);
+  LOG("w@%lld", now_ms());
+  return 0;
+}
+
+static intptr_t owner_woken_body(void *arg) {
+  (void)arg;
+  weft_group g;
+  CHECK_EQ(weft_group_init(&g, NULL), 0);
+  CHECK_EQ(weft_group_spawn(&g, order_a, NULL, NULL, NULL), 0);
+  CHECK_EQ(weft_group_spawn(&g, order_bf, NULL, NULL, &order_b), 0);
+  weft_task *v = weft_spawn(NULL, order_v, NULL, NULL);
+  weft_task *w = weft_spawn(NULL, order_w, v, NULL);
+  int rc = weft_group_wait(&g);
+  LOG("wait=%s@%lld", weft_strerror_name(rc), now_ms());
+  CHECK_EQ(weft_group_destroy(&g), 0);
+  CHECK_EQ(weft_await(w, NULL), 0);
+  CHECK_EQ(weft_release(w), 0);
+  CHECK_EQ(weft_release(v), 0);
+  return 0;
+}
+
+static void group_failure_wakes_waiting_owner(void) {
+  run_task(owner_woken_body, NULL, -1, WEFT_RESOLVED, 10);
+  CHECK_LOG("wait=WEFT_EBUSY@10 w@10");
+}
+
 int main(void) {
   RUN(group_waits_for_all);
   RUN(group_lists_failure_in_cleanup);
+  RUN(group_failure_wakes_waiting_owner);
   RUN(group_empty);
   RUN(group_first_failure_cancels_siblings);
   RUN(group_closing_refuses_spawn);
