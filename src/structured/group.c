@@ -181,7 +181,13 @@ int weft_group_wait(weft_group *gp) {
   g->waiting = 0;
   g->waited = 1;
   g->closing = 1;
-  g->wait_rc = cancelled ? WEFT_ECANCELED : g->first_err;
+  /* asyncio's TaskGroup.__aexit__: the children's errors win over a
+   * cancellation of the waiting task (it raises the ExceptionGroup); the
+   * request stays counted, so the cancellation is not lost. */
+  g->wait_rc = g->first_err ? g->first_err : cancelled ? WEFT_ECANCELED : 0;
+  /* ... and 3.14's re-cancels the parent then, so that the cancellation is
+   * delivered again at its next await. */
+  if (g->first_err && t->cancel_requests > 0 && t->shield_depth == 0) t->must_cancel = 1;
   return g->wait_rc;
 }
 
