@@ -273,8 +273,14 @@ weft_future *weft_shield(weft_future *f) {
   shield *s = weft__obj_alloc(loop, &shield_kind);
   if (!s) return NULL;
   weft__future_init(&s->fut, loop, &shield_kind);
+  if (f->state != WEFT_PENDING) {
+    /* asyncio.shield of a done future is that future: done at once, and an
+     * await of it takes no loop iteration. */
+    copy_outcome(f, &s->fut);
+    return &s->fut;
+  }
   s->inner = weft_retain(f);
-  weft__waiter_watch(f, &s->w, copy_outcome, &s->fut);
+  weft__waiter_add(f, &s->w, copy_outcome, &s->fut);
   return &s->fut;
 }
 

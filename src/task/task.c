@@ -275,6 +275,11 @@ int weft_await(weft_future *f, intptr_t *result) {
     WEFT__TRACE(t->fut.loop, weft__trace_event(t->fut.loop, WEFT_TRACE_WARN, t->id, ((weft__task *)f)->id, 0));
     return WEFT_EDEADLK;
   }
+  /* A done future gives its outcome without suspending, as awaiting a done
+   * asyncio future does not yield to the task: a cancellation pending on
+   * the task waits for the next await that suspends (Task.__step is where
+   * asyncio delivers it). */
+  if (f->state != WEFT_PENDING) return weft_future_result(f, result);
   int cancelled = 0;
   if (t->must_cancel) {
     t->must_cancel = 0;
@@ -290,10 +295,13 @@ int weft_await(weft_future *f, intptr_t *result) {
   return weft_future_result(f, result);
 }
 
+/* As asyncio.sleep's timer, which completes a future whose done callback
+ * then schedules the task: the task resumes from the ready queue, one loop
+ * iteration after the deadline, behind what was made ready meanwhile. */
 static void on_sleep_timer(weft_loop *loop, void *arg) {
   weft__task *t = arg;
-  WEFT__TRACE(loop, (weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, t->id, 0, 0), weft__trace_wake(loop, t, 0)));
-  resume_now(t, 0);
+  WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, t->id, 0, 0));
+  weft__task_wake(t, 0);
 }
 
 int weft_sleep(int64_t ms) {

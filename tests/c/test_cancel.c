@@ -375,9 +375,40 @@ static void failure_in_cleanup_is_the_outcome(void) {
   FREE_LOOP(loop);
 }
 
+/* --- a pending cancellation and a done future ------------------------------ */
+
+/* asyncio: awaiting a done future returns its result without yielding to
+ * the task, so a cancellation requested while the task runs is delivered at
+ * the next await that suspends, not at this one. */
+static intptr_t awaits_done_future(void *arg) {
+  weft_future *f = arg;
+  CHECK_EQ(weft_cancel(weft_current()), 0);
+  intptr_t v = 0;
+  int rc = weft_await(f, &v);
+  LOG("await=%d v=%d", rc, (int)v);
+  rc = weft_wait_for(f, 10, &v);
+  LOG("wait_for=%d", rc);
+  LOG("yield=%d", weft_yield());
+  return 0;
+}
+
+static void pending_cancel_skips_done_future(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_resolve(f, 5), 0);
+  weft_task *t = weft_spawn(loop, awaits_done_future, f, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("await=0 v=5 wait_for=0 yield=-1");
+  CHECK_EQ(weft_future_state_of(t), WEFT_CANCELLED);
+  CHECK_EQ(weft_release(t), 0);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
 int main(void) {
   RUN(while_sleeping);
   RUN(failure_in_cleanup_is_the_outcome);
+  RUN(pending_cancel_skips_done_future);
   RUN(while_sleeping_from_outside);
   RUN(while_awaiting_future);
   RUN(while_awaiting_task);

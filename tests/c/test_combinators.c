@@ -480,6 +480,34 @@ static void shield_never_completed(void) {
   FREE_LOOP(loop);
 }
 
+/* asyncio.shield of a done future returns that future: weft's shield of a
+ * done future is done at once, so awaiting it takes no loop iteration and a
+ * cancellation pending on the task waits for the next await that suspends. */
+static intptr_t shield_done_body(void *arg) {
+  weft_future *f = arg;
+  CHECK_EQ(weft_cancel(weft_current()), 0);
+  weft_future *s = weft_shield(f);
+  CHECK_EQ(weft_future_state_of(s), WEFT_RESOLVED);
+  intptr_t v = 0;
+  int rc = weft_await(s, &v);
+  LOG("await=%d v=%d", rc, (int)v);
+  LOG("yield=%d", weft_yield());
+  CHECK_EQ(weft_release(s), 0);
+  return 0;
+}
+
+static void shield_of_done_future(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_resolve(f, 4), 0);
+  weft_task *t = weft_spawn(loop, shield_done_body, f, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("await=0 v=4 yield=-1");
+  CHECK_EQ(weft_release(t), 0);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
 static intptr_t shield_pass_body(void *arg) {
   (void)arg;
   job j = {"inner", 5, 6, 0, 0};
@@ -576,6 +604,7 @@ int main(void) {
   RUN(shield_passthrough);
   RUN(shield_at_loop_free);
   RUN(shield_never_completed);
+  RUN(shield_of_done_future);
   RUN(as_completed);
   RUN(as_completed_misuse);
   return DONE();

@@ -119,8 +119,6 @@ async def op(tag, aw, gen=False, fmt=_ok):
     """Awaits `aw` and logs its outcome. A CancelledError unwinds (is raised again) when the
     task has a cancellation pending, or always in a generator body; any other outcome is
     logged and returns FAIL."""
-    if weftlike.MUST_DONE[0] and asyncio.isfuture(aw) and aw.done() and weftlike.must_cancel_pending():
-        aw = weftlike.cancelled_now()
     try:
         r = await aw
     except CancelledError:
@@ -194,9 +192,6 @@ async def wait_h(tag, h, make=None, gen=False):
     """await / wait_for / shield of a handle that may not exist yet ("-")."""
     if h is None:
         log(f"{tag} -")
-        return
-    if weftlike.MUST_DONE[0] and h.done() and weftlike.must_cancel_pending():
-        await opv(tag, weftlike.cancelled_now(), gen)
         return
     await opv(tag, make(h) if make else h, gen)
 
