@@ -60,7 +60,10 @@ int weft_wait(weft_future *const *futs, size_t n, int mode, int64_t timeout_ms);
 
 /* A new future (owned by the caller) that completes like `f`, but whose
  * cancellation does not reach `f`: await it instead of `f` to protect `f`
- * from the awaiting task's cancellation. Returns NULL on NULL/ENOMEM. */
+ * from the awaiting task's cancellation. When `f` is done, it is done too
+ * (asyncio.shield returns `f` itself then). It holds a reference to `f` until
+ * the caller releases it; released while `f` is pending, it just stops
+ * following `f`. Returns NULL on NULL/ENOMEM, or when the loop is closed. */
 weft_future *weft_shield(weft_future *f);
 
 /* Iterates over futures in the order they complete (asyncio.as_completed).

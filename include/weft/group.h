@@ -16,9 +16,11 @@
  *     status and result in spawn order.
  *   - A child that ends cancelled is not a failure (as in asyncio).
  *   - Cancelling the waiting task cancels every child; the wait still
- *     returns only after they have all finished, then returns WEFT_ECANCELED
- *     (a real cancellation wins over the children's errors and is never
- *     swallowed).
+ *     returns only after they have all finished, then returns WEFT_ECANCELED,
+ *     or the first failure if a child failed (before or during its cleanup:
+ *     asyncio's TaskGroup raises the ExceptionGroup then). The cancellation
+ *     is not swallowed: still counted (weft_cancelling), it is delivered
+ *     again at the task's next await (as asyncio 3.14 re-cancels the parent).
  *   - Children may spawn siblings while the group is open. Spawning into a
  *     group that is closing returns WEFT_ECLOSING.
  *

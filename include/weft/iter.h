@@ -108,7 +108,9 @@ int weft_aiter_free(weft_aiter *it);
  * exit from the scope; it may await, since the task has its own stack).
  * Each value is converted to `type` with a cast (an integer or a pointer
  * type). `status` (int *, may be NULL) receives 0 when the iterator ended
- * or the body left the loop, else the iterator's error (or the close's).
+ * or the body left the loop, else the iterator's error; an error from the
+ * close replaces it (as one raised by aclose replaces the exception in
+ * flight in Python's `async with aclosing(it)`).
  * `continue` works as in any loop. A NULL iter sets WEFT_EINVAL. */
 #define WEFT_AFOR(type, name, iter, status) \
   WEFT__AFOR(type, name, iter, status, WEFT__FRESH(weft__afor_))

@@ -56,12 +56,18 @@ int weft_spawn_detached(weft_loop *loop, weft_task_fn fn, void *arg, const weft_
  * (result may be NULL) when it resolved, its failure code when it failed,
  * WEFT_ECANCELED when `f` was cancelled or the current task was cancelled
  * while waiting (then `f` is cancelled too, as in asyncio: use weft_shield
- * to prevent that). WEFT_ENOTTASK outside a task, WEFT_EDEADLK when the task
- * awaits itself or a task that (transitively) awaits it. */
+ * to prevent that). A future that is done already gives its outcome at
+ * once, without suspending: a cancellation requested while the task ran is
+ * delivered by the next await that suspends (as awaiting a done asyncio
+ * future does not yield to the task). WEFT_ENOTTASK outside a task,
+ * WEFT_EDEADLK when the task awaits itself or a task that (transitively)
+ * awaits it. */
 int weft_await(weft_future *f, intptr_t *result);
 
 /* Suspends the current task for `ms` milliseconds (negative counts as 0).
- * weft_sleep(0) yields: the task goes to the back of the ready queue.
+ * weft_sleep(0) yields: the task goes to the back of the ready queue. When
+ * the timer is due it puts the task on the ready queue, as asyncio.sleep's
+ * future schedules its task: it resumes behind what was ready before.
  * Returns 0, WEFT_ECANCELED (the timer is removed), WEFT_ENOTTASK. */
 int weft_sleep(int64_t ms);
 
@@ -70,12 +76,18 @@ int weft_yield(void);
 
 /* Marks the current task as failed with `err` (negative; others become
  * WEFT_EFAILED) and returns 0, so a task can end with `return weft_fail(rc);`.
- * Outside a task it does nothing and returns 0. */
+ * The task's outcome when its body returns: failed with `err`, even if it
+ * was cancelled (asyncio: an exception raised while handling CancelledError
+ * fails the task); with err == WEFT_ECANCELED, cancelled (raise
+ * CancelledError). Outside a task it does nothing and returns 0. */
 intptr_t weft_fail(int err);
 
 /* Undoes one pending cancellation of the current task (asyncio's
  * Task.uncancel): a task that handled WEFT_ECANCELED and wants to finish
- * normally calls it. Returns the number of cancellation requests left. */
+ * normally calls it. A task whose body returns (without weft_fail) while
+ * requests are left ends cancelled, whatever it returned: asyncio would take
+ * the value (docs/fidelity.md, task-outcome). Returns the number of
+ * cancellation requests left. */
 int weft_uncancel(void);
 
 /* Number of cancellation requests the task has received and not undone

@@ -17,7 +17,7 @@ enum { H_INACTIVE = 0, H_READY = 1, H_TIMER = 2 };
 /* The loop's free-object pools, one per kind of future (each kind has its
  * own fixed size). A slot number, not a kind: behaviour comes from the
  * kind's table (weft__kind), never from a test of this number. */
-enum { WEFT__POOL_FUTURE, WEFT__POOL_TASK, WEFT__POOL_GATHER, WEFT__POOL_SLEEP, WEFT__POOL_HOST, WEFT__POOLS };
+enum { WEFT__POOL_FUTURE, WEFT__POOL_TASK, WEFT__POOL_GATHER, WEFT__POOL_SLEEP, WEFT__POOL_HOST, WEFT__POOL_SHIELD, WEFT__POOLS };
 
 struct weft_future;
 /* A kind of future: what the core needs to know about it, in one table that

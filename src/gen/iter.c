@@ -91,7 +91,9 @@ void weft__afor_end(weft__afor *f) {
   if (!f->it) return;
   int rc = weft_aiter_free(f->it);
   f->it = NULL;
-  if (rc && f->status && *f->status == 0) *f->status = rc;
+  /* As an exception raised by aclose in Python's `async with aclosing(...)`
+   * replaces the one in flight, the close's error replaces the loop's. */
+  if (rc && f->status) *f->status = rc;
 }
 
 /* --- collect --------------------------------------------------------------------- */

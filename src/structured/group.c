@@ -76,6 +76,12 @@ static void on_child_done(weft_future *f, void *arg) {
       if (o && !g->waiting && !g->waited && o->fut.state == WEFT_PENDING) {
         g->owner_cancelled = 1;
         weft_cancel(&o->fut);
+      } else if (g->waiting && g->sig && g->sig->state == WEFT_PENDING) {
+        /* asyncio cancels the parent in __aexit__'s wait too: it wakes one
+         * iteration later and waits again for the children still running.
+         * The wake-up, without the cancellation (which __aexit__ takes
+         * back), keeps the order of what runs after it. */
+        weft_future_resolve(g->sig, 0);
       }
     }
   }
@@ -175,7 +181,13 @@ int weft_group_wait(weft_group *gp) {
   g->waiting = 0;
   g->waited = 1;
   g->closing = 1;
-  g->wait_rc = cancelled ? WEFT_ECANCELED : g->first_err;
+  /* asyncio's TaskGroup.__aexit__: the children's errors win over a
+   * cancellation of the waiting task (it raises the ExceptionGroup); the
+   * request stays counted, so the cancellation is not lost. */
+  g->wait_rc = g->first_err ? g->first_err : cancelled ? WEFT_ECANCELED : 0;
+  /* ... and 3.14's re-cancels the parent then, so that the cancellation is
+   * delivered again at its next await. */
+  if (g->first_err && t->cancel_requests > 0 && t->shield_depth == 0) t->must_cancel = 1;
   return g->wait_rc;
 }
 

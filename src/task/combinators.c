@@ -229,6 +229,31 @@ int weft_wait(weft_future *const *futs, size_t n, int mode, int64_t timeout_ms) 
 
 /* --- shield -------------------------------------------------------------- */
 
+/* The outer future of a shield holds the inner future and its registration
+ * on it, in one object. The inner future does not keep the outer alive: once
+ * the last reference to the outer future goes, nobody can see it complete,
+ * and its destroy unlinks the registration and releases the inner future.
+ * (A done callback that owned the outer future leaked it, and the loop with
+ * it, when the inner future never completed or completed during
+ * weft_loop_free, its callback dropped unrun.) */
+typedef struct shield {
+  weft_future fut; /* must be first */
+  weft_future *inner;
+  weft__waiter w;
+} shield;
+
+static void shield_destroy(weft_future *f) {
+  shield *s = (shield *)f;
+  weft__waiter_remove(&s->w);
+  if (s->inner) weft_release(s->inner);
+}
+
+static const weft__kind shield_kind = {.size = sizeof(shield),
+                                       .pool = WEFT__POOL_SHIELD,
+                                       .reason = WEFT_REASON_FUTURE,
+                                       .user_completable = 1,
+                                       .destroy = shield_destroy};
+
 static void copy_outcome(weft_future *from, void *arg) {
   weft_future *to = arg;
   if (to->state == WEFT_PENDING) {
@@ -239,20 +264,24 @@ static void copy_outcome(weft_future *from, void *arg) {
     else
       weft__future_complete(to, WEFT_FAILED, 0, from->err);
   }
-  weft_release(to);
 }
 
 weft_future *weft_shield(weft_future *f) {
   if (weft__check(f)) return NULL;
-  weft_future *outer = weft_future_new(f->loop);
-  if (!outer) return NULL;
-  weft_retain(outer); /* held by the callback until it runs */
-  if (weft_future_on_done(f, copy_outcome, outer) != 0) {
-    weft_release(outer);
-    weft_release(outer);
-    return NULL;
+  weft_loop *loop = f->loop;
+  if (loop->closing) return NULL;
+  shield *s = weft__obj_alloc(loop, &shield_kind);
+  if (!s) return NULL;
+  weft__future_init(&s->fut, loop, &shield_kind);
+  if (f->state != WEFT_PENDING) {
+    /* asyncio.shield of a done future is that future: done at once, and an
+     * await of it takes no loop iteration. */
+    copy_outcome(f, &s->fut);
+    return &s->fut;
   }
-  return outer;
+  s->inner = weft_retain(f);
+  weft__waiter_add(f, &s->w, copy_outcome, &s->fut);
+  return &s->fut;
 }
 
 /* --- as_completed -------------------------------------------------------- */

@@ -70,10 +70,15 @@ static void finish(weft__task *t) {
   t->prev_alive->next_alive = t->next_alive;
   loop->nalive--;
   loop->finishing = t->id; /* the waker of its awaiters */
-  if (t->cancel_requests > 0)
-    weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
-  else if (t->fail_code)
+  /* The outcome: a failure the body gave (weft_fail) other than
+   * WEFT_ECANCELED is its outcome, even after a cancellation (asyncio: an
+   * exception raised while handling CancelledError fails the task). Else a
+   * task with cancellation requests left (not weft_uncancel'ed) ends
+   * cancelled, whatever it returned. */
+  if (t->fail_code && t->fail_code != WEFT_ECANCELED)
     weft__future_complete(&t->fut, WEFT_FAILED, 0, t->fail_code);
+  else if (t->cancel_requests > 0 || t->fail_code == WEFT_ECANCELED)
+    weft__future_complete(&t->fut, WEFT_CANCELLED, 0, WEFT_ECANCELED);
   else
     weft__future_complete(&t->fut, WEFT_RESOLVED, t->fut.value, 0);
   loop->finishing = 0;
@@ -270,6 +275,11 @@ int weft_await(weft_future *f, intptr_t *result) {
     WEFT__TRACE(t->fut.loop, weft__trace_event(t->fut.loop, WEFT_TRACE_WARN, t->id, ((weft__task *)f)->id, 0));
     return WEFT_EDEADLK;
   }
+  /* A done future gives its outcome without suspending, as awaiting a done
+   * asyncio future does not yield to the task: a cancellation pending on
+   * the task waits for the next await that suspends (Task.__step is where
+   * asyncio delivers it). */
+  if (f->state != WEFT_PENDING) return weft_future_result(f, result);
   int cancelled = 0;
   if (t->must_cancel) {
     t->must_cancel = 0;
@@ -285,10 +295,13 @@ int weft_await(weft_future *f, intptr_t *result) {
   return weft_future_result(f, result);
 }
 
+/* As asyncio.sleep's timer, which completes a future whose done callback
+ * then schedules the task: the task resumes from the ready queue, one loop
+ * iteration after the deadline, behind what was made ready meanwhile. */
 static void on_sleep_timer(weft_loop *loop, void *arg) {
   weft__task *t = arg;
-  WEFT__TRACE(loop, (weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, t->id, 0, 0), weft__trace_wake(loop, t, 0)));
-  resume_now(t, 0);
+  WEFT__TRACE(loop, weft__trace_event(loop, WEFT_TRACE_TIMER_FIRE, t->id, 0, 0));
+  weft__task_wake(t, 0);
 }
 
 int weft_sleep(int64_t ms) {

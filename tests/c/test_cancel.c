@@ -336,8 +336,79 @@ static void free_cancels_alive_tasks(void) {
   CHECK_LOG("body-ran | forever-rc=-1 cleanup-rc=0");
 }
 
+/* --- a failure raised while handling the cancellation --------------------- */
+
+/* asyncio: a task that catches CancelledError and raises another exception
+ * ends failed with it (Task.__step: set_exception), not cancelled. */
+static intptr_t fails_in_cleanup(void *arg) {
+  (void)arg;
+  int rc = weft_sleep(1000);
+  LOG("sleep-rc=%d@%lld", rc, now_ms());
+  CHECK_EQ(weft_sleep(5), 0); /* the cleanup awaits: not cancelled again */
+  LOG("cleanup-fails@%lld", now_ms());
+  return weft_fail(WEFT_EBUSY);
+}
+
+/* The same with WEFT_ECANCELED given back without any cancellation
+ * (raise CancelledError): the task ends cancelled, not failed. */
+static intptr_t raises_cancelled(void *arg) {
+  (void)arg;
+  return weft_fail(WEFT_ECANCELED);
+}
+
+static void failure_in_cleanup_is_the_outcome(void) {
+  weft_loop *loop = new_vloop();
+  static weft_task *victim;
+  victim = weft_spawn(loop, fails_in_cleanup, NULL, NULL);
+  weft_task *r = weft_spawn(loop, raises_cancelled, NULL, NULL);
+  canceller_args a = {10, &victim};
+  CHECK_EQ(weft_spawn_detached(loop, canceller, &a, NULL), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("cancel@10 sleep-rc=-1@10 cleanup-fails@15");
+  CHECK_EQ(weft_future_state_of(victim), WEFT_FAILED);
+  CHECK_EQ(weft_future_result(victim, NULL), WEFT_EBUSY);
+  CHECK_EQ(weft_cancelling(victim), 1);
+  CHECK_EQ(weft_future_state_of(r), WEFT_CANCELLED);
+  CHECK_EQ(weft_future_result(r, NULL), WEFT_ECANCELED);
+  CHECK_EQ(weft_release(victim), 0);
+  CHECK_EQ(weft_release(r), 0);
+  FREE_LOOP(loop);
+}
+
+/* --- a pending cancellation and a done future ------------------------------ */
+
+/* asyncio: awaiting a done future returns its result without yielding to
+ * the task, so a cancellation requested while the task runs is delivered at
+ * the next await that suspends, not at this one. */
+static intptr_t awaits_done_future(void *arg) {
+  weft_future *f = arg;
+  CHECK_EQ(weft_cancel(weft_current()), 0);
+  intptr_t v = 0;
+  int rc = weft_await(f, &v);
+  LOG("await=%d v=%d", rc, (int)v);
+  rc = weft_wait_for(f, 10, &v);
+  LOG("wait_for=%d", rc);
+  LOG("yield=%d", weft_yield());
+  return 0;
+}
+
+static void pending_cancel_skips_done_future(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_resolve(f, 5), 0);
+  weft_task *t = weft_spawn(loop, awaits_done_future, f, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("await=0 v=5 wait_for=0 yield=-1");
+  CHECK_EQ(weft_future_state_of(t), WEFT_CANCELLED);
+  CHECK_EQ(weft_release(t), 0);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
 int main(void) {
   RUN(while_sleeping);
+  RUN(failure_in_cleanup_is_the_outcome);
+  RUN(pending_cancel_skips_done_future);
   RUN(while_sleeping_from_outside);
   RUN(while_awaiting_future);
   RUN(while_awaiting_task);

@@ -438,6 +438,76 @@ static void shield(void) {
   FREE_LOOP(loop);
 }
 
+/* A shield whose inner task is still running when the loop is freed: the
+ * shutdown cancels the inner task, whose done callback (the copy to the
+ * outer future) is then dropped unrun. It held a reference to the outer
+ * future: dropping it must release that, or the outer future and the loop
+ * leak (weft_loop_free returned 1). */
+static intptr_t shield_left_body(void *arg) {
+  (void)arg;
+  static job j = {"inner", 50, 9, 0, 0};
+  weft_task *inner = spawn_job(&j);
+  weft_future *s = weft_shield(inner);
+  CHECK(s != NULL);
+  CHECK_EQ(weft_release(s), 0);
+  CHECK_EQ(weft_release(inner), 0);
+  CHECK_EQ(weft_sleep(10), 0);
+  LOG("main-done@%lld", now_ms());
+  return 0;
+}
+
+static void shield_at_loop_free(void) {
+  weft_loop *loop = new_vloop();
+  weft_task *p = weft_spawn(loop, shield_left_body, NULL, NULL);
+  CHECK_EQ(weft_loop_run_until(loop, p), 0);
+  CHECK_EQ(weft_release(p), 0);
+  FREE_LOOP(loop);
+  CHECK_LOG("main-done@10 inner-cancelled@10");
+}
+
+/* A shield of a plain future nobody completes, both released: nothing can
+ * see either complete, so both go (the outer future's registration held the
+ * inner one, and itself, forever). */
+static void shield_never_completed(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  weft_future *s = weft_shield(f);
+  CHECK(s != NULL);
+  CHECK_EQ(weft_release(f), 0);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_EQ(weft_future_state_of(s), WEFT_PENDING);
+  CHECK_EQ(weft_release(s), 0);
+  FREE_LOOP(loop);
+}
+
+/* asyncio.shield of a done future returns that future: weft's shield of a
+ * done future is done at once, so awaiting it takes no loop iteration and a
+ * cancellation pending on the task waits for the next await that suspends. */
+static intptr_t shield_done_body(void *arg) {
+  weft_future *f = arg;
+  CHECK_EQ(weft_cancel(weft_current()), 0);
+  weft_future *s = weft_shield(f);
+  CHECK_EQ(weft_future_state_of(s), WEFT_RESOLVED);
+  intptr_t v = 0;
+  int rc = weft_await(s, &v);
+  LOG("await=%d v=%d", rc, (int)v);
+  LOG("yield=%d", weft_yield());
+  CHECK_EQ(weft_release(s), 0);
+  return 0;
+}
+
+static void shield_of_done_future(void) {
+  weft_loop *loop = new_vloop();
+  weft_future *f = weft_future_new(loop);
+  CHECK_EQ(weft_future_resolve(f, 4), 0);
+  weft_task *t = weft_spawn(loop, shield_done_body, f, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("await=0 v=4 yield=-1");
+  CHECK_EQ(weft_release(t), 0);
+  CHECK_EQ(weft_release(f), 0);
+  FREE_LOOP(loop);
+}
+
 static intptr_t shield_pass_body(void *arg) {
   (void)arg;
   job j = {"inner", 5, 6, 0, 0};
@@ -532,6 +602,9 @@ int main(void) {
   RUN(wait_cancelled);
   RUN(shield);
   RUN(shield_passthrough);
+  RUN(shield_at_loop_free);
+  RUN(shield_never_completed);
+  RUN(shield_of_done_future);
   RUN(as_completed);
   RUN(as_completed_misuse);
   return DONE();

@@ -191,14 +191,17 @@ static intptr_t cancel_beats_failure_body(void *arg) {
   { int r_ = weft_group_wait(&g); LOG("wait=%d@%lld", r_, now_ms()); }
   CHECK_EQ(weft_group_failures(&g, NULL, 0), 1); /* the failure is still listed */
   CHECK_EQ(weft_group_destroy(&g), 0);
+  LOG("next=%d", weft_sleep(0)); /* the cancellation again */
   return 0;
 }
 
 static void group_real_cancel_not_swallowed(void) {
   /* A failure at 10, then the parent is cancelled at 15 while slow cleans
-   * up: the wait returns WEFT_ECANCELED, and the parent ends cancelled. */
+   * up: the wait returns the failure (asyncio raises the ExceptionGroup),
+   * and the parent, which returns with the request still counted, ends
+   * cancelled. */
   run_task(cancel_beats_failure_body, NULL, 15, WEFT_CANCELLED, 30);
-  CHECK_LOG("fails-done@10 slow-cancelled@10 cancel@15 slow-cleaned@30 wait=-1@30");
+  CHECK_LOG("fails-done@10 slow-cancelled@10 cancel@15 slow-cleaned@30 wait=-11@30 next=-1");
 }
 
 static intptr_t scoped_group_body(void *arg) {
@@ -405,8 +408,111 @@ static intptr_t many_body(void *arg) {
 
 static void group_many_children(void) { run_task(many_body, NULL, -1, WEFT_RESOLVED, 30); }
 
+/* --- a child failing in its cleanup --------------------------------------- */
+
+/* b fails at 10 and the group cancels a and c; c's cleanup then fails with
+ * its own error. asyncio's TaskGroup lists both in its ExceptionGroup: so
+ * does weft_group_failures, in the order they happened. */
+static intptr_t cleanup_fails(void *arg) {
+  (void)arg;
+  int rc = weft_sleep(100);
+  LOG("c-rc=%d@%lld", rc, now_ms());
+  CHECK_EQ(weft_sleep(3), 0);
+  return weft_fail(WEFT_EIO);
+}
+
+static intptr_t cleanup_failure_body(void *arg) {
+  (void)arg;
+  job j[2] = {{"a", 100, 1, 0, 0}, {"b", 10, 0, WEFT_EBUSY, 0}};
+  weft_group g;
+  CHECK_EQ(weft_group_init(&g, NULL), 0);
+  for (int i = 0; i < 2; i++) CHECK_EQ(spawn_job(&g, &j[i]), 0);
+  weft_task_options o = {.name = "c"};
+  CHECK_EQ(weft_group_spawn(&g, cleanup_fails, NULL, &o, NULL), 0);
+  int rc = weft_group_wait(&g);
+  LOG("wait=%s@%lld", weft_strerror_name(rc), now_ms());
+  weft_group_outcome f[4];
+  size_t n = weft_group_failures(&g, f, 4);
+  CHECK_EQ(n, 2);
+  CHECK_EQ(f[0].status, WEFT_EBUSY);
+  CHECK_STR(weft_task_name(f[0].task), "b");
+  CHECK_EQ(f[1].status, WEFT_EIO);
+  CHECK_STR(weft_task_name(f[1].task), "c");
+  weft_group_outcome a;
+  CHECK_EQ(weft_group_outcome_at(&g, 0, &a), 0);
+  CHECK_EQ(a.status, WEFT_ECANCELED);
+  CHECK_EQ(weft_group_destroy(&g), 0);
+  return 0;
+}
+
+static void group_lists_failure_in_cleanup(void) {
+  run_task(cleanup_failure_body, NULL, -1, WEFT_RESOLVED, 13);
+  CHECK_LOG("b-done@10 a-cancelled@10 c-rc=-1@10 wait=WEFT_EBUSY@13");
+}
+
+/* --- the waiting owner is woken by the first failure ----------------------- */
+
+/* asyncio's TaskGroup cancels its parent on the first failure even while the
+ * parent waits in __aexit__: the parent wakes one iteration later, and if the
+ * children have all finished by then it is done, ahead of tasks made ready
+ * after that. Here a cancels b and fails at 10; b ends in the next iteration;
+ * w, gathering v (done at 10 too), is made ready in that same iteration:
+ * asyncio prints "wait" before "w". */
+static weft_task *order_b;
+
+static intptr_t order_a(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(10), 0);
+  CHECK_EQ(weft_cancel(order_b), 0);
+  return weft_fail(WEFT_EBUSY);
+}
+
+static intptr_t order_bf(void *arg) {
+  (void)arg;
+  return weft_fail(weft_sleep(100));
+}
+
+static intptr_t order_v(void *arg) {
+  (void)arg;
+  CHECK_EQ(weft_sleep(10), 0);
+  return 7;
+}
+
+static intptr_t order_w(void *arg) {
+  weft_task *v = arg;
+  intptr_t r[1];
+  int st[1];
+  CHECK_EQ(weft_gather(&v, 1, WEFT_GATHER_FAIL_FAST, r, st), 0);
+  LOG("w@%lld", now_ms());
+  return 0;
+}
+
+static intptr_t owner_woken_body(void *arg) {
+  (void)arg;
+  weft_group g;
+  CHECK_EQ(weft_group_init(&g, NULL), 0);
+  CHECK_EQ(weft_group_spawn(&g, order_a, NULL, NULL, NULL), 0);
+  CHECK_EQ(weft_group_spawn(&g, order_bf, NULL, NULL, &order_b), 0);
+  weft_task *v = weft_spawn(NULL, order_v, NULL, NULL);
+  weft_task *w = weft_spawn(NULL, order_w, v, NULL);
+  int rc = weft_group_wait(&g);
+  LOG("wait=%s@%lld", weft_strerror_name(rc), now_ms());
+  CHECK_EQ(weft_group_destroy(&g), 0);
+  CHECK_EQ(weft_await(w, NULL), 0);
+  CHECK_EQ(weft_release(w), 0);
+  CHECK_EQ(weft_release(v), 0);
+  return 0;
+}
+
+static void group_failure_wakes_waiting_owner(void) {
+  run_task(owner_woken_body, NULL, -1, WEFT_RESOLVED, 10);
+  CHECK_LOG("wait=WEFT_EBUSY@10 w@10");
+}
+
 int main(void) {
   RUN(group_waits_for_all);
+  RUN(group_lists_failure_in_cleanup);
+  RUN(group_failure_wakes_waiting_owner);
   RUN(group_empty);
   RUN(group_first_failure_cancels_siblings);
   RUN(group_closing_refuses_spawn);

@@ -89,6 +89,41 @@ static intptr_t class_main(void *arg) {
   return 0;
 }
 
+/* An iterator whose anext fails, and whose close fails too: as the
+ * exception raised by aclose in `async with aclosing(it)` replaces the one in
+ * flight, WEFT_AFOR's status is the close's error. */
+static int failing_anext(weft_aiter *it, intptr_t *value) {
+  (void)it;
+  (void)value;
+  return WEFT_ETIMEDOUT;
+}
+
+static int failing_aclose(weft_aiter *it) {
+  (void)it;
+  LOG("close");
+  return WEFT_EBUSY;
+}
+
+static const weft_aiter_vt failing_vt = {failing_anext, failing_aclose, NULL};
+
+static intptr_t close_error_main(void *arg) {
+  (void)arg;
+  weft_aiter it;
+  int status = 1;
+  WEFT_AFOR(int, x, weft_aiter_init(&it, &failing_vt), &status) LOG("never %d", x);
+  LOG("status=%s", weft_strerror_name(status));
+  return 0;
+}
+
+static void afor_close_error_replaces(void) {
+  weft_loop *loop = new_vloop();
+  weft_task *t = weft_spawn(loop, close_error_main, NULL, NULL);
+  CHECK_EQ(weft_loop_run(loop), 0);
+  CHECK_LOG("close status=WEFT_EBUSY");
+  weft_release(t);
+  FREE_LOOP(loop);
+}
+
 static void class_style_iterator(void) {
   weft_loop *loop = new_vloop();
   weft_task *t = weft_spawn(loop, class_main, NULL, NULL);
@@ -261,6 +296,7 @@ static void nested_loops(void) {
 
 int main(void) {
   RUN(class_style_iterator);
+  RUN(afor_close_error_replaces);
   RUN(nested_loops);
   RUN(comprehensions);
   RUN(merge_in_arrival_order);

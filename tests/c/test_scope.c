@@ -190,11 +190,13 @@ static intptr_t cancel_same_time_body(void *arg) {
 }
 
 static void external_cancel_same_instant(void) {
-  /* The deadline and the canceller's timer fire in the same iteration: two
-   * requests, one await return delivers both; the leave absorbs only its own
-   * and says the task is still being cancelled. */
-  run_task(cancel_same_time_body, NULL, 30, WEFT_CANCELLED, 35);
-  CHECK_LOG("cancel@30 sleep=-1@30 leave=-1 cancelling=1 next=0");
+  /* The deadline and the canceller's sleep are due in the same iteration.
+   * The deadline's timer cancels the task at once; the canceller's sleep
+   * timer only schedules the canceller (as asyncio.sleep's future does), so
+   * the task leaves its scope with WEFT_ETIMEDOUT first, and the
+   * canceller's request is delivered at the next await. */
+  run_task(cancel_same_time_body, NULL, 30, WEFT_CANCELLED, 30);
+  CHECK_LOG("sleep=-1@30 leave=-2 cancelling=0 cancel@30 next=-1");
 }
 
 static intptr_t cancel_no_expiry_body(void *arg) {

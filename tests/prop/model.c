@@ -513,10 +513,9 @@ static void run_step(M *m, int s) {
       run(m, st.a);
       return;
     }
-    case S_SLEEP:
+    case S_SLEEP: /* as weft_sleep's timer: the task resumes from the ready queue */
       m->t[st.a].timer = -1;
-      m->t[st.a].wake_status = 0;
-      run(m, st.a);
+      wake(m, st.a, 0);
       return;
     case S_WAITFOR: {
       mtask *k = &m->t[st.a];

@@ -192,6 +192,10 @@ static int spawn(frame *f, int child, int cancel_now, weft_group *g, const char 
     if (!t) rc = WEFT_ENOMEM;
   }
   if (rc == 0) {
+    /* A spawn inside a loop runs once per turn: the table names the latest
+     * task (as the Python side's does), the earlier one's handle goes (the
+     * loop still runs it to its end). */
+    if (T[child]) weft_release(T[child]);
     T[child] = t;
     order[norder++] = child;
   }
@@ -250,6 +254,7 @@ static int exec_op(frame *f, int k, int *skip) {
       return spawn(f, op->a, 0, g, tag);
     }
     case OP_SLEEPF:
+      if (SF[op->a]) weft_release(SF[op->a]); /* made again in a loop: the latest is named */
       SF[op->a] = weft_sleep_future(L, op->arg);
       logf_("%s %s", tag, SF[op->a] ? "ok" : "ENOMEM");
       return X_OK;
@@ -462,6 +467,13 @@ static int exec_op(frame *f, int k, int *skip) {
         logf_("%s ECANCELED", tag);
         return X_UNWIND;
       }
+      if (rc == WEFT_ETIMEDOUT) {
+        /* Expired, but the body ended normally (it dealt with the
+         * cancellation, or none of its awaits came after it): the Python
+         * block has no exception leaving it, asyncio.timeout raises nothing. */
+        logf_("%s ok", tag);
+        return X_OK;
+      }
       logf_("%s %s", tag, oc(rc));
       return after(f, rc); /* WEFT_ECANCELED: "the caller should unwind further" (scope.h) */
     }
@@ -534,12 +546,14 @@ static int exec_op(frame *f, int k, int *skip) {
         st = exec_range(f, k + 1, k + 1 + op->len);
         if (st != X_OK) break;
       }
-      if (st == X_CLOSE) return st;
+      /* An error from the close replaces what was in flight (iter.h), the
+       * generator's close (GeneratorExit) too, as in Python. */
       if (arc && arc != WEFT_ECANCELED) {
         logf_("%s end %s", tag, code(arc));
         return X_OK;
       }
-      if (st == X_UNWIND) {
+      if (st == X_CLOSE && !arc) return st;
+      if (st == X_UNWIND || st == X_CLOSE) {
         logf_("%s end ECANCELED", tag);
         return X_UNWIND;
       }

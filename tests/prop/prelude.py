@@ -119,8 +119,6 @@ async def op(tag, aw, gen=False, fmt=_ok):
     """Awaits `aw` and logs its outcome. A CancelledError unwinds (is raised again) when the
     task has a cancellation pending, or always in a generator body; any other outcome is
     logged and returns FAIL."""
-    if weftlike.MUST_DONE[0] and asyncio.isfuture(aw) and aw.done() and weftlike.must_cancel_pending():
-        aw = weftlike.cancelled_now()
     try:
         r = await aw
     except CancelledError:
@@ -194,9 +192,6 @@ async def wait_h(tag, h, make=None, gen=False):
     """await / wait_for / shield of a handle that may not exist yet ("-")."""
     if h is None:
         log(f"{tag} -")
-        return
-    if weftlike.MUST_DONE[0] and h.done() and weftlike.must_cancel_pending():
-        await opv(tag, weftlike.cancelled_now(), gen)
         return
     await opv(tag, make(h) if make else h, gen)
 
@@ -554,8 +549,8 @@ async def free_iters(name, its):
             its[i] = None
             try:
                 await afree(it)
-            except Exception as e:
-                log(f"{name} free it{i} {code(e)}")
+            except BaseException as e:  # CancelledError too: orun.c logs weft_aiter_free's
+                log(f"{name} free it{i} {code(e)}")  # WEFT_ECANCELED and goes on
                 continue
             log(f"{name} free it{i} ok")
 
@@ -580,14 +575,24 @@ class aclosing(contextlib.AbstractAsyncContextManager):
 
 
 def shield_enter():
-    cur()._shield += 1
+    t = cur()
+    if t._shield == 0 and t._must_cancel and sys.version_info >= (3, 13):
+        # A cancellation requested while the task ran and not delivered yet is held back
+        # too (scope.c: shield_saved_must), and delivered when the shield comes down.
+        n = asyncio.Task.cancelling(t)
+        t._take_must_cancel()
+        t._saved = n
+    t._shield += 1
 
 
 def shield_leave(tag):
     t = cur()
     t._shield -= 1
-    if t._shield == 0 and t._held:
-        n, t._held = t._held, 0
+    if t._shield == 0 and (t._held or t._saved):
+        # weft: one pending cancellation, if any request is still counted
+        saved = min(t._saved, t._extra)
+        t._extra -= saved
+        n, t._held, t._saved = t._held + saved, 0, 0
         for _ in range(n):
             asyncio.Task.cancel(t)
     log(f"{tag} ok")

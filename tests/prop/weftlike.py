@@ -33,63 +33,18 @@ def _unpatch_all():
     _orig.clear()
 
 
-# --- sleep-one-step ---------------------------------------------------------------------------
-# weft_sleep's timer resumes the task itself (task.c, on_sleep_timer -> resume_now), in the
-# loop iteration where the deadline is due. asyncio.sleep's timer only completes a future
-# (futures._set_result_unless_cancelled), whose done callback then schedules the task: it
-# resumes one iteration later, behind whatever was made ready meanwhile.
-
-
-class _OneStepFuture(_futures._PyFuture):
-    """A future whose result runs its callbacks at once (a cancellation still schedules them)."""
-
-    def _Future__schedule_callbacks(self):
-        if self._state != _futures._FINISHED:
-            return super()._Future__schedule_callbacks()
-        callbacks = self._callbacks[:]
-        self._callbacks[:] = []
-        for callback, ctx in callbacks:
-            ctx.run(callback, self)
-
-
-_orig_sleep = asyncio.sleep
-
-
-async def _one_step_sleep(delay, result=None):
-    if delay <= 0:
-        return await _orig_sleep(0, result)
-    loop = asyncio.get_running_loop()
-    fut = _OneStepFuture(loop=loop)
-    h = loop.call_later(delay, _futures._set_result_unless_cancelled, fut, result)
-    try:
-        return await fut
-    finally:
-        h.cancel()
-
-
-def _sleep_one_step():
-    _patch(asyncio, "sleep", _one_step_sleep)
-
-
 # --- task-outcome -----------------------------------------------------------------------------
-# weft decides a task's outcome from its cancellation count, not from what its body did
+# weft decides the outcome of a task whose body returned a value from its cancellation count
 # (task.c, finish): a task with cancel_requests > 0 ends cancelled even if its body caught
-# the cancellation and returned a value or raised another error. asyncio takes the body's
-# outcome (Task.__step: StopIteration -> set_result, an exception -> set_exception,
-# CancelledError -> cancelled); only a cancel requested and never delivered wins
-# (Task._must_cancel).
+# the cancellation and returned a value. asyncio takes the body's value (Task.__step:
+# StopIteration -> set_result); only a cancel requested and never delivered wins
+# (Task._must_cancel). A failure the body gives (weft_fail: an exception) is its outcome in
+# both, cancelled or not.
 
 
 async def weft_outcome(coro):
     """Wraps a task body (prelude.spawn does it while the switch is on)."""
-    try:
-        r = await coro
-    except asyncio.CancelledError:
-        raise
-    except BaseException:
-        if asyncio.current_task().cancelling() > 0:
-            raise asyncio.CancelledError()
-        raise
+    r = await coro
     if asyncio.current_task().cancelling() > 0:
         raise asyncio.CancelledError()
     return r
@@ -287,39 +242,6 @@ def _weft_gather(*fs, return_exceptions=False):
 
 def _gather_default():
     _patch(asyncio, "gather", _weft_gather)
-
-
-# --- shield-done ------------------------------------------------------------------------------
-# weft_shield (combinators.c) always returns a new future, completed by a done callback of
-# the inner one, so awaiting it takes a loop iteration even when the inner future is done
-# already (and the awaiting task can be cancelled meanwhile). asyncio.shield returns a done
-# future itself (tasks.shield: "if inner.done(): return inner"), which an await takes at
-# once.
-
-_orig_shield = asyncio.shield
-
-
-def _weft_shield(arg):
-    inner = asyncio.ensure_future(arg)
-    loop = asyncio.get_running_loop()
-    outer = loop.create_future()
-
-    def copy(f):
-        if outer.done():
-            return
-        if f.cancelled():
-            outer.cancel()
-        elif f.exception() is not None:
-            outer.set_exception(f.exception())
-        else:
-            outer.set_result(f.result())
-
-    inner.add_done_callback(copy)
-    return outer
-
-
-def _shield_done():
-    _patch(asyncio, "shield", _weft_shield)
 
 
 # --- as_completed -----------------------------------------------------------------------------
@@ -676,8 +598,8 @@ class WeftGen:
             self.has_value = False
         self.state = _RUNNING
         r, self.resume = self.resume, None
-        if r is not None:
-            r.set_result(cmd)
+        if r is not None and not r.done():  # gen.c ignores weft_future_resolve's WEFT_ESTATE
+            r.set_result(cmd)  # (the body's task was cancelled as it waited)
 
     async def _wait_stop(self):
         f = asyncio.get_running_loop().create_future()
@@ -794,6 +716,7 @@ class EmuTask(asyncio.Task):
 
     _shield = 0
     _held = 0
+    _saved = 0
     _extra = 0
     _force = False
 
@@ -980,34 +903,6 @@ def _timeout_leave_pending():
     _patch(_timeouts.Timeout, "__aexit__", _pending_aexit)
 
 
-# --- must-cancel-done -------------------------------------------------------------------------
-# weft_await (and weft_wait_for, weft_shield's await) of a future that is done already
-# delivers a cancellation pending on the task (task.c, weft_await: must_cancel is tested
-# before the future's state): the await returns WEFT_ECANCELED instead of the result.
-# asyncio's await of a done future returns its result (or raises its exception) without
-# yielding to the task, so Task.__step never sees _must_cancel there; the cancellation
-# waits for the next await that suspends (asyncio.wait_for(done, 0) returns
-# fut.result() at once, too).
-
-MUST_DONE = [False]
-
-
-def must_cancel_pending():
-    t = asyncio.current_task()
-    return t is not None and getattr(t, "_must_cancel", False)
-
-
-async def cancelled_now():
-    asyncio.current_task()._take_must_cancel()
-    raise asyncio.CancelledError()
-
-
-def _must_cancel_done():
-    if sys.version_info < (3, 13):
-        raise RuntimeError("the switch must-cancel-done needs Python 3.13 or later")
-    EMU_TASK[0] = MUST_DONE[0] = True
-
-
 # --- gather-done ------------------------------------------------------------------------------
 # weft_gather_future (combinators.c) watches every child through weft__waiter_watch, which
 # for a child that is done already runs its callback from the ready queue: a gather of
@@ -1138,13 +1033,11 @@ def _sem_handoff():
 # --- the list ---------------------------------------------------------------------------------
 
 KNOWN = [
-    ("sleep-one-step", _sleep_one_step),
     ("task-outcome", _task_outcome),
     ("wait_for", _wait_for),
     ("wait-done", _wait_done),
     ("timeout-zero", _timeout_zero),
     ("gather-default", _gather_default),
-    ("shield-done", _shield_done),
     ("as_completed", _as_completed),
     ("queue-handoff", _queue_handoff),
     ("gen-task", _gen_task),
@@ -1152,7 +1045,6 @@ KNOWN = [
     ("cancel-await-wins", _cancel_await_wins),
     ("timeout-nested", _timeout_nested),
     ("timeout-leave-pending", _timeout_leave_pending),
-    ("must-cancel-done", _must_cancel_done),
     ("gather-done", _gather_done),
     ("sem-handoff", _sem_handoff),
 ]
@@ -1168,6 +1060,6 @@ def apply(mask):
 
     def off():
         _unpatch_all()
-        OUTCOME[0] = GEN[0] = EMU_TASK[0] = NOW[0] = FORCE[0] = TIMEOUT_NESTED[0] = MUST_DONE[0] = False
+        OUTCOME[0] = GEN[0] = EMU_TASK[0] = NOW[0] = FORCE[0] = TIMEOUT_NESTED[0] = False
 
     return off
