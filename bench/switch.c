@@ -32,6 +32,12 @@
  *       NULL, a task cannot get its stack (it then finishes with
  *       WEFT_ENOMEM), its timer cannot be armed, or `cap` tasks sleep.
  *
+ *   switch calls <N> [reps]
+ *       A call-heavy loop inside one task (default stack): N calls of a
+ *       recursive function with a 32-byte frame (fib), best ns per call of
+ *       `reps` runs. With bench_switch_nocheck (the same program linked
+ *       without -sSTACK_OVERFLOW_CHECK) it gives the check's cost on calls.
+ *
  * Timing uses emscripten_get_now() on wasm and CLOCK_MONOTONIC natively.
  */
 #define _GNU_SOURCE
@@ -181,6 +187,51 @@ static int bench_switch(const char *what, double (*run)(long, long), long n, lon
   return 0;
 }
 
+/* --- calls --------------------------------------------------------------- */
+
+static long calls_made;
+
+__attribute__((noinline)) static long fib(int n) {
+  volatile long frame[4]; /* a frame in linear memory: the stack pointer moves */
+  calls_made++;
+  frame[0] = n;
+  if (n < 2) return frame[0];
+  return fib(n - 1) + fib(n - 2) + frame[0] * 0;
+}
+
+static long calls_target;
+static double calls_ms;
+
+static intptr_t calls_task(void *arg) {
+  (void)arg;
+  calls_made = 0;
+  double t0 = now_ms();
+  long sum = 0;
+  while (calls_made < calls_target) sum += fib(20);
+  calls_ms = now_ms() - t0;
+  return sum;
+}
+
+static int bench_calls(long n, int reps) {
+  if (n <= 0 || reps <= 0) return 2;
+  double best = 1e300;
+  long made = 0;
+  for (int r = 0; r < reps; r++) {
+    weft_loop_options opts = {.clock = WEFT_CLOCK_VIRTUAL};
+    weft_loop *loop = weft_loop_new(&opts);
+    calls_target = n;
+    if (!loop || weft_spawn_detached(loop, calls_task, NULL, NULL) != 0 || weft_loop_run(loop) != 0) return 1;
+    weft_loop_free(loop);
+    double ns = calls_ms * 1e6 / (double)calls_made;
+    if (ns < best) best = ns;
+    made = calls_made;
+  }
+  printf("{\"bench\":\"calls\",\"impl\":\"" IMPL "\",\"calls\":%ld,\"reps\":%d,\"best_ns\":%.3f,\"median_ns\":%.3f}\n", made, reps,
+         best, best);
+  fflush(stdout);
+  return 0;
+}
+
 /* --- memory -------------------------------------------------------------- */
 
 static long started, sleep_failed;
@@ -280,12 +331,14 @@ int main(int argc, char **argv) {
   if ((!strcmp(mode, "switch") || traced || !strcmp(mode, "callback")) && argc >= 4)
     return bench_switch(mode, strcmp(mode, "callback") ? run_switch : run_callback, atol(argv[2]), atol(argv[3]),
                         argc > 4 ? atoi(argv[4]) : 7, argc > 5 ? atoi(argv[5]) : 2);
+  if (!strcmp(mode, "calls") && argc >= 3) return bench_calls(atol(argv[2]), argc > 3 ? atoi(argv[3]) : 5);
   if (!strcmp(mode, "mem") && argc >= 3) return bench_mem(atol(argv[2]));
   if (!strcmp(mode, "max") && argc >= 4) return bench_max(atol(argv[2]), atol(argv[3]));
   fprintf(stderr,
           "usage: switch switch <N> <K> [reps] [warmups]\n"
           "       switch switch-traced <N> <K> [reps] [warmups]\n"
           "       switch callback <N> <K> [reps] [warmups]\n"
+          "       switch calls <N> [reps]\n"
           "       switch mem <M>\n"
           "       switch max <cap> <batch>\n");
   return 2;

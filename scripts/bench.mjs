@@ -43,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { suiteZip } from '../bench/zip.mjs';
 import { suitePage } from '../bench/page.mjs';
+import { relink } from './asyncify.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip', 'page'];
@@ -74,6 +75,7 @@ const env = { ...process.env, NODE_PATH: ['/usr/share/nodejs', process.env.NODE_
 delete env.WEFT_CLOCK; // the programs choose their clocks
 const W = {
   switchJs: join(root, 'build/wasm/bench/bench_switch.js'),
+  switchNoCheckJs: join(root, 'build/wasm/bench/bench_switch_nocheck.js'),
   workJs: join(root, 'build/wasm/bench/bench_workloads.js'),
   switchNative: join(root, 'build/native/bench/bench_switch'),
   workNative: join(root, 'build/native/bench/bench_workloads'),
@@ -123,7 +125,7 @@ const pyodide = (() => {
 })();
 
 const IMPLS = {
-  'weft-wasm': { label: 'weft (wasm)', cmd: (prog) => [process.execPath, [join(root, 'bench/run-wasm.mjs'), prog === 'switch' ? W.switchJs : W.workJs]] },
+  'weft-wasm': { label: 'weft (wasm)', cmd: (prog) => [process.execPath, [join(root, 'bench/run-wasm.mjs'), prog === 'switch' ? W.switchJs : prog === 'switch-nocheck' ? W.switchNoCheckJs : W.workJs]] },
   'weft-native': { label: 'weft (native)', cmd: (prog) => [prog === 'switch' ? W.switchNative : W.workNative, []] },
   js: { label: 'JS (Node)', cmd: () => [process.execPath, [join(root, 'bench/peers.mjs')]] },
   'js-setImmediate': { label: 'JS setImmediate', cmd: () => [process.execPath, [join(root, 'bench/peers.mjs')]] },
@@ -227,10 +229,31 @@ async function suiteSwitch(add) {
     }
     rows.push({ label: `switch with tracing on (${fmtN(n)} × ${fmtN(k)}), ns`, metric: `switch traced ${n}x${k} best`, unit: 'ns', better: 'lower' });
   }
+  // The cost of the precise stack check (-sSTACK_OVERFLOW_CHECK=2, linked
+  // into every weft program): the same program linked without it, on the
+  // switch and on a call-heavy loop inside a task.
+  const NC = sz(20000000);
+  const check = {};
+  for (const [n, k] of sizes) {
+    const l = await measure('weft-wasm', 'switch-nocheck', ['switch', n, k, R, WU], { what: `switches ${n}x${k}, no stack check` });
+    if (!l) continue;
+    raw.push(l);
+    add('weft-wasm', `switch ${n}x${k} no stack check best`, l.best_ns, 'ns/switch');
+    rows.push({ label: `switch without the stack check (${fmtN(n)} × ${fmtN(k)}), ns`, metric: `switch ${n}x${k} no stack check best`, unit: 'ns', better: 'lower' });
+  }
+  for (const [prog, name] of [['switch', 'on'], ['switch-nocheck', 'off']]) {
+    const l = await measure('weft-wasm', prog, ['calls', NC, Math.min(R, 5)], { what: `calls, stack check ${name}` });
+    if (!l) continue;
+    raw.push(l);
+    check[name] = l.best_ns;
+    add('weft-wasm', `calls stack check ${name}`, l.best_ns, 'ns/call');
+    rows.push({ label: `call-heavy loop in a task, ns per call, stack check ${name}`, metric: `calls stack check ${name}`, unit: 'ns', better: 'lower' });
+  }
   const notes = [
     `A switch is one resumption of a suspended task: N tasks each yield K times (weft: \`weft_yield()\` on a virtual-clock loop run by \`weft_loop_run()\` inside the program; JS: \`await null\`, or \`await new Promise(r => setImmediate(r))\`; asyncio: \`await asyncio.sleep(0)\`). Wall time from the first spawn until every task has finished, divided by N × K; best of ${R} after ${WU} warm-ups (CPython: best of ${Math.min(R, 5)}, Pyodide: best of 3).`,
     'The baseline rows are N callbacks re-arming themselves with `weft_call_soon` K times (no task): a switch minus this is the task switch itself (Asyncify unwind + rewind, stack canary).',
     '† Pyodide ran K/10 yields per task (it switches ~100× slower than weft; the figure is per switch, so it compares).',
+    `Stack check: every weft program is linked with \`-sSTACK_OVERFLOW_CHECK=2\` (each move of the stack pointer checked against the running task's limits); the "without" rows are the same program linked without it (bench_switch_nocheck). The call-heavy loop: ${fmtN(NC)} calls of a recursive \`fib\` with a 32-byte frame inside one task, best of ${Math.min(R, 5)}${check.on && check.off ? ` (${(((check.on / check.off) - 1) * 100).toFixed(1)} % with the check)` : ''}.`,
   ];
   return { rows, notes, raw };
 }
@@ -268,7 +291,7 @@ async function suiteSpawn(add) {
 }
 
 async function suiteMemory(add) {
-  const M = sz(2000), CAP = sz(200000), BATCH = Math.min(CAP, sz(10000)), MP = sz(10000);
+  const M = sz(2000), CAP = sz(1000000), BATCH = Math.min(CAP, sz(10000)), MP = sz(10000);
   const raw = [];
   const rows = [];
   const mem = await measure('weft-wasm', 'switch', ['mem', M]);
@@ -294,7 +317,7 @@ async function suiteMemory(add) {
     raw,
     notes: [
       `weft: ${fmtN(M)} tasks spawned, started and left sleeping; growth of \`mallinfo().uordblks\` per task${mem ? ` (defaults: ${fmtN(mem.stack_size)} B C stack + ${fmtN(mem.asyncify_size)} B Asyncify buffer, allocated when the task first runs)` : ''}. JS: \`heapUsed\` growth after GC for ${fmtN(MP * 2)} async functions suspended on one promise. asyncio: \`tracemalloc\` growth for ${fmtN(MP)} started tasks awaiting one future.`,
-      max ? `Max: batches of ${fmtN(BATCH)} sleeping tasks until a spawn or a stack allocation fails or ${fmtN(CAP)} sleep; this run stopped because: ${max.stop}, wasm heap at ${(max.heap_end / 2 ** 20).toFixed(0)} MiB (the 2 GiB maximum of \`-sALLOW_MEMORY_GROWTH\`).` : '',
+      max ? `Max: batches of ${fmtN(BATCH)} sleeping tasks until a spawn or a stack allocation fails or ${fmtN(CAP)} sleep; this run stopped because: ${max.stop}, wasm heap at ${(max.heap_end / 2 ** 20).toFixed(0)} MiB (weft programs link \`-sMAXIMUM_MEMORY=4GB\`), ${max.seconds} s.` : '',
     ].filter(Boolean),
   };
 }
@@ -547,35 +570,7 @@ async function suiteGather(add) {
 // read Asyncify's state global (the one asyncify_start_unwind sets to 1),
 // other than Asyncify's own. (-sASYNCIFY_ADVISE lists what *could* change
 // the state and ignores ASYNCIFY_REMOVE, so it overcounts.)
-function relinkRuntime(edit) {
-  const dir = join(root, 'build/wasm');
-  const linkTxt = join(dir, 'CMakeFiles/weft_runtime.dir/link.txt');
-  if (!existsSync(linkTxt)) return null;
-  const tmp = mkdtempSync(join(tmpdir(), 'weft-relink-'));
-  try {
-    const base = edit(readFileSync(linkTxt, 'utf8').trim());
-    const link = (out, extra) => spawnSync('bash', ['-c', `${base.replace(/-o weft\.js/, `-o ${join(tmp, out)}`)} ${extra}`], { cwd: dir, env, encoding: 'utf8' });
-    if (link('weft.js', '').status !== 0) return null;
-    const wasm = readFileSync(join(tmp, 'weft.wasm'));
-    const res = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, names: null };
-    if (link('named.js', '--profiling-funcs').status === 0) {
-      const dis = spawnSync('wasm-dis', [join(tmp, 'named.wasm')], { encoding: 'utf8', maxBuffer: 1 << 28 });
-      if (dis.status === 0) res.names = instrumented(dis.stdout);
-    }
-    return res;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-function instrumented(wat) {
-  const funcs = wat.split(/\n \(func /).slice(1).map((f) => ({ name: f.split(/\s/)[0].replace(/^\$/, ''), body: f }));
-  const start = funcs.find((f) => f.name === 'asyncify_start_unwind');
-  const state = start && start.body.match(/global\.set \$(\S+)\s*\(i32\.const 1\)/);
-  if (!state) return null;
-  const use = `global.get $${state[1]})`;
-  return funcs.filter((f) => !f.name.startsWith('asyncify_') && f.body.includes(use)).map((f) => f.name);
-}
+const relinkRuntime = (edit) => relink('weft_runtime', edit); // scripts/asyncify.mjs
 
 async function suiteSize(add) {
   const raw = [];
@@ -804,8 +799,12 @@ function targets(recs) {
   const sp = get('weft-wasm', 'spawn ns/task');
   if (sp) judge('spawn + finish ≤ 1 µs per task (wasm)', sp <= 1000, `${fmt(sp)} ns`);
   const max = all.find((x) => x.impl === 'weft-wasm' && x.metric === 'max concurrently sleeping tasks');
-  if (max) judge('≥ 100 000 default tasks sleeping at once', max.value >= 100000, `${fmt(max.value)}${/cap/.test(max.unit) ? ' (cap reached)' : ''}`);
+  if (max) judge('1 000 000 default tasks sleeping at once in one instance', max.value >= 1000000, `${fmt(max.value)}${/cap/.test(max.unit) ? ' (cap reached)' : ''}`);
   const bpt = get('weft-wasm', 'bytes per suspended task');
+  if (bpt) judge('a default task ≤ 3 300 bytes while suspended', bpt <= 3300, `${fmt(bpt)} B`);
+  const con = get('weft-wasm', 'calls stack check on'), coff = get('weft-wasm', 'calls stack check off');
+  const son = get('weft-wasm', `switch ${sz(100)}x${sz(10000)} best`), soff = get('weft-wasm', `switch ${sz(100)}x${sz(10000)} no stack check best`);
+  if (con && coff && son && soff) judge('cost of the stack-overflow check ≤ 10 % (switch, call-heavy loop)', con / coff <= 1.1 && son / soff <= 1.1, `switch ${((son / soff - 1) * 100).toFixed(1)} %, calls ${((con / coff - 1) * 100).toFixed(1)} %`);
   if (bpt) judge('compact tasks ≤ 1 KB suspended, 1 000 000 sleeping at once', false, `not built; a default task holds ${fmt(bpt)} B`);
   const tw = get('weft-wasm', 'timers lateness p99'), tj = get('js', 'timers lateness p99');
   if (tw !== undefined && tj !== undefined) judge('timer lateness p99 within 1 ms of raw setTimeout (timer futures vs setTimeout promises)', tw - tj <= 1, `${fmt(tw)} ms vs ${fmt(tj)} ms (${tw - tj >= 0 ? '+' : '−'}${fmt(Math.abs(tw - tj))} ms)`);

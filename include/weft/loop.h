@@ -54,12 +54,23 @@ typedef struct weft_loop_options {
   weft_time_t budget_us;
 } weft_loop_options;
 
+/* wasm defaults, from a measurement (cmake -DWEFT_STACK_PROBE=ON: every
+ * task stack painted at start and scanned at each suspension and at the
+ * end; docs/benchmarks.md): over every example and every wasm C test and
+ * bridge test, the deepest C stack of a task that sets no size is 1 484
+ * bytes (the echo server's handler; printf of a double, musl's fmt_fp at
+ * double precision, ~1 KiB), and its fullest Asyncify save buffer 340 bytes
+ * (a generator awaited through another one). A program linked with
+ * -sPRINTF_LONG_DOUBLE=1 formats long doubles with a ~7.4 KiB array: such
+ * tasks need a larger stack_size. weft_run's main task gets more
+ * (WEFT_DEFAULT_MAIN_STACK_SIZE, task.h). An overflow of either stops the
+ * program naming the task (docs/architecture.md). */
 #if defined(__EMSCRIPTEN__)
-#define WEFT_DEFAULT_STACK_SIZE (16 * 1024)
+#define WEFT_DEFAULT_STACK_SIZE (2 * 1024)
 #else
 #define WEFT_DEFAULT_STACK_SIZE (256 * 1024) /* native frames (and ASan's) are larger; pages are committed lazily */
 #endif
-#define WEFT_DEFAULT_ASYNCIFY_SIZE (4 * 1024)
+#define WEFT_DEFAULT_ASYNCIFY_SIZE 512
 
 /* A callback scheduled on the loop: by weft_call_soon (ready queue) or by
  * weft_call_later / weft_call_at (timer heap, then ready queue when due).

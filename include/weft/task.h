@@ -110,10 +110,23 @@ int weft_is_task(const weft_future *f);
  * (wasm: how long ready work may run before the host gets a turn).
  * Natively: returns 0 when the task resolved (its result is stored in
  * *result if non-NULL), else its negative status.
+ * The main task has WEFT_DEFAULT_MAIN_STACK_SIZE bytes of C stack and
+ * WEFT_DEFAULT_MAIN_ASYNCIFY_SIZE of save buffer.
  * On wasm: the host event loop keeps running while tasks sleep, so this call
  * does not return: when the main task finishes the program exits with status
  * 0 (resolved) or 1, and Node's process stays alive until then. */
 int weft_run(weft_task_fn fn, void *arg, intptr_t *result);
+
+/* The main task of weft_run gets a larger stack than the loop's other tasks:
+ * it plays a program's main() (test mains and tools hold buffers of a few
+ * KiB in its frames, measured up to 9 KiB), and there is only one. */
+#if defined(__EMSCRIPTEN__)
+#define WEFT_DEFAULT_MAIN_STACK_SIZE (64 * 1024)
+#define WEFT_DEFAULT_MAIN_ASYNCIFY_SIZE (4 * 1024)
+#else
+#define WEFT_DEFAULT_MAIN_STACK_SIZE WEFT_DEFAULT_STACK_SIZE
+#define WEFT_DEFAULT_MAIN_ASYNCIFY_SIZE WEFT_DEFAULT_ASYNCIFY_SIZE
+#endif
 
 #ifdef __cplusplus
 }

@@ -168,11 +168,15 @@ struct weft_loop {
  * noinline), which would move a dispatcher's indirect call into its caller,
  * where ASYNCIFY_REMOVE's names no longer reach it and the caller would be
  * instrumented. A function whose address the table holds is not inlined
- * that way: this puts fn's address in a kept array. Used for the functions
+ * that way: this puts fn's address in a kept pointer. It is a global symbol
+ * (hidden: not exported): wasm-ld keeps a `used` global alive, but drops an
+ * unreferenced static one, and the function's table entry with it. Clang inlines a call
+ * in the same file all the same, so such functions are also declared
+ * noinline (which Clang honours, Binaryen not). Used for the functions
  * that make the core's indirect calls (weft__kind_*, weft__trace_*,
  * weft__task_exit), which never suspend; CMakeLists.txt names them. */
 #define WEFT__NOT_INLINED(fn) \
-  __attribute__((used)) static void (*const weft__keep_##fn)(void) = (void (*)(void))(fn);
+  __attribute__((used, visibility("hidden"))) void (*const weft__keep_##fn)(void) = (void (*)(void))(fn);
 
 /* Tracing hooks: one pointer test when tracing is off. */
 #define WEFT__TRACING(loop) __builtin_expect((loop)->trace != NULL, 0)
@@ -253,8 +257,10 @@ uint32_t weft__actor(const weft_loop *loop);
 /* future.c */
 /* future.c: a kind's cancel and destroy operations, for a kind that has one
  * (the caller tests the pointer). */
-int weft__kind_cancel(weft_future *f);
-void weft__kind_destroy(weft_future *f);
+/* noinline: the callers in the same file would otherwise take in the
+ * indirect call (see WEFT__NOT_INLINED). */
+__attribute__((noinline)) int weft__kind_cancel(weft_future *f);
+__attribute__((noinline)) void weft__kind_destroy(weft_future *f);
 /* Plain futures (weft_future_new): the one kind user code completes. */
 extern const weft__kind weft__future_kind;
 void weft__future_init(weft_future *f, weft_loop *loop, const weft__kind *kind);
@@ -300,7 +306,7 @@ void weft__loop_cancel_all(weft_loop *loop);
  * (t->groups) calls the loop's task_exit hook, which group.c set: it cancels
  * their children and detaches them, before the storage (usually on the
  * task's stack) goes away. */
-void weft__task_exit(weft__task *t);
+__attribute__((noinline)) void weft__task_exit(weft__task *t); /* see weft__kind_cancel */
 
 /* heap.c */
 int weft__heap_push(weft__heap *hp, weft_handle *h);

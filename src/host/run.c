@@ -63,7 +63,8 @@ int weft_run(weft_task_fn fn, void *arg, intptr_t *result) {
   if (weft_running_loop()) return WEFT_EBUSY;
   weft_loop *loop = weft__loop_new_from_env();
   if (!loop) return WEFT_ENOMEM;
-  weft_task_options opts = {.name = "main"};
+  weft_task_options opts = {
+      .name = "main", .stack_size = WEFT_DEFAULT_MAIN_STACK_SIZE, .asyncify_size = WEFT_DEFAULT_MAIN_ASYNCIFY_SIZE};
   weft_task *t = weft_spawn(loop, fn, arg, &opts);
   if (!t) {
     weft_loop_free(loop);

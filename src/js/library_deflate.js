@@ -41,6 +41,7 @@ mergeInto(LibraryManager.library, {
   weft_js_deflate_push__deps: ['$WeftDeflate'],
   weft_js_deflate_push: function(fut, id, data, n, final) {
     var s = WeftDeflate.streams.get(id);
+    data >>>= 0; // wasm memory can pass 2 GiB: a pointer is unsigned
     var chunk = n ? HEAPU8.slice(data, data + n) : null; // copied now: C's chunk may change
     (async function() {
       if (chunk) await s.writer.write(chunk);
@@ -55,6 +56,7 @@ mergeInto(LibraryManager.library, {
   weft_js_deflate_take__deps: ['$WeftDeflate'],
   weft_js_deflate_take: function(id, buf, cap) {
     var s = WeftDeflate.streams.get(id), got = 0;
+    buf >>>= 0;
     while (s.out.length && got < cap) {
       var c = s.out[0], k = Math.min(c.length, cap - got);
       HEAPU8.set(k === c.length ? c : c.subarray(0, k), buf + got);

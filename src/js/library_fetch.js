@@ -118,6 +118,7 @@ mergeInto(LibraryManager.library, {
     // (its URL is shared: never changed).
     urlAt: function(ptr) {
       var base = typeof location === 'object' && location && location.href ? location.href : undefined;
+      ptr >>>= 0; // wasm memory can pass 2 GiB: pointers are unsigned here
       var end = ptr;
       while (HEAPU8[end]) end++;
       var last = WeftFetch.last, n = end - ptr, i = 0;
@@ -203,7 +204,7 @@ mergeInto(LibraryManager.library, {
     // A malloc'd copy of `bytes` with room for a NUL after them, or 0 when
     // wasm memory is full.
     copyIn: function(bytes) {
-      var ptr = _malloc(bytes.length + 1);
+      var ptr = _malloc(bytes.length + 1) >>> 0;
       if (ptr) HEAPU8.set(bytes, ptr);
       return ptr;
     },
@@ -259,7 +260,7 @@ mergeInto(LibraryManager.library, {
     // The n bytes at ptr (room for n + 1) are the rest of the body, which
     // C is handed: NUL-terminated, their length in chunkLen.
     sealWhole: function(req, ptr, n) {
-      HEAPU8[ptr + n] = 0;
+      HEAPU8[(ptr >>> 0) + n] = 0;
       req.finished = true;
       req.chunkLen = n;
     },
@@ -316,7 +317,7 @@ mergeInto(LibraryManager.library, {
         var i = line.indexOf(':');
         if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
       });
-      if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr, bodyPtr + bodyLen);
+      if (bodyPtr && bodyLen) init.body = HEAPU8.slice(bodyPtr >>> 0, (bodyPtr >>> 0) + bodyLen);
       try {
         request = new Request(url.href, init); // a bad method or header throws here
       } catch (e) {
@@ -437,7 +438,7 @@ mergeInto(LibraryManager.library, {
       var rest = req.rest;
       req.rest = null;
       if (!grow(rest.length + 1)) return;
-      HEAPU8.set(rest, ptr);
+      HEAPU8.set(rest, ptr >>> 0);
       n = rest.length;
     }
     if (req.drained) { finish(); return; } // its one chunk was taken
@@ -457,7 +458,7 @@ mergeInto(LibraryManager.library, {
         WeftFetch.clearTimeout(req);
         if (r.done) { finish(); return; }
         if (!grow(n + r.value.length + 1)) { _free(ptr); return; }
-        HEAPU8.set(r.value, ptr + n);
+        HEAPU8.set(r.value, (ptr >>> 0) + n);
         n += r.value.length;
         step();
       }, failed);

@@ -285,7 +285,7 @@ mergeInto(LibraryManager.library, {
     var rec = WeftFile.recs.get(id);
     WeftFile.run(fut, rec, function() { return WeftFile.readWork(rec, n); }, function(bytes, op) {
       if (op.cancelled) return 0; // the buffer may be gone, and the position stays
-      HEAPU8.set(bytes, buf);
+      HEAPU8.set(bytes, buf >>> 0); // wasm memory can pass 2 GiB: a pointer is unsigned
       rec.pos += bytes.length;
       return bytes.length;
     });
@@ -293,7 +293,7 @@ mergeInto(LibraryManager.library, {
 
   weft_js_file_write__deps: ['$WeftFile'],
   weft_js_file_write: function(fut, id, buf, n) {
-    var rec = WeftFile.recs.get(id), data = HEAPU8.slice(buf, buf + n); // copied now: the caller's buffer may change
+    var rec = WeftFile.recs.get(id), data = HEAPU8.slice(buf >>> 0, (buf >>> 0) + n); // copied now: the caller's buffer may change
     WeftFile.run(fut, rec, function() { return WeftFile.writeWork(rec, data); });
   },
 

@@ -93,7 +93,7 @@ mergeInto(LibraryManager.library, {
     var p = Promise.resolve().then(function() { return rec.it.next(); }).then(function(r) {
       if (r === null || typeof r !== 'object') throw new TypeError('iterator result is not an object');
       if (r.done) {
-        if (rec.live && rec.seq === seq) HEAP32[done >> 2] = 1;
+        if (rec.live && rec.seq === seq) HEAP32[done >>> 2] = 1;
         rec.live = false;
         delete WeftIter.iters[handle];
         return null;

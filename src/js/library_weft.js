@@ -206,12 +206,23 @@ mergeInto(LibraryManager.library, {
     abort('stack overflow (SP would be 0x' + (requested >>> 0).toString(16) + ')');
   },
 
-  // Programs linked with -sSTACK_OVERFLOW_CHECK=2: see ctx_asyncify.c.
-  weft_js_stack_check_available: function() {
-    return Module['asm']['__set_stack_limits'] ? 1 : 0;
-  },
-  weft_js_set_stack_limits: function(base, end) {
-    Module['asm']['__set_stack_limits'](base, end);
+  // Programs linked with -sSTACK_OVERFLOW_CHECK=2 (every weft program; see
+  // ctx_asyncify.c): the table entry of C's `slot` becomes the export
+  // __set_stack_limits, so C sets the checked limits with a wasm call at
+  // each switch. The table takes only a wasm function: the raw export, kept
+  // before Asyncify wraps every export in a JS function (the postset runs
+  // before the module is instantiated). `asm[...]` is the form emcc's
+  // export minifier rewrites. Returns 1 when installed, 0 without the check.
+  weft_js_stack_check_install__deps: ['$Asyncify'],
+  weft_js_stack_check_install__postset: 'var weftRawExports = null; (function() { ' +
+    'var instrument = Asyncify.instrumentWasmExports; ' +
+    'Asyncify.instrumentWasmExports = function(e) { weftRawExports = e; return instrument(e); }; })();',
+  weft_js_stack_check_install: function(slot) {
+    var asm = weftRawExports;
+    var f = asm && asm['__set_stack_limits'];
+    if (!f) return 0;
+    wasmTable.set(slot, f);
+    return 1;
   },
 
   // Binaryen's Asyncify pass replaces these "asyncify" imports with its own

@@ -97,7 +97,7 @@ export function drain(Module, loop, { batch = 1024 } = {}) {
   let s = scratch.get(Module);
   if (!s || s.max < batch) {
     if (s) Module._free(s.ptr);
-    s = { ptr: Module._malloc(batch * RECORD_SIZE), max: batch };
+    s = { ptr: Module._malloc(batch * RECORD_SIZE) >>> 0, max: batch }; // unsigned: wasm memory can pass 2 GiB
     if (!s.ptr) throw new Error('weft trace: out of memory');
     scratch.set(Module, s);
   }

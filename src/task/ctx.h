@@ -24,11 +24,12 @@ typedef struct weft__ctx {
   struct { void *cur, *end; } adata; /* Asyncify's data header: must stay first */
   char *abuf;             /* save buffer (locals and call indices of the unwound frames) */
   size_t abuf_size;
-  char *mem;              /* one allocation: [save buffer | canary | C stack | label] */
+  char *mem;              /* one allocation: [save buffer | canary | C stack] */
   size_t stack_size;
   void *sp;               /* __stack_pointer at suspension */
   weft__ctx_entry entry;
   void *arg;
+  const char *label;      /* weft__ctx_set_label's name (not copied) */
   uint8_t started, finished, rewinding, suspending;
 } weft__ctx;
 #else
@@ -89,10 +90,12 @@ int weft__ctx_stack_ok(const weft__ctx *c);
 /* Bytes of the context's C stack (for messages). */
 size_t weft__ctx_stack_size(const weft__ctx *c);
 
-/* A name kept with the stack for overflow reports. On wasm it is stored
- * above the stack's top, where an overflow (which grows down) cannot reach
- * it, so the report stays readable even when the task's own struct was
- * overwritten. */
+/* A name kept with the stack for overflow reports. On wasm the context
+ * keeps the pointer (the name must outlive the context: the task's own):
+ * every stack-pointer move is checked (-sSTACK_OVERFLOW_CHECK=2), so an
+ * overflow stops before it writes anywhere, and a copy beside the stack
+ * would cost every task 48 bytes. Natively there is none (NULL): the guard
+ * faults before an overflow writes, and the handler names the running task. */
 void weft__ctx_set_label(weft__ctx *c, const char *name);
 const char *weft__ctx_label(const weft__ctx *c);
 

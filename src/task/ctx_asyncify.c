@@ -36,33 +36,82 @@ __attribute__((import_module("asyncify"), import_name("stop_rewind"))) void weft
 void *stackSave(void);
 void stackRestore(void *sp);
 
-/* A frame can leave slots unwritten, so an overflow may skip a small
- * canary; 128 bytes of pattern make that unlikely at ~1 ns per check. */
-#define CANARY_BYTES 128
-#define LABEL_BYTES 48
+/* The canary is the second line: every stack-pointer move is checked
+ * (below), so an overflow stops before it writes; the canary, checked at
+ * every switch, still catches a program linked without that check whose
+ * frames write every slot. 16 bytes keep the save buffer's end aligned. */
+#define CANARY_BYTES 16
 
-/* A program linked with -sSTACK_OVERFLOW_CHECK=2 checks every stack-pointer
- * move against limits that only the post-link export __set_stack_limits sets
- * (emscripten_stack_set_limits does not, in 3.1.6). C cannot call that
- * export, so when the program has it, the limits also go through a JS import
- * (library_weft.js). Asked once; release programs pay one branch. */
-extern int weft_js_stack_check_available(void);
-extern void weft_js_set_stack_limits(void *base, void *end);
+/* Every weft program is linked with -sSTACK_OVERFLOW_CHECK=2 (CMakeLists.txt):
+ * Binaryen checks each move of __stack_pointer against two limits of its own,
+ * so an overflow is stopped at the frame that would cross them, before it
+ * writes anything, whatever the frame's size. Those limits are set only by
+ * the post-link export __set_stack_limits (emscripten_stack_set_limits does
+ * not reach them in 3.1.6), which C cannot name. So C takes the address of
+ * limits_slot, a function of the same type, and the host replaces that
+ * function's table entry with the export (weft_js_stack_check_install,
+ * library_weft.js): the call through the slot is then a plain wasm call,
+ * ~2 ns, with no JS on the switch. A program linked without the check
+ * (by hand, WEFT_WASM_OVERFLOW_CHECK=OFF) keeps the slot's own body. */
+extern int weft_js_stack_check_install(void (*slot)(void *, void *));
+static void *slot_args[2];
+__attribute__((noinline)) static void limits_slot(void *base, void *end) {
+  slot_args[0] = base; /* a body of its own, so no other function shares its table entry */
+  slot_args[1] = end;
+}
+static void (*volatile set_precise_limits)(void *, void *) = limits_slot;
 static int precise_checks = -1;
 
-static void set_limits(void *base, void *end) {
+static inline __attribute__((always_inline)) void set_limits(void *base, void *end) {
   emscripten_stack_set_limits(base, end);
-  if (precise_checks < 0) precise_checks = weft_js_stack_check_available();
-  if (precise_checks) weft_js_set_stack_limits(base, end);
+  if (__builtin_expect(precise_checks < 0, 0)) precise_checks = weft_js_stack_check_install(limits_slot);
+  if (precise_checks) set_precise_limits(base, end);
 }
 #define SET_LIMITS(base, end) set_limits((base), (end))
 #define CANARY_WORD 0x74666577deadbeefull /* "weft" + 0xdeadbeef */
 
 static weft__ctx *running;
 
-/* A pool of freed task memory blocks ([save buffer | canary | stack | label]),
+/* WEFT_STACK_PROBE (cmake -DWEFT_STACK_PROBE=ON, a measuring build, never a
+ * release): every task stack is painted when the task starts, and at each
+ * suspension and at the end the deepest byte it changed is found; with the
+ * save buffer's fill at each suspension, each new maximum is appended as a
+ * JSON line to the file named by the environment variable WEFT_STACK_PROBE
+ * (Node only). This measured the defaults in include/weft/loop.h. */
+#if defined(WEFT_STACK_PROBE)
+#include <emscripten.h>
+#define PAINT 0xa5
+EM_JS(void, weft_js_probe_line, (const char *label, int peak, int at_suspend, int abuf, int stack_size), {
+  if (typeof process === 'undefined' || !process.env.WEFT_STACK_PROBE) return;
+  var fs = process.getBuiltinModule('node:fs');
+  fs.appendFileSync(process.env.WEFT_STACK_PROBE, JSON.stringify({
+    program: process.argv.slice(1).join(' '), task: UTF8ToString(label), peak: peak,
+    at_suspend: at_suspend, save_buffer: abuf, stack_size: stack_size }) + '\n');
+});
+static size_t probe_peak, probe_at_suspend, probe_abuf;
+static void probe_paint(weft__ctx *c) { memset(c->mem + c->abuf_size + CANARY_BYTES, PAINT, c->stack_size); }
+static void probe_scan(weft__ctx *c, size_t at_suspend, size_t abuf) {
+  const unsigned char *lo = (const unsigned char *)c->mem + c->abuf_size + CANARY_BYTES;
+  size_t i = 0;
+  while (i < c->stack_size && lo[i] == PAINT) i++;
+  size_t peak = c->stack_size - i;
+  if (peak > probe_peak || at_suspend > probe_at_suspend || abuf > probe_abuf) {
+    if (peak > probe_peak) probe_peak = peak;
+    if (at_suspend > probe_at_suspend) probe_at_suspend = at_suspend;
+    if (abuf > probe_abuf) probe_abuf = abuf;
+    weft_js_probe_line(weft__ctx_label(c), (int)peak, (int)at_suspend, (int)abuf, (int)c->stack_size);
+  }
+}
+#define PROBE_PAINT(c) probe_paint(c)
+#define PROBE_SCAN(c, at_suspend, abuf) probe_scan((c), (at_suspend), (abuf))
+#else
+#define PROBE_PAINT(c) ((void)0)
+#define PROBE_SCAN(c, at_suspend, abuf) ((void)0)
+#endif
+
+/* A pool of freed task memory blocks ([save buffer | canary | stack]),
  * reused by the next task of the same sizes: spawning a short task then
- * costs no malloc/free of its ~20 KiB, and a burst of tasks finishing and
+ * costs no malloc/free of its block, and a burst of tasks finishing and
  * starting keeps reusing warm memory. Blocks are grouped by their (stack,
  * save buffer) sizes, a few classes, LIFO; the pool holds at most
  * POOL_MAX_BYTES and frees beyond that. A pooled block's save buffer holds
@@ -79,7 +128,7 @@ static pool_class pool[POOL_CLASSES];
 static size_t pool_bytes;
 
 static size_t block_size(size_t stack_size, size_t async_size) {
-  return async_size + CANARY_BYTES + stack_size + LABEL_BYTES;
+  return async_size + CANARY_BYTES + stack_size;
 }
 
 static char *pool_take(size_t stack_size, size_t async_size) {
@@ -140,14 +189,15 @@ int weft__ctx_init(weft__ctx *c, size_t stack_size, size_t async_size, weft__ctx
   c->abuf_size = async_size;
   uint64_t *guard = (uint64_t *)(c->mem + async_size);
   for (size_t i = 0; i < CANARY_BYTES / 8; i++) guard[i] = CANARY_WORD;
-  c->mem[async_size + CANARY_BYTES + stack_size] = 0;
   c->stack_size = stack_size;
   c->entry = entry;
   c->arg = arg;
+  PROBE_PAINT(c);
   return 0;
 }
 
 void weft__ctx_free(weft__ctx *c) {
+  if (c->mem) PROBE_SCAN(c, 0, 0);
   if (c->mem) weft__alloc_track(-1);
   if (c->mem && pool_give(c->mem, c->stack_size, c->abuf_size) != 0) free(c->mem);
   c->mem = NULL;
@@ -162,13 +212,9 @@ int weft__ctx_stack_ok(const weft__ctx *c) {
 
 size_t weft__ctx_stack_size(const weft__ctx *c) { return c->stack_size; }
 
-void weft__ctx_set_label(weft__ctx *c, const char *name) {
-  char *label = c->mem + c->abuf_size + CANARY_BYTES + c->stack_size;
-  strncpy(label, name, LABEL_BYTES - 1);
-  label[LABEL_BYTES - 1] = 0;
-}
+void weft__ctx_set_label(weft__ctx *c, const char *name) { c->label = name; }
 
-const char *weft__ctx_label(const weft__ctx *c) { return c->mem + c->abuf_size + CANARY_BYTES + c->stack_size; }
+const char *weft__ctx_label(const weft__ctx *c) { return c->label ? c->label : "?"; }
 
 void weft__ctx_install_overflow_handler(const char *(*name_of_current)(void)) { (void)name_of_current; }
 
@@ -213,6 +259,7 @@ int weft__ctx_resume(weft__ctx *c) {
     c->suspending = 0;
     weft__asyncify_stop_unwind();
     c->sp = stackSave();
+    PROBE_SCAN(c, (size_t)(top - (char *)c->sp), (size_t)((char *)c->adata.cur - c->abuf));
   } else {
     c->finished = 1;
   }

@@ -1,6 +1,6 @@
 /* wasm only: the two overflows Asyncify adds, each named with the task.
  *
- *   stack_overflow_precise  — linked with -sSTACK_OVERFLOW_CHECK=2: a task
+ *   stack_overflow_precise  — with -sSTACK_OVERFLOW_CHECK=2 (every program): a task
  *     recursing 256 KB past its 16 KB stack is stopped before the first
  *     write below its stack, so even an overflow that would wreck the heap
  *     is reported by name.

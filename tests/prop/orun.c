@@ -723,6 +723,7 @@ int o_run(const o_program *p, char *buf, size_t cap) {
   weft_loop_options o = {0};
   o.clock = WEFT_CLOCK_VIRTUAL;
   o.stack_size = 64 * 1024;
+  o.asyncify_size = 8 * 1024; /* the interpreter suspends many frames deep (532 bytes seen; the default is 512) */
   L = weft_loop_new(&o);
   if (!L) {
     VIOLATION("weft_loop_new failed");

@@ -155,6 +155,7 @@ int p_run(const p_program *p, int virtual_clk, int scale_ms, p_result *out) {
   weft_loop_options o = {0};
   o.clock = virtual_clk ? WEFT_CLOCK_VIRTUAL : WEFT_CLOCK_REAL;
   o.stack_size = 64 * 1024;
+  o.asyncify_size = 8 * 1024; /* the interpreter suspends many frames deep (532 bytes seen; the default is 512) */
   RL = weft_loop_new(&o);
   if (!RL) {
     VIOLATION("weft_loop_new failed");
