@@ -34,6 +34,7 @@
 #include "weft/bytes.h"
 #include "weft/file.h"
 #include "weft/zip.h"
+#include "weft/worker.h"
 #include "weft/js.h"
 #include "weft/trace.h"
 /* Last: the await-site macros wrap calls declared above (internal sources

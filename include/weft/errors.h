@@ -97,7 +97,9 @@ extern "C" {
   /* file: another I/O failure of the host (weft_file_error_message says which) */                           \
   X(EIO, -36, "input/output error")                                                                          \
   /* file: not open for that (a read on a write-only file, a write on a read-only one) */                    \
-  X(EBADF, -37, "file not open for this operation")
+  X(EBADF, -37, "file not open for this operation")                                                        \
+  /* worker: the function trapped or threw in its worker (the worker was replaced) */                        \
+  X(EWORKER, -38, "the worker function trapped or threw")
 
 typedef enum weft_error {
 #define WEFT__ERROR_ENUM(name, value, message) WEFT_##name = value,

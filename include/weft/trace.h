@@ -77,7 +77,8 @@ typedef enum weft_trace_kind {
   X(YIELD, 11, "yield")                \
   X(GATHER, 12, "gather")              \
   X(PROMISE, 13, "promise")            \
-  X(FILE, 14, "file")
+  X(FILE, 14, "file")                  \
+  X(WORKER, 15, "worker")
 
 typedef enum weft_trace_reason {
 #define WEFT__TRACE_REASON_ENUM(name, value, str) WEFT_REASON_##name = value,

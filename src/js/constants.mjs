@@ -41,6 +41,7 @@ export const ERRORS = Object.freeze({
   EQUOTA: -35,
   EIO: -36,
   EBADF: -37,
+  EWORKER: -38,
 });
 
 const ERROR_TABLE = new Map([
@@ -82,6 +83,7 @@ const ERROR_TABLE = new Map([
   [-35, "WEFT_EQUOTA", "storage quota exceeded"],
   [-36, "WEFT_EIO", "input/output error"],
   [-37, "WEFT_EBADF", "file not open for this operation"],
+  [-38, "WEFT_EWORKER", "the worker function trapped or threw"],
 ].map(([code, name, message]) => [code, Object.freeze({ code, name, message })]));
 
 /** { code, name: 'WEFT_E…', message } of an error code (weft_strerror_name and
@@ -89,7 +91,7 @@ const ERROR_TABLE = new Map([
 export function errorInfo(code) { return ERROR_TABLE.get(code); }
 
 /** The lowest error code (WEFT_ERROR_MIN_): the codes run from 0 down to it. */
-export const ERROR_MIN = -37;
+export const ERROR_MIN = -38;
 
 /** weft_future_state names by value (a finish record's status). */
 export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled"]);
@@ -98,7 +100,7 @@ export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled
 export const TRACE_KINDS = Object.freeze(["","spawn","resume","suspend","wake","timer_arm","timer_fire","timer_cancel","fetch_start","fetch_end","yield_value","cancel","finish","warn","dropped"]);
 
 /** Suspension reasons by value (weft_trace_reason_name); 0 is none. */
-export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file"]);
+export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file","worker"]);
 
 /** Warnings by value (weft_trace_warning_name). */
 export const TRACE_WARNINGS = Object.freeze(["","long_running","dropped_future","await_cycle"]);

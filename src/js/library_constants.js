@@ -46,6 +46,7 @@ mergeInto(LibraryManager.library, {
     EQUOTA: -35,
     EIO: -36,
     EBADF: -37,
+    EWORKER: -38,
   },
   // include/weft/js.h: WEFT_JS_<name>
   $WeftJsKind: {
