@@ -40,6 +40,7 @@
 #include "weft/net.h"
 #include "weft/dom.h"
 #include "weft/stdin.h"
+#include "weft/worker.h"
 #include "weft/js.h"
 #include "weft/trace.h"
 /* Last: the await-site macros wrap calls declared above (internal sources

@@ -105,7 +105,9 @@ extern "C" {
   /* net: the peer broke the WebSocket protocol (close code 1002) */                                         \
   X(EPROTO, -40, "protocol error")                                                                           \
   /* net: a send on a stream closed for writing (closed here, or ended by the peer) */                       \
-  X(EPIPE, -41, "stream is closed for writing")
+  X(EPIPE, -41, "stream is closed for writing")                                                            \
+  /* worker: the function trapped or threw in its worker (the worker was replaced) */                        \
+  X(EWORKER, -42, "the worker function trapped or threw")
 
 typedef enum weft_error {
 #define WEFT__ERROR_ENUM(name, value, message) WEFT_##name = value,

@@ -27,6 +27,7 @@
 #define weft_response_bytes(...) WEFT__AT(weft_response_bytes(__VA_ARGS__))
 #define weft_response_text(...) WEFT__AT(weft_response_text(__VA_ARGS__))
 #define weft_js_await(...) WEFT__AT(weft_js_await(__VA_ARGS__))
+#define weft_to_worker(...) WEFT__AT(weft_to_worker(__VA_ARGS__))
 /* sync.h */
 #define weft_event_wait(...) WEFT__AT(weft_event_wait(__VA_ARGS__))
 #define weft_lock_acquire(...) WEFT__AT(weft_lock_acquire(__VA_ARGS__))

@@ -81,7 +81,8 @@ typedef enum weft_trace_kind {
   X(SOCKET, 15, "socket")              \
   X(FRAME, 16, "frame")                \
   X(IDLE, 17, "idle")                  \
-  X(DOM, 18, "dom")
+  X(DOM, 18, "dom")                  \
+  X(WORKER, 19, "worker")
 
 typedef enum weft_trace_reason {
 #define WEFT__TRACE_REASON_ENUM(name, value, str) WEFT_REASON_##name = value,

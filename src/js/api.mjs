@@ -17,8 +17,10 @@ export class WeftError extends Error {
   }
 }
 
+import { createPool } from './workers.mjs';
+
 const OPTIONS = new Set(['module', 'wasm', 'clock', 'env', 'args', 'print', 'printErr', 'onExit', 'onError',
-  'budgetUs', 'moduleArgs']);
+  'budgetUs', 'moduleArgs', 'workers']);
 
 const fail = (what) => { throw new TypeError(`weft: createWeft: ${what}`); };
 
@@ -41,6 +43,8 @@ export function checkOptions(options) {
   }
   if (budgetUs !== undefined && !(typeof budgetUs === 'number' && budgetUs >= 1 && Number.isFinite(budgetUs))) fail('budgetUs must be a number >= 1 (µs)');
   if (moduleArgs !== undefined && (moduleArgs === null || typeof moduleArgs !== 'object')) fail('moduleArgs must be an object');
+  const { workers } = options;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 1024)) fail(`workers must be an integer from 0 to 1024, got ${workers}`);
   return options;
 }
 
@@ -65,6 +69,8 @@ export function factoryOf(loaded, where) {
  *   noWasm()            what to do when nothing says where the .wasm is:
  *                       bytes, undefined (the factory finds it) or a throw
  *   noRuntime           the TypeError's text when there is no built-in one
+ *   spawnWorker(init)   a pool worker (src/js/workers.mjs) sent `init`
+ *   cores()             the default pool size
  * Loads `options.module` (or `runtime()`, the prebuilt runtime's ES module,
  * when given) and starts it; returns the JS API. */
 export async function loadWith(options, runtime, host) {
@@ -87,12 +93,20 @@ export async function loadWith(options, runtime, host) {
   let wasm = options.wasm;
   if (wasm === undefined || wasm === null) wasm = own || (where instanceof URL ? wasmBeside(where) : undefined);
   const bytes = wasm === undefined ? host.noWasm() : (wasmBytes(wasm) || await host.readWasm(host.toURL(wasm)));
-  return start(factory, bytes, options);
+  // Where a pool worker loads the program from: the module's own location, or
+  // the .mjs beside the .wasm a weft_program() module names (the built-in
+  // runtime's dist/weft.mjs). A factory handed over as a function has none.
+  const program = where instanceof URL ? { url: where.href, kind: /\.mjs$/.test(where.pathname) ? 'mjs' : 'js' }
+    : own ? { url: own.href.replace(/\.wasm(?=$|[?#])/, '.mjs'), kind: 'mjs' } : null;
+  return start(factory, bytes, options, program && bytes ? { program, host } : null);
 }
 
 /* Starts the program made by `factory` with `wasmBinary` (bytes, or
- * undefined: the factory finds its .wasm itself) and returns the JS API. */
-export async function start(factory, wasmBinary, options) {
+ * undefined: the factory finds its .wasm itself) and returns the JS API.
+ * With `pool` ({ program, host }), the module is compiled once and shared
+ * with the worker pool of weft/worker.h (options.workers, default the host's
+ * cores; 0: none). */
+export async function start(factory, wasmBinary, options, pool = null) {
   const env = { ...(options.env || {}) };
   if (options.clock === 'virtual') env.WEFT_CLOCK = 'virtual';
   const realClock = options.clock === 'real';
@@ -117,6 +131,19 @@ export async function start(factory, wasmBinary, options) {
   if (options.budgetUs != null) args.weftBudgetUs = options.budgetUs;
   // A weft program's main may return: the module then stays alive for JS.
   args.noExitRuntime = true;
+  const size = options.workers ?? (pool ? pool.host.cores() : 0);
+  if (pool && size > 0 && wasmBinary) {
+    const compiled = await WebAssembly.compile(wasmBinary);
+    args.instantiateWasm = (imports, receive) => {
+      // The module compiled, and its imports are its own glue's: this does not
+      // fail but for want of memory, which is reported as Emscripten would.
+      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled),
+        (e) => (args.printErr || console.error)(`weft: cannot instantiate the program: ${e && e.message}`));
+      return {};
+    };
+    const init = { type: 'init', url: pool.program.url, kind: pool.program.kind, module: compiled };
+    args.weftWorkerPool = createPool({ size, spawn: () => pool.host.spawnWorker(init) });
+  }
   const Module = await factory(args);
   if (typeof Module.weftRun !== 'function') {
     throw new Error('weft: the module has no JS bridge (link it with weft_program() from weft >= 0.1)');
@@ -128,6 +155,7 @@ export async function start(factory, wasmBinary, options) {
     iterHandle: (iterable) => Module.weftIterHandle(iterable),
     loopNow: () => Module.weftLoopNow(),
     strerror: (code) => Module.weftStrerror(code),
+    workers: Module.weftWorkerPool || null,
     module: Module,
   };
 }

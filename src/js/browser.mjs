@@ -4,7 +4,7 @@
 // 'wasm-unsafe-eval'). A program's .mjs is imported; its .js is loaded with
 // a <script> element (importScripts in a worker). The .wasm bytes are
 // fetched and handed over as wasmBinary.
-import { WeftError, loadWith } from './api.mjs';
+import { WeftError, factoryOf, loadWith } from './api.mjs';
 
 export { WeftError };
 
@@ -56,8 +56,31 @@ function scriptFactory(url) {
   return next;
 }
 
+/* The factory of the program at `url` (a pool worker's load; a .js needs
+ * importScripts, which module workers lack: build the program's .mjs). */
+export async function loadFactory(url, kind) {
+  const u = new URL(url);
+  return kind === 'mjs' ? factoryOf(await import(/* webpackIgnore: true */ /* @vite-ignore */ u.href), u.href).factory : scriptFactory(u);
+}
+
+/* A pool worker (src/js/workers.mjs) as a module Web Worker. */
+function spawnWorker(init) {
+  const w = new Worker(new URL('./worker_browser.mjs', import.meta.url), { type: 'module' });
+  w.postMessage(init);
+  return {
+    post: (msg, transfer) => w.postMessage(msg, transfer),
+    onMessage: (fn) => w.addEventListener('message', (e) => fn(e.data)),
+    onError: (fn) => w.addEventListener('error', (e) => { e.preventDefault(); fn(new Error(e.message || 'weft: a pool worker failed')); }),
+    terminate: () => w.terminate(),
+    ref: () => {},
+    unref: () => {},
+  };
+}
+
 const host = {
   toURL,
+  spawnWorker,
+  cores: () => (typeof navigator === 'object' && navigator && navigator.hardwareConcurrency) || 1,
   importModule: (url) => import(/* webpackIgnore: true */ /* @vite-ignore */ url.href),
   scriptFactory,
   readWasm: fetchBytes,

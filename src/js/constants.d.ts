@@ -44,16 +44,17 @@ export declare const ERRORS: {
   readonly EADDRINUSE: -39;
   readonly EPROTO: -40;
   readonly EPIPE: -41;
+  readonly EWORKER: -42;
 };
 export type ErrorName = keyof typeof ERRORS;
 export type ErrorCode = (typeof ERRORS)[ErrorName];
 export interface ErrorInfo { readonly code: ErrorCode; readonly name: `WEFT_${ErrorName}`; readonly message: string }
 export declare function errorInfo(code: number): ErrorInfo | undefined;
-export declare const ERROR_MIN: -41;
+export declare const ERROR_MIN: -42;
 
 export type FutureStateName = "pending" | "done" | "failed" | "cancelled";
 export type TraceKind = "spawn" | "resume" | "suspend" | "wake" | "timer_arm" | "timer_fire" | "timer_cancel" | "fetch_start" | "fetch_end" | "yield_value" | "cancel" | "finish" | "warn" | "dropped";
-export type TraceReason = "timer" | "fetch" | "future" | "task" | "queue" | "lock" | "event" | "semaphore" | "condition" | "generator" | "yield" | "gather" | "promise" | "file" | "socket" | "frame" | "idle" | "dom";
+export type TraceReason = "timer" | "fetch" | "future" | "task" | "queue" | "lock" | "event" | "semaphore" | "condition" | "generator" | "yield" | "gather" | "promise" | "file" | "socket" | "frame" | "idle" | "dom" | "worker";
 export type TraceWarning = "long_running" | "dropped_future" | "await_cycle";
 export declare const FUTURE_STATES: readonly (FutureStateName | '')[];
 export declare const TRACE_KINDS: readonly (TraceKind | '')[];

@@ -45,6 +45,7 @@ export const ERRORS = Object.freeze({
   EADDRINUSE: -39,
   EPROTO: -40,
   EPIPE: -41,
+  EWORKER: -42,
 });
 
 const ERROR_TABLE = new Map([
@@ -90,6 +91,7 @@ const ERROR_TABLE = new Map([
   [-39, "WEFT_EADDRINUSE", "address already in use"],
   [-40, "WEFT_EPROTO", "protocol error"],
   [-41, "WEFT_EPIPE", "stream is closed for writing"],
+  [-42, "WEFT_EWORKER", "the worker function trapped or threw"],
 ].map(([code, name, message]) => [code, Object.freeze({ code, name, message })]));
 
 /** { code, name: 'WEFT_E…', message } of an error code (weft_strerror_name and
@@ -97,7 +99,7 @@ const ERROR_TABLE = new Map([
 export function errorInfo(code) { return ERROR_TABLE.get(code); }
 
 /** The lowest error code (WEFT_ERROR_MIN_): the codes run from 0 down to it. */
-export const ERROR_MIN = -41;
+export const ERROR_MIN = -42;
 
 /** weft_future_state names by value (a finish record's status). */
 export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled"]);
@@ -106,7 +108,7 @@ export const FUTURE_STATES = Object.freeze(["pending","done","failed","cancelled
 export const TRACE_KINDS = Object.freeze(["","spawn","resume","suspend","wake","timer_arm","timer_fire","timer_cancel","fetch_start","fetch_end","yield_value","cancel","finish","warn","dropped"]);
 
 /** Suspension reasons by value (weft_trace_reason_name); 0 is none. */
-export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file","socket","frame","idle","dom"]);
+export const TRACE_REASONS = Object.freeze(["","timer","fetch","future","task","queue","lock","event","semaphore","condition","generator","yield","gather","promise","file","socket","frame","idle","dom","worker"]);
 
 /** Warnings by value (weft_trace_warning_name). */
 export const TRACE_WARNINGS = Object.freeze(["","long_running","dropped_future","await_cycle"]);

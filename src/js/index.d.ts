@@ -117,6 +117,18 @@ export interface WeftOptions {
   budgetUs?: number;
   /** Extra Emscripten Module arguments (preRun is added to weft's). */
   moduleArgs?: Record<string, unknown>;
+  /** The size of the worker pool that runs weft_to_worker jobs (weft/worker.h):
+   *  an integer from 0 (no pool: jobs fail with WEFT_ENOSYS) to 1024. Default:
+   *  the cores the host reports. Workers start on first use. */
+  workers?: number;
+}
+
+/** The worker pool of weft/worker.h, for inspection. */
+export interface WeftWorkerPool {
+  readonly size: number;
+  /** Workers started and replaced (after a trap or a cancelled job), jobs
+   *  submitted; workers alive, idle; jobs waiting. */
+  stats(): { started: number; replaced: number; jobs: number; live: number; idle: number; queued: number };
 }
 
 export interface RunOptions {
@@ -181,6 +193,9 @@ export interface Weft {
   /** weft_strerror_name / weft_strerror of a code (an integer; anything
    *  else is a RangeError). */
   strerror(code: number): { name: string; message: string };
+  /** The worker pool, or null when there is none (workers: 0, or a program
+   *  whose location is unknown: a factory handed over as a function). */
+  workers: WeftWorkerPool | null;
   /** The Emscripten module. */
   module: WeftModule;
 }

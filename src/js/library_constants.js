@@ -50,6 +50,7 @@ mergeInto(LibraryManager.library, {
     EADDRINUSE: -39,
     EPROTO: -40,
     EPIPE: -41,
+    EWORKER: -42,
   },
   // include/weft/js.h: WEFT_JS_<name>
   $WeftJsKind: {

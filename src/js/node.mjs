@@ -17,8 +17,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { availableParallelism, cpus } from 'node:os';
 import { runInThisContext } from 'node:vm';
-import { WeftError, loadWith } from './api.mjs';
+import { Worker } from 'node:worker_threads';
+import { WeftError, factoryOf, loadWith } from './api.mjs';
 
 export { WeftError };
 
@@ -51,8 +53,33 @@ async function scriptFactory(url) {
   return module.exports;
 }
 
+/* The factory of the program at `url` (a pool worker's load). */
+export async function loadFactory(url, kind) {
+  const u = new URL(url);
+  return kind === 'mjs' ? factoryOf(await import(u.href), u.href).factory : scriptFactory(u);
+}
+
+/* A pool worker (src/js/workers.mjs) on a worker_threads thread. */
+function spawnWorker(init) {
+  const w = new Worker(new URL('./worker_node.mjs', import.meta.url));
+  w.postMessage(init);
+  return {
+    post: (msg, transfer) => w.postMessage(msg, transfer),
+    onMessage: (fn) => w.on('message', fn),
+    onError: (fn) => {
+      w.on('error', fn);
+      w.on('exit', (code) => fn(new Error(`weft: a pool worker exited (${code})`)));
+    },
+    terminate: () => { w.terminate(); },
+    ref: () => w.ref(),
+    unref: () => w.unref(),
+  };
+}
+
 const host = {
   toURL,
+  spawnWorker,
+  cores: () => (typeof availableParallelism === 'function' ? availableParallelism() : cpus().length),
   importModule: (url) => import(url.href),
   scriptFactory,
   readWasm: (url) => read(url, 'bytes'),

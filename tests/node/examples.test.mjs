@@ -183,6 +183,11 @@ const CASES = [
     expected: ['alice : ouverture', 'bob : ouverture', 'alice : utilise ALICE', 'bob : utilise BOB', 'alice : terminé',
       'alice : fermeture', 'alice : fermée', 'bob : fermeture', 'bob : fermée', 'bob : erreur : bob échoue'],
   },
+  {
+    // The worker pool (weft/worker.h): 8 jobs, gathered, equal to the loop thread's own count.
+    name: 'primes', seconds: 0,
+    expected: ['primes below 300000: 25997 (8 jobs in the worker pool)', "primes below 300000: 25997 (on the loop's thread)", 'same count: yes'],
+  },
   // The parameters the page passes (web/scenarios.mjs): other delays, other orders. Their
   // argument parsing is what they test: the virtual clock is enough.
   {
