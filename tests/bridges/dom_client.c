@@ -12,6 +12,9 @@
 #include <string.h>
 #include <weft.h>
 
+/* These tasks print and trace through libc: more than the 2 KiB default stack (weft/task.h). */
+static const weft_task_options TASK_SIZES = {.stack_size = 16 * 1024, .asyncify_size = 4096};
+
 static int ticks, done;
 
 /* The trace reasons of the suspensions recorded so far (the ring is
@@ -49,7 +52,7 @@ static intptr_t idle_task(void *arg) {
 
 /* Spawns fn, lets it start waiting, cancels it: its status. */
 static int cancelled(weft_task_fn fn) {
-  weft_task *t = weft_spawn(NULL, fn, NULL, NULL);
+  weft_task *t = weft_spawn(NULL, fn, NULL, &TASK_SIZES);
   weft_yield();
   weft_cancel(t);
   int rc = weft_await(t, NULL);
@@ -127,7 +130,7 @@ static int events(void) {
 static intptr_t amain(void *arg) {
   const char *scenario = arg;
   weft_trace_enable(weft_running_loop(), 1024);
-  weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker"});
+  weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker", .stack_size = 16 * 1024, .asyncify_size = 4096});
   int rc = 2;
   if (!strcmp(scenario, "frames")) rc = frames();
   else if (!strcmp(scenario, "events")) rc = events();

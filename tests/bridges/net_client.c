@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <weft.h>
+
+/* These tasks print and trace through libc: more than the 2 KiB default stack (weft/task.h). */
+static const weft_task_options TASK_SIZES = {.stack_size = 16 * 1024, .asyncify_size = 4096};
 #include <weft/net.h>
 
 static const char *scenario, *where, *extra;
@@ -112,7 +115,7 @@ static int shielded(void) {
   weft_listener *l;
   int rc = weft_tcp_listen("127.0.0.1", 0, &l);
   if (rc) return 1;
-  weft_task *server = weft_spawn(NULL, serve_one, l, NULL);
+  weft_task *server = weft_spawn(NULL, serve_one, l, &TASK_SIZES);
   weft_stream *c;
   rc = weft_tcp_connect("127.0.0.1", weft_listener_port(l), &c);
   report("connect", rc);
@@ -145,7 +148,7 @@ static int cancel(void) {
   int port = weft_listener_port(l);
 
   /* connect, cancelled before the host had a turn to complete it */
-  weft_task *t = weft_spawn(NULL, connect_task, (void *)(intptr_t)port, NULL);
+  weft_task *t = weft_spawn(NULL, connect_task, (void *)(intptr_t)port, &TASK_SIZES);
   weft_sleep(0);
   weft_cancel(t);
   report("connect (cancelled)", weft_await(t, NULL));
@@ -255,7 +258,7 @@ static intptr_t ws_connect_task(void *arg) {
 }
 
 static int wscancel(void) {
-  weft_task *t = weft_spawn(NULL, ws_connect_task, NULL, NULL);
+  weft_task *t = weft_spawn(NULL, ws_connect_task, NULL, &TASK_SIZES);
   weft_yield();
   weft_cancel(t);
   report("connect (cancelled)", weft_await(t, NULL));
@@ -310,7 +313,7 @@ static int wsdrop(void) {
 static intptr_t amain(void *arg) {
   (void)arg;
   weft_trace_enable(weft_running_loop(), 1024);
-  weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker"});
+  weft_task *tick = weft_spawn(NULL, ticker, NULL, &(weft_task_options){.name = "ticker", .stack_size = 16 * 1024, .asyncify_size = 4096});
   int rc = 2;
   if (!strcmp(scenario, "refused")) rc = refused();
   else if (!strcmp(scenario, "peer")) rc = peer();
