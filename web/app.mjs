@@ -70,7 +70,7 @@ function buildScenarioUI() {
   form.replaceChildren(...page.scenario.params.map((p) => {
     const label = el('label', {}, null);
     label.append(document.createTextNode(p.label + ' '));
-    const input = el('input', { name: p.key, value: String(page.params[p.key]), type: 'text', inputMode: 'decimal' });
+    const input = el('input', { name: p.key, value: String(page.params[p.key]), type: 'text', inputMode: typeof p.value === 'number' ? 'decimal' : 'text' });
     // A refused value stays in its input, marked, and named above the
     // controls with the reason; Run and Step wait until it is fixed.
     const check = (final) => {
@@ -98,6 +98,8 @@ function buildScenarioUI() {
   }));
   page.invalid.clear();
   showParamErrors();
+  if (page.scenario.stage) ensureStage(page.scenario.stage);
+  else { $('stage').replaceChildren(); $('stage').hidden = true; }
   $('about').textContent = page.scenario.about + (page.paramErrors.length ? `  (ignored: ${page.paramErrors.join('; ')})` : '');
 }
 
@@ -165,9 +167,26 @@ function clear() {
   dirty();
 }
 
+/* What a program of scenario `sc` is started with: its arguments, and the
+ * host facilities it asks for (a worker pool, a canvas to draw on). */
+function programOptions(sc, virtual) {
+  if (sc.stage) ensureStage(sc.stage);
+  return { args: sc.args(page.params, { origin: location.origin }), options: { trace: page.glue, virtual, workers: sc.workers || 0 } };
+}
+
+/* The canvas a scenario draws on (its `stage`), above the output; only
+ * that scenario's: another scenario's is removed. */
+function ensureStage(id) {
+  const box = $('stage');
+  if (box.querySelector(`#${id}`)) return;
+  box.replaceChildren(el('canvas', { id, width: 320, height: 80, className: 'stage', ariaLabel: `${id}: the program draws here; click it` }));
+  box.hidden = false;
+}
+
 function newProgramSource(virtual) {
   const sc = page.scenario;
-  return new ProgramSource(sc.name, sc.args(page.params), hooks(), { trace: page.glue, virtual });
+  const { args, options } = programOptions(sc, virtual);
+  return new ProgramSource(sc.name, args, hooks(), options);
 }
 
 const actions = {
@@ -182,9 +201,13 @@ const actions = {
     }
     if (page.source && (page.source.status === 'paused' || page.source.status === 'stepping')) { actions.resume(); return; }
     if (blocked()) return;
-    if (speed() !== 1 && page.glue && !page.scenario.fetches) { await actions.runAtSpeed(); return; }
+    const host = page.scenario.host;
+    if (speed() !== 1 && page.glue && !host) { await actions.runAtSpeed(); return; }
     clear();
-    if (speed() !== 1) page.notice = `${page.scenario.name} fetches: it runs at ×1 on the real clock (the network does not follow a virtual clock)`;
+    if (speed() !== 1) {
+      page.notice = host ? `${page.scenario.name} ${host.does}: it runs at ×1 on the real clock (${host.follows} does not follow a virtual clock)`
+        : `${page.scenario.name} runs at ×1 on the real clock: this build has no tracing to record a virtual-clock run`;
+    }
     page.mode = 'run';
     page.source = newProgramSource(false);
     page.source.setSpeed(speed());
@@ -196,11 +219,12 @@ const actions = {
     clear();
     const records = [], output = [], errors = [];
     const sc = page.scenario;
-    const src = new ProgramSource(sc.name, sc.args(page.params), {
+    const { args, options } = programOptions(sc, true);
+    const src = new ProgramSource(sc.name, args, {
       onRecords: (recs) => { for (const r of recs) records.push(r); },
       onLine: (l) => output.push(l),
       onError: (msg) => errors.push(msg),
-    }, { trace: page.glue, virtual: true });
+    }, options);
     await src.start({ manual: true });
     for (let n = 1; await src.step(); n++) {
       if (n % 500 === 0) await new Promise((r) => setTimeout(r, 0));

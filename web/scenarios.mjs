@@ -1,6 +1,17 @@
 // The page's scenarios: the examples (examples/*.c, built as wasm into
 // build/wasm/examples/), their editable parameters, and how the parameters
-// become the program's arguments. Add an entry here when an example lands.
+// become the program's arguments: args(params, { origin }), origin being the
+// page's own (http://host:port), for a URL to its server. Add an entry here
+// when an example lands. Four examples are not scenarios: `download` (a URL
+// to stream, no interleaving to see), `run_tasks` (it steps its own loop from
+// main: the page's Run and Step drive the loop themselves), `echo_tcp` (a
+// TCP server: Node only, a browser cannot listen) and `wc` (it reads stdin).
+//
+// `host` marks a scenario that waits on the host (the network, frames,
+// workers): what it does and what does not follow a virtual clock. It runs
+// on the real clock at ×1 (Step still works: the loop waits for the host).
+// `workers` asks for a pool of Web Workers of that size (weft/worker.h);
+// `stage` for a canvas with that id above the output, for the program to draw.
 
 const int = (min, max) => (v) => {
   const n = Number(v);
@@ -18,6 +29,13 @@ const oneOf = (...values) => (v) => {
   return String(v);
 };
 const yesNo = oneOf('yes', 'no');
+// A line of text to send: printable, no NUL, not empty, at most 200 characters.
+const text = (v) => {
+  const t = String(v);
+  // eslint-disable-next-line no-control-regex
+  if (!t.length || t.length > 200 || /[\u0000-\u001f\u007f]/.test(t)) throw new RangeError('1 to 200 printable characters');
+  return t;
+};
 
 export const SCENARIOS = [
   {
@@ -80,7 +98,7 @@ export const SCENARIOS = [
     ],
     // A relative base resolves against the page (same origin).
     args: (p) => [`/api/${p.pages}/${p.per}/${p.latency}`],
-    fetches: true, // needs the real clock: the host's fetch does not follow a virtual one
+    host: { does: 'fetches', follows: 'the network' },
   },
   {
     name: 'counter', title: 'two async iterators, in turn or under gather (seed 002)',
@@ -159,6 +177,35 @@ export const SCENARIOS = [
     about: 'A task group, failures that cancel siblings, nested timeout scopes, and a group under a timeout whose async-with connection is closed on cancellation.',
     params: [],
     args: () => [],
+  },
+  {
+    name: 'echo_ws', title: 'echo client over a real WebSocket (seed 004)',
+    about: 'Seed 004\'s client, in C over the browser\'s WebSocket, against this page\'s own server (ws, on /ws/reverse): each message comes back reversed; the connection is an async with (WEFT_DEFER closes it).',
+    params: [
+      { key: 'msg', label: 'message', value: 'Hello World!', check: text },
+      { key: 'more', label: 'second message', value: 'weft', check: text },
+    ],
+    args: (p, { origin = 'http://127.0.0.1' } = {}) => [`${origin.replace(/^http/, 'ws')}/ws/reverse`, p.msg, p.more],
+    host: { does: 'talks over a WebSocket', follows: 'the network' },
+  },
+  {
+    name: 'primes', title: 'CPU-bound C in Web Workers (run_in_executor)',
+    about: 'The primes below N counted in J jobs by a pool of Web Workers, each its own instance of the program, under gather; a ticker task keeps turning on the loop meanwhile; then the same count on the loop\'s own thread.',
+    params: [
+      { key: 'n', label: 'N', value: 300000, check: int(2, 5000000) },
+      { key: 'jobs', label: 'jobs', value: 8, check: int(1, 64) },
+    ],
+    args: (p) => [p.n, p.jobs].map(String),
+    host: { does: 'runs jobs in Web Workers', follows: 'a worker' },
+    workers: 2,
+  },
+  {
+    name: 'animate', title: 'frames and clicks as futures',
+    about: 'One task draws a frame per requestAnimationFrame (weft_next_frame), another waits for clicks on the canvas (weft_dom_events, an async iterator): click the disc while it moves. The animation cancels the click task at its end, which removes the listener.',
+    params: [{ key: 'frames', label: 'frames', value: 120, check: int(1, 3600) }],
+    args: (p) => [String(p.frames)],
+    host: { does: 'waits for animation frames', follows: 'the display' },
+    stage: 'weft-animate',
   },
 ];
 

@@ -6,6 +6,9 @@
 //   /examples/<name>.c         their C source, shown by the page
 //   /src/js/<name>.mjs         the package's browser-safe JS (trace.mjs)
 //   /api/features              what the tree has: { trace: bool }
+//   /ws/reverse                a WebSocket (the `ws` package): each text
+//                              message comes back reversed (seed 004's
+//                              server, for echo_ws), binary as it came
 //   /api/<pages>/<per>/<ms>/docs?page=N
 //                              the paged JSON API that get_docs reads:
 //                              {"page":N,"docs":[…]}, `per` documents a page,
@@ -20,6 +23,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -98,10 +102,26 @@ export async function startPageServer({ port = 0, host = '127.0.0.1' } = {}) {
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
   });
+  // Seed 004's echo server over a WebSocket: the reply reversed.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(isBinary ? data : [...data.toString()].reverse().join(''), { binary: isBinary }));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    let path = '';
+    try { path = new URL(req.url, 'http://x').pathname; } catch { /* refused below */ }
+    if (path !== '/ws/reverse') { socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'); return; }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
   const p = server.address().port;
   return {
     url: `http://${host}:${p}`, port: p,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+    close: () => new Promise((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      server.closeAllConnections();
+      server.close(r);
+    }),
   };
 }

@@ -6,6 +6,9 @@
 // Both call the same hooks: onRecords(records), onLine({ t, text, stream,
 // seq }), onExit(status), onError(message), onState().
 
+import { createPool } from '../src/js/workers.mjs';
+import { spawnWorker } from '../src/js/browser.mjs';
+
 const noop = () => {};
 
 class Source {
@@ -120,8 +123,10 @@ export async function loadProgram(name) {
  * glue; null when the runtime has no tracing): it drains the loop's records
  * after each batch and, for Step, drives the loop by hand. */
 export class ProgramSource extends Source {
-  constructor(name, args, hooks, { trace = null, virtual = false } = {}) {
+  constructor(name, args, hooks, { trace = null, virtual = false, workers = 0 } = {}) {
     super(hooks);
+    this.workers = workers; // the size of the program's Web Worker pool (weft/worker.h); 0: none
+    this.pool = null;
     this.name = name;
     this.args = args;
     this.trace = trace;
@@ -163,6 +168,17 @@ export class ProgramSource extends Source {
         if (self.trace) self.trace.preRun(M, { manual });
       }],
     };
+    if (this.workers > 0) {
+      // The pool's workers each load this program too, from the module compiled here once.
+      const compiled = await WebAssembly.compile(wasm);
+      if (this.dead) return;
+      opts.instantiateWasm = (imports, receive) => {
+        WebAssembly.instantiate(compiled, imports).then((inst) => receive(inst, compiled), (e) => self.fail(`cannot instantiate: ${e.message || e}`));
+        return {};
+      };
+      const init = { type: 'init', url: new URL(`/build/wasm/examples/${this.name}.mjs`, location.href).href, kind: 'mjs', module: compiled };
+      this.pool = opts.weftWorkerPool = createPool({ size: this.workers, spawn: () => spawnWorker(init) });
+    }
     if (this.trace) this.trace.options(opts, { manual, source: this });
     this.setStatus(manual ? 'stepping' : 'running');
     this.module = await factory(opts);
@@ -212,6 +228,7 @@ export class ProgramSource extends Source {
     this.programMs = performance.now() - this.started;
     this.drain();
     cancelAnimationFrame(this.raf);
+    if (this.pool) this.pool.close(); // main is done: its workers are not needed
     this.exitStatus = status;
     this.setStatus('done');
     this.hooks.onExit(status);
@@ -221,6 +238,7 @@ export class ProgramSource extends Source {
     if (this.dead) return;
     this.drain();
     cancelAnimationFrame(this.raf);
+    if (this.pool) this.pool.close();
     this.setStatus('error');
     this.hooks.onError(msg);
   }
@@ -273,6 +291,7 @@ export class ProgramSource extends Source {
   stop() {
     this.dead = true;
     cancelAnimationFrame(this.raf);
+    if (this.pool) this.pool.close();
     if (this.trace && this.module && this.trace.stop) this.trace.stop(this.module);
   }
 }

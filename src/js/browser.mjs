@@ -63,8 +63,10 @@ export async function loadFactory(url, kind) {
   return kind === 'mjs' ? factoryOf(await import(/* webpackIgnore: true */ /* @vite-ignore */ u.href), u.href).factory : scriptFactory(u);
 }
 
-/* A pool worker (src/js/workers.mjs) as a module Web Worker. */
-function spawnWorker(init) {
+/* A pool worker (src/js/workers.mjs) as a module Web Worker, sent `init`
+ * ({ type: 'init', url, kind, module }). Exported for the page (web/), which
+ * starts the examples with their own factories. */
+export function spawnWorker(init) {
   const w = new Worker(new URL('./worker_browser.mjs', import.meta.url), { type: 'module' });
   w.postMessage(init);
   return {

@@ -129,6 +129,9 @@ export interface WeftWorkerPool {
   /** Workers started and replaced (after a trap or a cancelled job), jobs
    *  submitted; workers alive, idle; jobs waiting. */
   stats(): { started: number; replaced: number; jobs: number; live: number; idle: number; queued: number };
+  /** Ends every worker: running and waiting jobs fail with WEFT_EWORKER, as do
+   *  later ones. For when the program is no longer needed; idempotent. */
+  close(): void;
 }
 
 export interface RunOptions {

@@ -18,6 +18,7 @@ export function createPool({ size, spawn }) {
   let live = 0;
   let nextId = 1;
   const counts = { started: 0, replaced: 0, jobs: 0 };
+  const all = new Set(); // the live workers
 
   function dispatch() {
     while (queue.length) {
@@ -37,6 +38,7 @@ export function createPool({ size, spawn }) {
 
   function startWorker() {
     const w = spawn();
+    all.add(w);
     live++;
     counts.started++;
     w.job = null;
@@ -74,6 +76,7 @@ export function createPool({ size, spawn }) {
   function retire(w) {
     if (w.dead) return;
     w.dead = true;
+    all.delete(w);
     live--;
     counts.replaced++;
     const i = idle.indexOf(w);
@@ -81,10 +84,17 @@ export function createPool({ size, spawn }) {
     w.terminate();
   }
 
+  let closed = false;
+
   function submit(fn, bytes, outCap) {
     let resolve, reject;
     const done = new Promise((res, rej) => { resolve = res; reject = rej; });
     const job = { id: nextId++, fn, bytes, outCap, worker: null, cancelled: false, done, resolve, reject };
+    if (closed) {
+      job.cancel = () => {};
+      reject(new Error('the worker pool is closed'));
+      return job;
+    }
     job.cancel = () => {
       if (job.cancelled) return;
       job.cancelled = true;
@@ -105,7 +115,26 @@ export function createPool({ size, spawn }) {
     return job;
   }
 
-  return { submit, size, stats: () => ({ ...counts, live, idle: idle.length, queued: queue.length }) };
+  /* Ends every worker: running and queued jobs reject (their C futures fail
+   * with WEFT_EWORKER), later submits too. For a host that is done with the
+   * program (the page's Reset); idempotent. */
+  function close() {
+    if (closed) return;
+    closed = true;
+    for (const job of queue.splice(0)) job.reject(new Error('the worker pool is closed'));
+    idle.length = 0;
+    for (const w of all) {
+      const job = w.job;
+      w.job = null;
+      w.dead = true;
+      w.terminate();
+      if (job) { job.worker = null; job.reject(new Error('the worker pool is closed')); }
+    }
+    all.clear();
+    live = 0;
+  }
+
+  return { submit, size, close, stats: () => ({ ...counts, live, idle: idle.length, queued: queue.length }) };
 }
 
 /* The pool size a host gets when createWeft's `workers` is not given. */

@@ -507,8 +507,64 @@ test('page: Step through the paginated fetch waits for each response, one resume
   await page.close();
 });
 
+test('page: the host\'s scenarios (a WebSocket, Web Workers, frames and clicks) run live and in Step, with their output and exit 0', { skip, timeout: 180000 }, async () => {
+  const expected = {
+    echo_ws: ["Received from server b'!dlroW olleH'", "Received from server b'tfew'"],
+    primes: ['primes below 20000: 2262 (4 jobs in the worker pool)', "primes below 20000: 2262 (on the loop's thread)", 'same count: yes'],
+    animate: null, // the clicks: below
+  };
+  for (const [name, query] of [['echo_ws', ''], ['primes', '&n=20000&jobs=4'], ['animate', '&frames=40']]) {
+    const { page, errors } = await open(`?scenario=${name}${query}`);
+    await page.keyboard.press('r');
+    if (name === 'animate') {
+      // Two clicks on the canvas while it animates: each reaches the C task.
+      await until(page, () => window.weftPage.state.output.some((l) => l.text === 'listening for clicks'));
+      const box = await page.$eval('#weft-animate', (c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y }; });
+      await page.mouse.click(box.x + 40, box.y + 12);
+      await until(page, () => window.weftPage.state.output.some((l) => l.text.startsWith('click 1 at')));
+      await page.mouse.click(box.x + 50, box.y + 20);
+      await until(page, () => window.weftPage.state.output.some((l) => l.text.startsWith('click 2 at')));
+    }
+    await until(page, () => window.weftPage.state.status === 'done', null, 60000);
+    const run = await state(page);
+    assert.equal(run.exit, 0, `${name} (run): ${JSON.stringify(run.errors)}`);
+    const lines = run.output.map((l) => l.text);
+    if (name === 'animate') {
+      assert.deepEqual(lines.filter((t) => !t.startsWith('click ')), ['listening for clicks', 'animated 40 frames', 'clicks: 2']);
+      assert.deepEqual(lines.filter((t) => t.startsWith('click ')).map((t) => t.replace(/ at .*/, '')), ['click 1', 'click 2']);
+    } else if (name === 'primes') {
+      // The ticker's count depends on the machine; that it turned at all is the point.
+      assert.match(lines.find((t) => t.startsWith('ticker')) || '', /^ticker turns while the jobs ran: [1-9]\d*$/);
+      assert.deepEqual(lines.filter((t) => !t.startsWith('ticker')), expected[name]);
+    } else {
+      assert.deepEqual(lines, expected[name]);
+    }
+    const waits = new Set(run.timeline.lanes.flatMap((l) => l.segments.filter((g) => g.state === 'waiting').map((g) => g.reason)));
+    assert.ok(waits.has({ echo_ws: 'socket', primes: 'gather', animate: 'frame' }[name]), `${name}: ${[...waits]}`);
+    // Step: the loop waits for the host between steps; the same lines (animate: no clicks).
+    const stepped = await page.evaluate(async () => {
+      const w = window.weftPage;
+      await w.actions.reset();
+      await w.settled();
+      let steps = 0;
+      for (; steps < 3000 && w.state.status !== 'done'; steps++) {
+        await w.actions.step();
+        await w.settled();
+        // As between a person's presses: the host delivers its events (a worker's result is a message).
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      return { steps, st: w.state };
+    });
+    assert.equal(stepped.st.exit, 0, `${name} (step): ${JSON.stringify(stepped.st.errors)}`);
+    const steppedLines = stepped.st.output.map((l) => l.text).filter((t) => !t.startsWith('ticker'));
+    assert.deepEqual(steppedLines, name === 'animate' ? ['listening for clicks', 'animated 40 frames', 'clicks: 0'] : expected[name]);
+    assert.deepEqual(errors, [], name);
+    await page.close();
+  }
+});
+
 test('page: every scenario runs to its end in Run (×8) and in Step mode, with the same output and exit 0', { skip, timeout: 300000 }, async () => {
-  const names = SCENARIOS.filter((sc) => !sc.fetches).map((sc) => sc.name); // fetch scenarios: tested above
+  const names = SCENARIOS.filter((sc) => !sc.host).map((sc) => sc.name); // the host's scenarios: tested on their own
   for (const name of names) {
     const { page, errors } = await open(`?scenario=${name}&speed=3`);
     await page.keyboard.press('r');

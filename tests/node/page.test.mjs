@@ -12,6 +12,7 @@ import { TimelineModel, suspendedSites, parseSite } from '../../web/model.mjs';
 import { axisTicks, fmtClock } from '../../web/timeline.mjs';
 import { SCENARIOS, paramsOf, scenario } from '../../web/scenarios.mjs';
 import { startPageServer, docsPage } from '../../web/server.mjs';
+import { WebSocket } from 'ws';
 
 const fixture = JSON.parse(readFileSync(join(root, 'tests/browser/fixtures/taches.records.json'), 'utf8'));
 
@@ -59,12 +60,23 @@ test('model: unknown kinds and junk are ignored; cancel, yield, warn and dropped
 });
 
 test('scenarios: every example has one; parameters are checked and become arguments', () => {
-  // Every example but `download` (a URL to stream, no interleaving to see)
-  // and `run_tasks` (it steps its own loop from main, one resume at a time:
-  // the page's Run and Step drive the loop themselves) is a scenario.
+  // Every example is a scenario but `download` (a URL to stream, no
+  // interleaving to see), `run_tasks` (it steps its own loop from main, one
+  // resume at a time: the page's Run and Step drive the loop themselves),
+  // `echo_tcp` (a TCP server: a browser cannot listen) and `wc` (stdin).
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))
-    .filter((n) => n !== 'download' && n !== 'run_tasks').sort();
+    .filter((n) => !['download', 'run_tasks', 'echo_tcp', 'wc'].includes(n)).sort();
   assert.deepEqual(SCENARIOS.map((s) => s.name).sort(), examples);
+  // The scenarios that wait on the host say what they do and what does not follow a virtual clock.
+  assert.deepEqual(SCENARIOS.filter((s) => s.host).map((s) => s.name).sort(), ['animate', 'echo_ws', 'get_docs', 'primes']);
+  for (const s of SCENARIOS.filter((x) => x.host)) assert.deepEqual(Object.keys(s.host).sort(), ['does', 'follows'], s.name);
+  const ws = scenario('echo_ws');
+  assert.deepEqual(ws.args(paramsOf(ws).params, { origin: 'http://127.0.0.1:8080' }), ['ws://127.0.0.1:8080/ws/reverse', 'Hello World!', 'weft']);
+  assert.equal(paramsOf(ws, { msg: 'a\u0000b' }).errors.length, 1);
+  assert.equal(paramsOf(ws, { msg: 'x'.repeat(201) }).errors.length, 1);
+  assert.equal(scenario('primes').workers, 2);
+  assert.deepEqual(scenario('primes').args(paramsOf(scenario('primes'), { n: '1000', jobs: '3' }).params), ['1000', '3']);
+  assert.equal(scenario('animate').stage, 'weft-animate');
   for (const s of SCENARIOS) assert.deepEqual(s.args(paramsOf(s).params).every((a) => typeof a === 'string'), true, s.name);
   assert.deepEqual(scenario('counter').args(paramsOf(scenario('counter'), { gather: 'no' }).params), []);
   assert.equal(paramsOf(scenario('async_range'), { version: 'v9' }).errors.length, 1);
@@ -104,6 +116,20 @@ test('dev server: the page with a strict CSP, the built examples, their source, 
     await (await get('/api/1/1/120/docs?page=1')).json();
     assert.ok(Date.now() - t0 >= 115, 'the latency parameter delays the answer');
     assert.equal((await fetch(s.url + '/', { method: 'POST' })).status, 405);
+    // /ws/reverse: seed 004's echo server over a WebSocket (the `ws` package as the client too).
+    const wsUrl = s.url.replace('http:', 'ws:');
+    const sock = new WebSocket(`${wsUrl}/ws/reverse`);
+    const replies = [];
+    await new Promise((resolve, reject) => {
+      sock.on('open', () => { sock.send('Hello World!'); sock.send(Buffer.from([1, 2, 3])); });
+      sock.on('message', (data, isBinary) => { replies.push(isBinary ? [...data] : data.toString()); if (replies.length === 2) resolve(); });
+      sock.on('error', reject);
+    });
+    sock.close();
+    assert.deepEqual(replies, ['!dlroW olleH', [1, 2, 3]]);
+    const refused = new WebSocket(`${wsUrl}/ws/other`);
+    const why = await new Promise((resolve) => { refused.on('error', (e) => resolve(e.message)); refused.on('open', () => resolve('opened')); });
+    assert.match(why, /404/);
     assert.deepEqual(docsPage(0, 3, 2), { page: 0, docs: [] });
   } finally {
     await s.close();

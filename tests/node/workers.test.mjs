@@ -69,3 +69,15 @@ test('workers: { workers: 0 } has no pool: a job is WEFT_ENOSYS', { skip }, asyn
   assert.equal(await w.run('job', 2), ENOSYS);
   await assert.rejects(createWeft({ module: program, workers: -1 }), { name: 'TypeError', message: /workers must be an integer/ });
 });
+
+test('workers: close() ends the workers; a running job and later ones fail with WEFT_EWORKER', { skip }, async () => {
+  const w = await createWeft({ module: program, workers: 1 });
+  const spinning = w.run('job', 1); // never ends on its own
+  while (w.workers.stats().live === 0 || w.workers.stats().idle !== 0) await new Promise((r) => setTimeout(r, 5));
+  w.workers.close();
+  assert.equal(await spinning, EWORKER);
+  assert.deepEqual({ live: w.workers.stats().live, idle: w.workers.stats().idle }, { live: 0, idle: 0 });
+  assert.equal(await w.run('job', 2), EWORKER); // the pool takes no more jobs
+  w.workers.close(); // idempotent
+  assert.equal(await w.run('primes_here', 1000), 168); // the loop itself goes on
+});
