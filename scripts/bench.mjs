@@ -2,7 +2,7 @@
 // weft benchmarks against its peers, side by side in one run (issue #6).
 //
 //   npm run bench                       every suite, the issue's sizes
-//   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start zip
+//   npm run bench -- <suite> [<suite>…] only these: switch spawn memory timers fetch gather size start zip workers
 //                                       page (the interactive page in Chromium, bench/page.mjs: only when named)
 //   options: --scale F    multiply every workload size by F (e.g. 0.01 for a quick look; default 1)
 //            --reps N     repetitions of the repeated measurements (default: per suite)
@@ -43,10 +43,11 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { suiteZip } from '../bench/zip.mjs';
 import { suitePage } from '../bench/page.mjs';
+import { suiteWorkers } from '../bench/workers.mjs';
 import { relink } from './asyncify.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip', 'page'];
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip', 'workers', 'page'];
 const ONLY_NAMED = ['page']; // suites a plain `npm run bench` leaves out
 
 // --- arguments ----------------------------------------------------------------
@@ -686,12 +687,17 @@ const suiteZipHere = async (add) => {
   Object.assign(skipped, out.skipped);
   return out;
 };
+const suiteWorkersHere = async (add) => {
+  const out = await suiteWorkers({ add, sz, reps, child, root, failures });
+  Object.assign(skipped, out.skipped);
+  return out;
+};
 const suitePageHere = async (add) => {
   const out = await suitePage({ add, sz, reps, openChromium, failures });
   Object.assign(skipped, out.skipped);
   return out;
 };
-const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart, zip: suiteZipHere, page: suitePageHere };
+const RUNNERS = { switch: suiteSwitch, spawn: suiteSpawn, memory: suiteMemory, timers: suiteTimers, fetch: suiteFetch, gather: suiteGather, size: suiteSize, start: suiteStart, zip: suiteZipHere, workers: suiteWorkersHere, page: suitePageHere };
 
 // --- machine ------------------------------------------------------------------
 
@@ -849,6 +855,11 @@ function targets(recs) {
       const r = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
       if (w) judge(`zip throughput, ${what} (no target; reported)`, undefined, `weft (wasm) ${fmt(w)} MB/s: ${r(w, z)} zip -r, ${r(w, f)} fflate; weft (native) ${r(n, z)} zip -r, ${r(n, f)} fflate`);
     }
+  }
+  const up = get('weft-wasm', 'worker pool speed-up');
+  if (up) {
+    const tw = get('weft-wasm', 'worker round trip, µs'), tj = get('js', 'worker round trip, µs');
+    judge('worker pool (no target; reported)', undefined, `${up.toFixed(2)}× faster in the pool than on the loop's thread; a job's round trip ${fmt(tw)} µs, ${tj ? `${(tw / tj).toFixed(2)}× a bare postMessage round trip (${fmt(tj)} µs)` : 'no JS figure'}`);
   }
   const gz = get('weft-wasm', 'runtime wasm, gzip');
   if (gz) judge('runtime wasm ≤ 40 KB gzip', gz <= 40000, `${(gz / 1024).toFixed(1)} KiB`);

@@ -116,4 +116,26 @@ WEFT_JS_TASK(serves_meanwhile) {
   return n == 4 ? seen_pending * 1000000 + (intptr_t)count : -1;
 }
 
+/* Hands its 4-byte input back: a job that costs only its round trip. */
+static int echo_job(const void *in, size_t len, void *out, size_t cap, size_t *out_len) {
+  if (len > cap) return WEFT_EINVAL;
+  memcpy(out, in, len);
+  *out_len = len;
+  return 0;
+}
+
+/* `arg` echo jobs one after the other (bench/workers.mjs: the pool's cost
+ * per job); gives how many came back with their own input. */
+WEFT_JS_TASK(round_trips) {
+  intptr_t ok = 0;
+  for (uint32_t i = 0; i < (uint32_t)(intptr_t)arg; i++) {
+    uint32_t back = 0;
+    size_t n = 0;
+    int rc = weft_to_worker(echo_job, &i, sizeof i, &back, sizeof back, &n);
+    if (rc) return weft_fail(rc);
+    ok += n == sizeof back && back == i;
+  }
+  return ok;
+}
+
 int main(void) { return 0; }

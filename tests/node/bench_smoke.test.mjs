@@ -10,7 +10,7 @@ import { test } from 'node:test';
 
 import { root, run } from './lib.mjs';
 
-const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip'];
+const SUITES = ['switch', 'spawn', 'memory', 'timers', 'fetch', 'gather', 'size', 'start', 'zip', 'workers'];
 const bench = join(root, 'scripts', 'bench.mjs');
 const built = ['build/wasm/bench/bench_switch.wasm', 'build/wasm/bench/bench_workloads.wasm', 'build/native/bench/bench_workloads']
   .every((f) => existsSync(join(root, f)));
@@ -59,6 +59,11 @@ test('npm run bench: every suite at tiny sizes, weft and the Node/CPython peers'
       for (const what of ['stored', 'deflated']) assert.ok(zl.some((e) => e.impl === impl && e.metric.endsWith(` ${what}, MB/s (median)`) && e.value > 0), `zip: ${impl} ${what}`);
     }
     assert.match(r.stdout, /zip throughput, deflated \(no target; reported\): weft \(wasm\) [\d.,]+ MB\/s: [\d.]+× zip -r, [\d.]+× fflate/);
+    // workers: the pool's speed-up and a job's round trip against a bare postMessage one.
+    const wl = readList(out, 'workers');
+    assert.ok(wl.some((e) => e.impl === 'weft-wasm' && e.metric === 'worker pool speed-up' && e.value > 0), 'workers: speed-up');
+    for (const impl of ['weft-wasm', 'js']) assert.ok(wl.some((e) => e.impl === impl && e.metric === 'worker round trip, µs' && e.value > 0), `workers: ${impl} round trip`);
+    assert.match(r.stdout, /worker pool \(no target; reported\): [\d.]+× faster in the pool than on the loop's thread; a job's round trip [\d.,]+ µs, [\d.]+× a bare postMessage round trip/);
     const size = readList(out, 'size');
     const gz = size.find((e) => e.impl === 'weft-wasm' && e.metric === 'runtime wasm, gzip');
     assert.ok(gz && gz.value > 1000 && gz.value < 200000, 'the runtime wasm size is measured');
