@@ -593,6 +593,16 @@ async function suiteSize(add) {
   if (noRemove?.names) add('weft-wasm', 'Asyncify-instrumented functions without ASYNCIFY_REMOVE', noRemove.names.length, 'functions');
   if (noRemove) add('weft-wasm', 'runtime wasm without ASYNCIFY_REMOVE, gzip', noRemove.gzip, 'bytes');
   raw.push({ bench: 'size', impl: 'weft-wasm', ...size, instrumented: asIs?.names, default_imports: dflt, without_remove: noRemove });
+  // What a browser app of createWeft() + one run ships, as the package test
+  // (tests/node/package.test.mjs, in npm test) last measured it on a Vite
+  // build of a consumer of the packed tarball.
+  const bundleFile = join(root, 'test-artifacts/bundle-size.json');
+  const bundle = existsSync(bundleFile) ? JSON.parse(readFileSync(bundleFile, 'utf8')) : null;
+  if (bundle?.js?.gzip && bundle?.wasm?.gzip) {
+    add('weft-wasm', 'browser bundle JS, gzip', bundle.js.gzip, 'bytes');
+    add('weft-wasm', 'browser bundle wasm, gzip', bundle.wasm.gzip, 'bytes');
+    raw.push({ bench: 'size', impl: 'weft-wasm', bundle, bundle_measured: statSync(bundleFile).mtime.toISOString() });
+  }
   if (!pyodide.skip) {
     const dir = join(root, 'node_modules/pyodide');
     const pw = readFileSync(join(dir, 'pyodide.asm.wasm'));
@@ -608,6 +618,8 @@ async function suiteSize(add) {
     { label: 'size: runtime wasm (dist/weft.wasm), KiB raw', metric: 'runtime wasm, raw', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
     { label: 'size: runtime wasm, KiB gzip -9', metric: 'runtime wasm, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
     { label: 'size: runtime JS loader (dist/weft.js), KiB gzip', metric: 'runtime JS loader, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: a browser app of createWeft() + one run (Vite build of the packed package): its JS, KiB gzip', metric: 'browser bundle JS, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
+    { label: 'size: … and its wasm, KiB gzip', metric: 'browser bundle wasm, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
     { label: 'size: functions Asyncify instruments in the runtime', metric: 'Asyncify-instrumented functions', unit: '', better: 'lower' },
     { label: 'size: … with Emscripten\'s default ASYNCIFY_IMPORTS instead of `[]`', metric: 'Asyncify-instrumented functions with the default import list', unit: '', better: 'lower' },
     { label: 'size: … and the runtime wasm then, KiB gzip', metric: 'runtime wasm with the default import list, gzip', unit: 'KiB', better: 'lower', scale: 1 / 1024 },
@@ -616,6 +628,7 @@ async function suiteSize(add) {
   ];
   const notes = [
     'The runtime is the npm package\'s prebuilt `dist/weft.wasm` (src/host/runtime.c: the whole library, fetch and the JS bridges included), `-O3`. Pyodide\'s figure is `pyodide.asm.wasm` alone (gzip -6); it also loads `python_stdlib.zip`' + (pyodide.skip ? '.' : ` (${(raw.find((r) => r.impl === 'pyodide').stdlib_zip / 2 ** 20).toFixed(1)} MiB).`),
+    bundle ? `The browser app's figures are read from \`test-artifacts/bundle-size.json\`, which the package test (\`tests/node/package.test.mjs\`, part of \`npm test\`) writes after a Vite build of a consumer of the packed tarball (${raw.find((r) => r.bundle_measured).bundle_measured.slice(0, 10)}): the entry's JS with every chunk it imports, and the runtime's wasm.` : 'The browser app\'s size is measured by the package test (`npm test`), which writes `test-artifacts/bundle-size.json`; it had not run here.',
     asIs?.names ? `Instrumented functions are counted on a relink of the runtime with \`--profiling-funcs\`, disassembled with Binaryen's \`wasm-dis\`: the functions that read Asyncify's state global. In the runtime: ${asIs.names.map((f) => `\`${f}\``).join(', ')}. \`ASYNCIFY_IMPORTS=[]\` (no import can suspend) versus Emscripten's default list: the default list names imports (\`emscripten_sleep\`, \`invoke_*\`, …) that weft programs do not link, so it changes nothing here; it would matter for a program that links one. weft's \`ASYNCIFY_REMOVE\` (CMakeLists.txt) leaves the scheduler, the \`dynCall_*\` helpers and stdio's formatting uninstrumented: they make indirect calls, but no task frame is ever above them.` : '',
   ].filter(Boolean);
   return { rows, raw, notes };
